@@ -1,0 +1,16 @@
+# Turns the JSON Schema files into one C++ source so the binary carries them.
+# Invoked at build time: cmake -DOUT=<file.cpp> -DSCHEMAS="a.json|b.json" -P embed_schemas.cmake
+set(body "// Generated from src/core/schemas/*.json by cmake/embed_schemas.cmake. Do not edit.\n")
+string(APPEND body "#include \"core/schemas.hpp\"\n\nnamespace pjm::core {\n\n")
+string(APPEND body "const std::vector<EmbeddedSchema>& embedded_schemas() {\n")
+string(APPEND body "    static const std::vector<EmbeddedSchema> all = {\n")
+string(REPLACE "|" ";" SCHEMAS "${SCHEMAS}")
+foreach(path IN LISTS SCHEMAS)
+  get_filename_component(name "${path}" NAME_WE)
+  file(READ "${path}" text)
+  string(APPEND body "        {\"${name}\", R\"pjmschema(${text})pjmschema\"},\n")
+endforeach()
+string(APPEND body "    };\n    return all;\n}\n\n} // namespace pjm::core\n")
+file(WRITE "${OUT}.tmp" "${body}")
+file(COPY_FILE "${OUT}.tmp" "${OUT}" ONLY_IF_DIFFERENT)
+file(REMOVE "${OUT}.tmp")

@@ -1,0 +1,149 @@
+#include "cli/app.hpp"
+
+#include <deque>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/command.hpp"
+#include "cli/context.hpp"
+#include "cli/errors.hpp"
+#include "cli/output.hpp"
+#include "core/storage.hpp"
+#include "store/store.hpp"
+
+namespace pjm::cli {
+
+namespace {
+
+constexpr const char* k_description =
+    "pjm: record and move PipelineJobs through their lifecycle.\n"
+    "Client mode (default) sends messages to a manager; --local applies them to a database.";
+
+constexpr const char* k_footer = R"(Settings come from flags, then PJM_* environment variables, then the config
+file ($XDG_CONFIG_HOME/pjm/config.toml, then /etc/pjm/config.toml), then defaults.
+Exit codes: 0 done, 1 internal, 2 usage, 3 invalid message, 4 not found,
+5 not authorized, 6 conflict, 7 remote failure, 8 storage failure, 75 queued.
+
+Examples:
+  pjm --local pipeline add --name demo
+  pjm --local create --pipeline 106... --archive-path /archive/run1 --data '{"n": 1}'
+  PJM_JOB_UUID=107... PJM_TOKEN=... pjm --local event run
+  pjm --local status 107...
+Run 'pjm <command> --help' for a command's options and examples.)";
+
+struct SettingFlag {
+    CLI::Option* option;
+    std::string setting;
+    std::string value;
+};
+
+std::string version_text() {
+    std::string text = "pjm " PJM_VERSION "\nstorage backends:";
+    for (const auto& b : store::backends()) text += " " + b;
+    text += "\nmodules: none (HTTP client and server come later)";
+    return text;
+}
+
+} // namespace
+
+std::optional<int> Commands::run(CLI::App& root) const {
+    CLI::App* current = &root;
+    while (true) {
+        auto subs = current->get_subcommands();
+        if (subs.empty()) break;
+        current = subs.front();
+    }
+    auto it = m_runs.find(current);
+    if (it == m_runs.end()) return std::nullopt;
+    return it->second();
+}
+
+std::string examples(std::initializer_list<const char*> lines) {
+    std::string out = "\nExamples:";
+    for (const char* l : lines) out += std::string("\n  ") + l;
+    return out;
+}
+
+int run(int argc, char** argv) {
+    Context ctx;
+    Commands commands;
+    CLI::App app(k_description, "pjm");
+    app.fallthrough();
+    app.footer(k_footer);
+    app.require_subcommand(0, 1);
+
+    bool version = false;
+    app.add_flag("--version", version, "Print the version and the compiled-in backends");
+    app.add_flag("--local", ctx.flags.local,
+                 "Apply messages to the configured database instead of sending them (PJM_LOCAL)");
+    app.add_flag("--json", ctx.flags.json, "Print one JSON document on stdout");
+    app.add_flag("--dry-run", ctx.flags.dry_run,
+                 "Print the message and its target (secrets redacted); send nothing");
+    app.add_flag("-v,--verbose", ctx.flags.verbose, "Explain what pjm does on stderr (repeatable)");
+    app.add_option("--config", ctx.flags.config, "Config file to read instead of the defaults (PJM_CONFIG)");
+
+    // A deque keeps each value's address stable while CLI11 holds a reference to it.
+    std::deque<SettingFlag> setting_flags;
+    struct Spec {
+        const char* flag;
+        const char* name;
+        const char* help;
+    };
+    for (const Spec& s : {
+             Spec{"--db", "database", "Database: a SQLite file path or postgresql://… (PJM_DATABASE)"},
+             Spec{"--url", "url", "The manager's messages URL (PJM_URL)"},
+             Spec{"--tenant-url", "tenant_url", "Tenant base URL, used with --actor-id (PJM_TENANT_URL)"},
+             Spec{"--actor-id", "actor_id", "The manager's actor id (PJM_ACTOR_ID)"},
+             Spec{"--bearer", "bearer_token", "OAuth bearer token; prefer PJM_BEARER_TOKEN or bearer_token_file"},
+             Spec{"--nonce", "nonce", "Abaco nonce; prefer PJM_NONCE"},
+         }) {
+        setting_flags.push_back({nullptr, s.name, {}});
+        auto& sf = setting_flags.back();
+        sf.option = app.add_option(s.flag, sf.value, s.help);
+    }
+
+    for (Registrar add : all_commands()) add(app, ctx, commands);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::string msg = e.what();
+        print_error(ctx.flags.json, core::ErrorKind::usage,
+                    msg + "\nRun 'pjm --help' or 'pjm <command> --help' for usage.");
+        return core::exit_code(core::ErrorKind::usage);
+    }
+    if (version) {
+        std::cout << version_text() << '\n';
+        return 0;
+    }
+    for (const auto& sf : setting_flags)
+        if (sf.option->count() > 0) ctx.flags.values[sf.setting] = sf.value;
+
+    try {
+        ctx.resolve();
+        auto code = commands.run(app);
+        if (!code) {
+            std::cerr << app.help() << '\n';
+            print_error(ctx.flags.json, core::ErrorKind::usage, "no command given");
+            return core::exit_code(core::ErrorKind::usage);
+        }
+        return *code;
+    } catch (const CliError& e) {
+        print_error(ctx.flags.json, e.kind(), e.what());
+        return core::exit_code(e.kind());
+    } catch (const core::StorageError& e) {
+        print_error(ctx.flags.json, core::ErrorKind::storage, e.what());
+        return core::exit_code(core::ErrorKind::storage);
+    } catch (const std::exception& e) {
+        print_error(ctx.flags.json, core::ErrorKind::internal,
+                    std::string("internal error: ") + e.what());
+        return core::exit_code(core::ErrorKind::internal);
+    }
+}
+
+} // namespace pjm::cli

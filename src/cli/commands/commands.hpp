@@ -1,0 +1,19 @@
+// One registrar per subcommand, each defined in its own file in this folder.
+#pragma once
+
+#include "cli/command.hpp"
+
+namespace pjm::cli {
+
+void add_event_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_delete_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_create_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_status_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_list_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_token_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_pipeline_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_handle_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_fsm_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_schema_command(CLI::App& app, Context& ctx, Commands& commands);
+
+} // namespace pjm::cli

@@ -1,0 +1,64 @@
+#include <CLI/CLI.hpp>
+
+#include "cli/commands/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/dispatch.hpp"
+#include "cli/errors.hpp"
+#include "cli/input.hpp"
+#include "core/fsm.hpp"
+
+namespace pjm::cli {
+
+namespace {
+
+struct EventArgs {
+    std::string name;
+    std::string uuid;
+    std::string token;
+    std::string data;
+};
+
+std::string event_names() {
+    std::string out;
+    for (auto e : core::all_events())
+        if (e != core::Event::create) out += (out.empty() ? "" : ", ") + std::string(core::to_string(e));
+    return out;
+}
+
+int run_event(Context& ctx, const EventArgs& a) {
+    auto event = core::parse_event(a.name);
+    if (event && *event == core::Event::create)
+        throw CliError(core::ErrorKind::invalid, "'create' is not an event: use 'pjm create'");
+    if (!event) {
+        std::string msg = "unknown event '" + a.name + "'";
+        std::string hint = core::suggest_event(a.name);
+        if (!hint.empty()) msg += "; did you mean '" + hint + "'?";
+        throw CliError(core::ErrorKind::invalid, msg + "\nevents: " + event_names());
+    }
+    nlohmann::json body = {{"uuid", ctx.job_uuid(a.uuid)}, {"name", core::to_string(*event)}};
+    if (!a.data.empty()) body["data"] = read_json_argument(a.data, "--data");
+    if (auto token = ctx.token(a.token)) body["token"] = *token;
+    return deliver(ctx, body, {});
+}
+
+} // namespace
+
+void add_event_command(CLI::App& app, Context& ctx, Commands& commands) {
+    auto args = std::make_shared<EventArgs>();
+    auto* sub = app.add_subcommand("event", "Send an event to a job (run, finish, fail, …)");
+    sub->add_option("name", args->name, "Event name: " + event_names())->required();
+    sub->add_option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
+    sub->add_option("--token", args->token,
+                    "The job's token or an admin token (default: PJM_TOKEN)");
+    sub->add_option("--data", args->data,
+                    "JSON object for the history entry: inline, @file, or - for stdin");
+    sub->footer(examples({
+        "pjm --local event run 1073f4ff-c2b9-5190-bd9a-e6a406d9796a --token 0dc73dc3ff39b49a",
+        "PJM_JOB_UUID=107... PJM_TOKEN=... pjm --local event finish --data '{\"files\": 3}'",
+        "pjm --dry-run --url https://tenant/actors/v2/ACTOR/messages event fail --data @err.json",
+        "Admin-only events (reset, ready) need --token \"$(pjm token admin)\".",
+    }));
+    commands.on(sub, [&ctx, args] { return run_event(ctx, *args); });
+}
+
+} // namespace pjm::cli

@@ -1,0 +1,38 @@
+#include <CLI/CLI.hpp>
+
+#include "cli/commands/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/dispatch.hpp"
+#include "cli/errors.hpp"
+#include "cli/input.hpp"
+
+namespace pjm::cli {
+
+namespace {
+struct HandleArgs {
+    std::string file = "-";
+    std::string query;
+};
+} // namespace
+
+void add_handle_command(CLI::App& app, Context& ctx, Commands& commands) {
+    auto args = std::make_shared<HandleArgs>();
+    auto* sub = app.add_subcommand(
+        "handle", "Apply a raw manager message (as POSTed to the manager) to the database");
+    sub->add_option("file", args->file, "File holding the message body, or - for stdin (default)");
+    sub->add_option("--query", args->query,
+                    "The URL's query string, e.g. 'uuid=107…&name=finish&token=…'");
+    sub->footer(examples({
+        "pjm handle message.json",
+        "echo '{\"uuid\": \"107...\", \"name\": \"run\", \"token\": \"...\"}' | pjm handle",
+        "pjm handle agave-callback.json --query 'uuid=107...&token=...'",
+    }));
+    commands.on(sub, [&ctx, args] {
+        auto query = core::QueryParams::parse(args->query);
+        if (!query) throw CliError(core::ErrorKind::invalid, "--query: malformed %-escape");
+        std::string body = read_argument_text(args->file == "-" ? "-" : "@" + args->file, "message");
+        return report_outcome(ctx, ctx.handler().handle_raw(body, *query));
+    });
+}
+
+} // namespace pjm::cli

@@ -1,0 +1,128 @@
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/errors.hpp"
+#include "cli/output.hpp"
+#include "core/timefmt.hpp"
+#include "core/token.hpp"
+#include "core/typed_uuid.hpp"
+
+namespace pjm::cli {
+
+namespace {
+
+struct TokenArgs {
+    std::string key;
+    std::int64_t lifetime = 0;
+    std::int64_t at = -1;
+    std::string uuid;
+    std::string token;
+    std::string job;
+};
+
+core::AdminConfig admin_for(Context& ctx, const TokenArgs& a) {
+    core::AdminConfig cfg = ctx.admin_config(ctx.local());
+    if (!a.key.empty()) cfg.key = a.key;
+    if (a.lifetime > 0) cfg.lifetime = a.lifetime;
+    if (cfg.secret.empty())
+        usage_error("no admin secret: set PJM_ADMIN_SECRET or admin_secret_file in the config "
+                    "file, or add --local to use the database's own secret");
+    return cfg;
+}
+
+core::Job load_job(Context& ctx, const std::string& uuid) {
+    if (!core::is_typed_uuid(uuid, core::UuidType::job))
+        throw CliError(core::ErrorKind::invalid, "'" + uuid + "' is not a job UUID");
+    auto job = ctx.storage().get_job(uuid, false);
+    if (!job) throw CliError(core::ErrorKind::not_found, "job " + uuid + " not found");
+    return *job;
+}
+
+void print_token(Context& ctx, const std::string& token, std::optional<std::int64_t> expires) {
+    if (ctx.flags.json) {
+        nlohmann::json doc = {{"token", token}, {"expires", nullptr}};
+        if (expires) doc["expires"] = core::rfc3339_ms(*expires * 1000);
+        print_json(doc);
+    } else {
+        std::cout << token << '\n';
+    }
+}
+
+int run_admin(Context& ctx, const TokenArgs& a) {
+    auto cfg = admin_for(ctx, a);
+    std::int64_t at = a.at >= 0 ? a.at : ctx.clock.now_s();
+    // Valid through the next window as well (the current and previous windows are accepted).
+    print_token(ctx, core::admin_token(cfg, at), core::admin_token_expires(cfg, at) + cfg.lifetime);
+    return 0;
+}
+
+int run_job(Context& ctx, const TokenArgs& a) {
+    if (!ctx.local()) usage_error("'token job' reads the job's salt from the database: add --local");
+    auto job = load_job(ctx, ctx.job_uuid(a.uuid));
+    print_token(ctx, core::job_token(job.salt, job.uuid), std::nullopt);
+    return 0;
+}
+
+int run_verify(Context& ctx, const TokenArgs& a) {
+    std::string verdict;
+    if (!a.job.empty()) {
+        if (!ctx.local()) usage_error("verifying a job token reads the database: add --local");
+        auto job = load_job(ctx, a.job);
+        if (core::constant_time_equal(a.token, core::job_token(job.salt, job.uuid)))
+            verdict = "job token of " + job.uuid;
+    }
+    core::AdminConfig cfg = ctx.admin_config(ctx.local());
+    if (verdict.empty() && core::admin_token_valid(cfg, a.token, ctx.clock.now_s()))
+        verdict = "admin token";
+    bool ok = !verdict.empty();
+    if (ctx.flags.json) {
+        print_json({{"valid", ok}, {"kind", ok ? verdict.substr(0, verdict.find(' ')) : ""}});
+    } else if (ok) {
+        std::cout << "valid: " << verdict << '\n';
+    }
+    if (!ok) {
+        std::cerr << "pjm: error: token is not valid"
+                  << (a.job.empty() ? " as an admin token" : " for that job, nor as an admin token")
+                  << '\n';
+        return core::exit_code(core::ErrorKind::unauthorized);
+    }
+    return 0;
+}
+
+} // namespace
+
+void add_token_command(CLI::App& app, Context& ctx, Commands& commands) {
+    auto args = std::make_shared<TokenArgs>();
+    auto* sub = app.add_subcommand("token", "Make or check admin and job tokens");
+    sub->require_subcommand(1);
+    sub->footer(examples({"TOKEN=$(pjm --local token admin)", "pjm --local token job 107...",
+                          "pjm --local token verify \"$TOKEN\" --job 107..."}));
+
+    auto* admin = sub->add_subcommand("admin", "Print an admin token for the current time window");
+    admin->add_option("--key", args->key, "Admin key (default: PJM_ADMIN_KEY or 'pjm')");
+    admin->add_option("--lifetime", args->lifetime, "Window length in seconds (default 3600)")
+        ->check(CLI::PositiveNumber);
+    admin->add_option("--at", args->at, "Unix time to make the token for (default: now)")
+        ->check(CLI::NonNegativeNumber);
+    admin->footer(examples({"TOKEN=$(pjm --local token admin)",
+                            "PJM_ADMIN_SECRET=s3cret pjm token admin --at 1700000000",
+                            "pjm --json token admin     ({\"token\": …, \"expires\": …})"}));
+    commands.on(admin, [&ctx, args] { return run_admin(ctx, *args); });
+
+    auto* job = sub->add_subcommand("job", "Print a job's own token (local mode)");
+    job->add_option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
+    job->footer(examples({"PJM_TOKEN=$(pjm --local token job 107...)"}));
+    commands.on(job, [&ctx, args] { return run_job(ctx, *args); });
+
+    auto* verify = sub->add_subcommand("verify", "Check a token: exit 0 when valid, 5 when not");
+    verify->add_option("token", args->token, "The token to check")->required();
+    verify->add_option("--job", args->job, "Also accept it as this job's token");
+    verify->footer(examples({"pjm --local token verify 0dc73dc3ff39b49a --job 107...",
+                             "pjm token verify \"$TOKEN\" && echo admin"}));
+    commands.on(verify, [&ctx, args] { return run_verify(ctx, *args); });
+}
+
+} // namespace pjm::cli

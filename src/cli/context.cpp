@@ -1,0 +1,82 @@
+#include "cli/context.hpp"
+
+#include <iostream>
+
+#include "cli/errors.hpp"
+#include "store/store.hpp"
+
+namespace pjm::cli {
+
+void Context::resolve() {
+    settings = resolve_settings(flags.values, flags.config);
+    if (flags.verbose > 0) {
+        for (const auto& f : settings.config_files) trace("config file: " + f);
+        for (const auto& line : settings.describe()) trace("setting " + line);
+    }
+}
+
+core::Storage& Context::storage() {
+    if (!m_storage) {
+        std::string url = settings.get_or("database", default_database_path());
+        trace("opening database " + url);
+        try {
+            m_storage = store::open(url);
+        } catch (const core::StorageError& e) {
+            throw CliError(core::ErrorKind::storage, e.what());
+        }
+    }
+    return *m_storage;
+}
+
+core::AdminConfig Context::admin_config(bool use_database) {
+    core::AdminConfig cfg;
+    cfg.key = settings.get_or("admin_key", std::string(core::k_default_admin_key));
+    if (auto life = settings.get("admin_token_lifetime")) {
+        try {
+            std::size_t used = 0;
+            cfg.lifetime = std::stoll(*life, &used);
+            if (used != life->size() || cfg.lifetime <= 0) throw std::invalid_argument("range");
+        } catch (const std::exception&) {
+            usage_error("admin_token_lifetime must be a positive number of seconds, not '" +
+                        *life + "' (" + settings.source("admin_token_lifetime") + ")");
+        }
+    }
+    if (auto secret = settings.get("admin_secret")) {
+        cfg.secret = *secret;
+    } else if (use_database) {
+        // Every database gets a random admin secret when it is created.
+        try {
+            cfg.secret = storage().get_setting("admin_secret").value_or("");
+        } catch (const core::StorageError& e) {
+            throw CliError(core::ErrorKind::storage, e.what());
+        }
+    }
+    return cfg;
+}
+
+core::Handler& Context::handler() {
+    if (!m_handler) {
+        core::HandlerConfig cfg;
+        cfg.admin = admin_config(true);
+        cfg.uuid_domain = settings.get_or("uuid_domain", std::string(core::k_default_uuid_domain));
+        m_handler = std::make_unique<core::Handler>(storage(), clock, std::move(cfg));
+    }
+    return *m_handler;
+}
+
+std::string Context::job_uuid(const std::string& positional) const {
+    if (!positional.empty()) return positional;
+    if (auto env = settings.get("job_uuid")) return *env;
+    usage_error("no job UUID: give it as an argument or set PJM_JOB_UUID");
+}
+
+std::optional<std::string> Context::token(const std::string& flag) const {
+    if (!flag.empty()) return flag;
+    return settings.get("token");
+}
+
+void Context::trace(const std::string& line) const {
+    if (flags.verbose > 0) std::cerr << "pjm: " << line << '\n';
+}
+
+} // namespace pjm::cli

@@ -1,0 +1,52 @@
+// What every subcommand shares: global flags, resolved settings, and the lazily opened
+// database and handler of local mode.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "cli/settings.hpp"
+#include "core/clock.hpp"
+#include "core/handler.hpp"
+#include "core/storage.hpp"
+
+namespace pjm::cli {
+
+struct GlobalFlags {
+    bool json = false;
+    bool dry_run = false;
+    int verbose = 0;
+    bool local = false;
+    std::optional<std::string> config;
+    std::map<std::string, std::string> values; // settings given as flags, by setting name
+};
+
+class Context {
+  public:
+    GlobalFlags flags;
+    Settings settings;
+    core::SystemClock clock;
+
+    void resolve(); // after parsing: settings from flags, env, config file, defaults
+
+    bool local() const { return flags.local || settings.truthy("local"); }
+    core::Storage& storage();
+    core::Handler& handler();
+    // Admin token settings; with `use_database`, a missing secret comes from the database.
+    core::AdminConfig admin_config(bool use_database);
+
+    // A job UUID from the command line, else PJM_JOB_UUID; usage error when neither.
+    std::string job_uuid(const std::string& positional) const;
+    // A token from --token, else PJM_TOKEN.
+    std::optional<std::string> token(const std::string& flag) const;
+
+    void trace(const std::string& line) const; // stderr, only with -v
+
+  private:
+    std::unique_ptr<core::Storage> m_storage;
+    std::unique_ptr<core::Handler> m_handler;
+};
+
+} // namespace pjm::cli

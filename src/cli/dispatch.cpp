@@ -1,0 +1,115 @@
+#include "cli/dispatch.hpp"
+
+#include <iostream>
+
+#include "cli/context.hpp"
+#include "cli/errors.hpp"
+#include "cli/output.hpp"
+#include "core/message.hpp"
+
+namespace pjm::cli {
+
+namespace {
+
+constexpr const char* k_redacted = "<redacted>";
+
+nlohmann::json redact_body(nlohmann::json body) {
+    if (body.is_object() && body.contains("token")) body["token"] = k_redacted;
+    return body;
+}
+
+int dry_run(Context& ctx, const nlohmann::json& body, core::QueryParams query) {
+    std::string url = manager_url(ctx);
+    bool nonce = ctx.settings.get("nonce").has_value();
+    bool bearer = ctx.settings.get("bearer_token").has_value();
+    core::QueryParams shown;
+    for (const auto& [k, v] : query.items()) shown.add(k, k == "token" ? k_redacted : v);
+    if (nonce && !bearer) shown.add("x-nonce", k_redacted);
+    std::string target = url.empty() ? "<no manager URL: set --url or PJM_URL>" : url;
+    if (!shown.empty()) target += "?" + shown.encode();
+    nlohmann::json headers = {{"Content-Type", "application/json"}};
+    if (bearer) headers["Authorization"] = std::string("Bearer ") + k_redacted;
+    nlohmann::json shown_body = redact_body(body);
+    if (ctx.flags.json) {
+        print_json({{"dry_run", true},
+                    {"method", "POST"},
+                    {"url", target},
+                    {"headers", headers},
+                    {"body", shown_body}});
+    } else {
+        std::cout << "POST " << target << '\n';
+        for (const auto& [k, v] : headers.items()) std::cout << k << ": " << v.get<std::string>() << '\n';
+        std::cout << '\n' << shown_body.dump(2) << '\n';
+        std::cerr << "pjm: dry run: nothing sent\n";
+    }
+    return 0;
+}
+
+} // namespace
+
+std::string manager_url(const Context& ctx) {
+    if (auto url = ctx.settings.get("url")) return *url;
+    auto tenant = ctx.settings.get("tenant_url");
+    auto actor = ctx.settings.get("actor_id");
+    if (tenant && actor) {
+        std::string base = *tenant;
+        while (!base.empty() && base.back() == '/') base.pop_back();
+        return base + "/actors/v2/" + *actor + "/messages";
+    }
+    return {};
+}
+
+int report_outcome(Context& ctx, const core::Outcome& outcome) {
+    if (!outcome.ok()) {
+        print_error(ctx.flags.json, outcome.kind, outcome.message);
+        return core::exit_code(outcome.kind);
+    }
+    const auto kind = outcome.message_kind.value_or(core::MessageKind::event);
+    if (!ctx.flags.json) {
+        if (kind == core::MessageKind::create_action && outcome.token && outcome.job) {
+            std::cout << "created job " << outcome.job->uuid << '\n'
+                      << "token " << *outcome.token
+                      << "  (shown once: keep it to send this job's events)\n";
+        } else {
+            std::cout << outcome.message << '\n';
+        }
+        return 0;
+    }
+    nlohmann::json doc;
+    if (kind == core::MessageKind::delete_action) {
+        bool force = outcome.job && !ctx.storage().get_job(outcome.job->uuid, false);
+        doc = {{"uuid", outcome.job ? outcome.job->uuid : ""},
+               {"deleted", true},
+               {"force", force}};
+    } else if (outcome.job) {
+        auto full = ctx.storage().get_job(outcome.job->uuid, true);
+        doc = core::to_document(full ? *full : *outcome.job);
+        if (outcome.token) doc["token"] = *outcome.token;
+    }
+    print_json(doc);
+    return 0;
+}
+
+int deliver(Context& ctx, const nlohmann::json& body, const core::QueryParams& query) {
+    if (ctx.local()) {
+        if (ctx.flags.dry_run) {
+            core::Classified c = core::classify(body, query);
+            if (!c.message) {
+                print_error(ctx.flags.json, c.error.kind, c.error.message);
+                return core::exit_code(c.error.kind);
+            }
+            ctx.trace("dry run against " + ctx.settings.get_or("database", ""));
+        } else {
+            return report_outcome(ctx, ctx.handler().handle(body, query));
+        }
+    }
+    if (ctx.flags.dry_run) return dry_run(ctx, body, query);
+    if (manager_url(ctx).empty())
+        usage_error("no manager to send to: set --url (or PJM_URL, or PJM_TENANT_URL with "
+                    "PJM_ACTOR_ID), or use --local to apply the message to the database");
+    throw CliError(core::ErrorKind::remote,
+                   "sending to a manager over HTTP is not available in this build yet; use "
+                   "--local to apply the message to the database, or --dry-run to see it");
+}
+
+} // namespace pjm::cli

@@ -1,0 +1,161 @@
+#include "cli/settings.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "cli/config_file.hpp"
+#include "cli/errors.hpp"
+
+namespace pjm::cli {
+
+namespace {
+
+std::string env_or(const char* name, const std::string& fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? v : fallback;
+}
+
+std::string home() { return env_or("HOME", "/"); }
+
+std::optional<std::string> read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+const SettingDef* find_def(std::string_view name) {
+    for (const auto& d : setting_defs())
+        if (d.name == name) return &d;
+    return nullptr;
+}
+
+void load_config_file(const std::string& path, std::map<std::string, std::string>& into,
+                      std::map<std::string, std::string>& origin, bool must_exist,
+                      std::vector<std::string>& files) {
+    auto text = read_file(path);
+    if (!text) {
+        if (must_exist) usage_error("cannot read config file " + path);
+        return;
+    }
+    files.push_back(path);
+    ConfigParse parsed = parse_config(*text);
+    if (parsed.error) usage_error("config file " + path + ", " + *parsed.error);
+    for (auto& [key, value] : parsed.values) {
+        const SettingDef* def = find_def(key);
+        if (!def || !def->in_config)
+            usage_error("config file " + path + ": unknown setting '" + key +
+                        "' (see 'man pjm' or the README for the settings)");
+        into[key] = value;
+        origin[key] = "config " + path;
+    }
+}
+
+} // namespace
+
+const std::vector<SettingDef>& setting_defs() {
+    static const std::vector<SettingDef> defs = {
+        {"database", "PJM_DATABASE", "--db", "job database: a SQLite path or postgresql://…"},
+        {"local", "PJM_LOCAL", "--local", "apply messages to the database instead of sending"},
+        {"url", "PJM_URL", "--url", "the manager's full messages URL"},
+        {"tenant_url", "PJM_TENANT_URL", "--tenant-url", "tenant base URL (with actor_id)"},
+        {"actor_id", "PJM_ACTOR_ID", "--actor-id", "the manager's actor id"},
+        {"bearer_token", "PJM_BEARER_TOKEN", "--bearer", "OAuth bearer token", true},
+        {"bearer_token_file", "PJM_BEARER_TOKEN_FILE", "", "file holding the bearer token"},
+        {"nonce", "PJM_NONCE", "--nonce", "Abaco nonce (x-nonce)", true},
+        {"admin_key", "PJM_ADMIN_KEY", "", "admin token key"},
+        {"admin_secret", "PJM_ADMIN_SECRET", "", "admin token secret", true},
+        {"admin_secret_file", "PJM_ADMIN_SECRET_FILE", "", "file holding the admin secret"},
+        {"admin_token_lifetime", "PJM_ADMIN_TOKEN_LIFETIME", "",
+         "admin token window in seconds"},
+        {"uuid_domain", "PJM_UUID_DOMAIN", "", "domain of the typed-UUID namespace"},
+        {"job_uuid", "PJM_JOB_UUID", "", "job UUID when none is given", false, false},
+        {"token", "PJM_TOKEN", "--token", "job or admin token when none is given", true, false},
+    };
+    return defs;
+}
+
+std::optional<std::string> Settings::get(std::string_view name) const {
+    auto it = m_values.find(name);
+    if (it == m_values.end()) return std::nullopt;
+    return it->second.first;
+}
+
+std::string Settings::get_or(std::string_view name, std::string fallback) const {
+    auto v = get(name);
+    return v ? *v : std::move(fallback);
+}
+
+bool Settings::truthy(std::string_view name) const {
+    auto v = get(name);
+    return v && (*v == "1" || *v == "true" || *v == "yes" || *v == "on");
+}
+
+std::string Settings::source(std::string_view name) const {
+    auto it = m_values.find(name);
+    return it == m_values.end() ? "unset" : it->second.second;
+}
+
+void Settings::set(std::string name, std::string value, std::string source) {
+    m_values[std::move(name)] = {std::move(value), std::move(source)};
+}
+
+std::vector<std::string> Settings::describe() const {
+    std::vector<std::string> out;
+    for (const auto& [name, v] : m_values) {
+        const SettingDef* def = find_def(name);
+        std::string shown = def && def->secret ? "<redacted>" : v.first;
+        out.push_back(name + " = " + shown + " (" + v.second + ")");
+    }
+    return out;
+}
+
+std::string default_database_path() {
+    return env_or("XDG_DATA_HOME", home() + "/.local/share") + "/pjm/pjm.db";
+}
+
+Settings resolve_settings(const std::map<std::string, std::string>& flags,
+                          const std::optional<std::string>& config_path) {
+    Settings s;
+    std::map<std::string, std::string> config, origin;
+    if (config_path) {
+        load_config_file(*config_path, config, origin, true, s.config_files);
+    } else if (const char* env = std::getenv("PJM_CONFIG"); env && *env) {
+        load_config_file(env, config, origin, true, s.config_files);
+    } else {
+        // The user's file overrides the site's.
+        load_config_file("/etc/pjm/config.toml", config, origin, false, s.config_files);
+        load_config_file(env_or("XDG_CONFIG_HOME", home() + "/.config") + "/pjm/config.toml",
+                         config, origin, false, s.config_files);
+    }
+    for (const auto& def : setting_defs()) {
+        std::string name(def.name);
+        if (auto f = flags.find(name); f != flags.end()) {
+            s.set(name, f->second, "flag " + std::string(def.flag));
+        } else if (const char* e = def.env.empty() ? nullptr : std::getenv(std::string(def.env).c_str());
+                   e && *e) {
+            s.set(name, e, "env " + std::string(def.env));
+        } else if (auto c = config.find(name); c != config.end()) {
+            s.set(name, c->second, origin[name]);
+        }
+    }
+    if (!s.get("database")) s.set("database", default_database_path(), "default");
+    // Secrets kept in files: read only when no direct value was given.
+    for (auto [value, file] : {std::pair{"admin_secret", "admin_secret_file"},
+                               std::pair{"bearer_token", "bearer_token_file"}}) {
+        if (s.get(value)) continue;
+        auto path = s.get(file);
+        if (!path) continue;
+        auto text = read_file(*path);
+        if (!text) usage_error(std::string("cannot read ") + file + " " + *path);
+        std::string line = text->substr(0, text->find('\n'));
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (line.empty()) usage_error(std::string(file) + " " + *path + " is empty");
+        s.set(value, line, "file " + *path);
+    }
+    return s;
+}
+
+} // namespace pjm::cli

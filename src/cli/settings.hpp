@@ -1,0 +1,50 @@
+// Settings and their precedence (SPEC §7): flags, then PJM_* environment, then the config
+// file ($XDG_CONFIG_HOME/pjm/config.toml over /etc/pjm/config.toml), then defaults.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pjm::cli {
+
+struct SettingDef {
+    std::string_view name;   // key in the config file and in -v output
+    std::string_view env;    // PJM_* variable, empty when none
+    std::string_view flag;   // global flag that sets it, for help text; empty when none
+    std::string_view help;
+    bool secret = false;     // redacted wherever settings are shown
+    bool in_config = true;   // may be set in the config file
+};
+
+const std::vector<SettingDef>& setting_defs();
+
+class Settings {
+  public:
+    std::optional<std::string> get(std::string_view name) const;
+    std::string get_or(std::string_view name, std::string fallback) const;
+    bool truthy(std::string_view name) const;
+    // Where the value came from: "flag", "env PJM_X", "config FILE", "default".
+    std::string source(std::string_view name) const;
+    // Every set value as "name = value (source)", secrets redacted; for -v.
+    std::vector<std::string> describe() const;
+    std::vector<std::string> config_files; // files read, in order
+
+    void set(std::string name, std::string value, std::string source);
+
+  private:
+    std::map<std::string, std::pair<std::string, std::string>, std::less<>> m_values;
+};
+
+// Resolves every setting. `flags` holds the values given on the command line;
+// `config_path` the --config flag (which must then exist). Throws CliError (usage) on a
+// malformed or unreadable config file, or an unknown key in it.
+Settings resolve_settings(const std::map<std::string, std::string>& flags,
+                          const std::optional<std::string>& config_path);
+
+// The default database path: $XDG_DATA_HOME/pjm/pjm.db (~/.local/share/pjm/pjm.db).
+std::string default_database_path();
+
+} // namespace pjm::cli

@@ -1,0 +1,41 @@
+#include "core/error.hpp"
+
+#include <array>
+
+namespace pjm::core {
+
+namespace {
+
+struct KindRow {
+    ErrorKind kind;
+    std::string_view name;
+    int exit_code;
+    int http_status;
+};
+
+constexpr std::array k_kinds = {
+    KindRow{ErrorKind::ok, "ok", 0, 200},
+    KindRow{ErrorKind::internal, "internal", 1, 500},
+    KindRow{ErrorKind::usage, "usage", 2, 400},
+    KindRow{ErrorKind::invalid, "invalid", 3, 400},
+    KindRow{ErrorKind::not_found, "not_found", 4, 404},
+    KindRow{ErrorKind::unauthorized, "unauthorized", 5, 403},
+    KindRow{ErrorKind::conflict, "conflict", 6, 409},
+    KindRow{ErrorKind::remote, "remote", 7, 502},
+    KindRow{ErrorKind::storage, "storage", 8, 500},
+    KindRow{ErrorKind::queued, "queued", 75, 202},
+};
+
+const KindRow& row(ErrorKind kind) {
+    for (const auto& r : k_kinds)
+        if (r.kind == kind) return r;
+    return k_kinds[1];
+}
+
+} // namespace
+
+int exit_code(ErrorKind kind) { return row(kind).exit_code; }
+int http_status(ErrorKind kind) { return row(kind).http_status; }
+std::string_view kind_name(ErrorKind kind) { return row(kind).name; }
+
+} // namespace pjm::core

@@ -1,0 +1,229 @@
+#include "core/handler.hpp"
+
+#include <fmt/format.h>
+
+#include "core/timefmt.hpp"
+
+namespace pjm::core {
+
+namespace {
+
+Outcome fail(ErrorKind kind, std::string message) {
+    Outcome o;
+    o.kind = kind;
+    o.message = std::move(message);
+    return o;
+}
+
+Outcome not_found_job(const std::string& uuid) {
+    return fail(ErrorKind::not_found,
+                fmt::format("job {} not found (never created here, or force-deleted); "
+                            "check the UUID with 'pjm list'",
+                            uuid));
+}
+
+Outcome hidden_job(const std::string& uuid) {
+    return fail(ErrorKind::conflict,
+                fmt::format("job {} has been deleted (hidden); it takes no more events", uuid));
+}
+
+std::string state_list(const std::vector<State>& states) {
+    std::string out;
+    for (State s : states) out += (out.empty() ? "" : ", ") + std::string(to_string(s));
+    return out;
+}
+
+} // namespace
+
+Handler::Handler(Storage& storage, const Clock& clock, HandlerConfig config)
+    : m_storage(storage), m_clock(clock), m_config(std::move(config)),
+      m_uuids(m_config.uuid_domain) {}
+
+Outcome Handler::handle_raw(std::string_view body, const QueryParams& query) {
+    ParsedBody parsed = parse_body(body);
+    if (!parsed.value) return fail(ErrorKind::invalid, parsed.error);
+    return handle(*parsed.value, query);
+}
+
+Outcome Handler::handle(const nlohmann::json& body, const QueryParams& query) {
+    Classified c = classify(body, query);
+    if (!c.message) return fail(c.error.kind, c.error.message);
+    return handle(*c.message);
+}
+
+Outcome Handler::handle(const Message& message) {
+    Outcome out;
+    try {
+        out = std::visit(
+            [this](const auto& m) -> Outcome {
+                using T = std::decay_t<decltype(m)>;
+                if constexpr (std::is_same_v<T, EventMessage>) return on_event(m);
+                else if constexpr (std::is_same_v<T, DeleteAction>) return on_delete(m);
+                else return on_create(m);
+            },
+            message.body);
+    } catch (const StorageError& e) {
+        out = fail(ErrorKind::storage, std::string("storage failure: ") + e.what());
+    } catch (const std::exception& e) {
+        out = fail(ErrorKind::internal, std::string("internal error: ") + e.what());
+    }
+    out.message_kind = message.kind;
+    return out;
+}
+
+bool Handler::is_admin(const std::optional<std::string>& token) const {
+    return token && admin_token_valid(m_config.admin, *token, m_clock.now_s());
+}
+
+bool Handler::is_job_token(const Job& job, const std::optional<std::string>& token) const {
+    return token && constant_time_equal(*token, job_token(job.salt, job.uuid));
+}
+
+Outcome Handler::on_event(const EventMessage& m) {
+    Outcome out;
+    m_storage.write([&](StorageTx& tx) {
+        auto job = tx.load_job_for_update(m.uuid);
+        if (!job) {
+            out = not_found_job(m.uuid);
+            return false;
+        }
+        std::string_view name = to_string(m.event);
+        if (!m.token) {
+            out = fail(ErrorKind::unauthorized,
+                       fmt::format("event '{}' needs a token: the job's own token or an admin "
+                                   "token (--token or PJM_TOKEN)",
+                                   name));
+            return false;
+        }
+        bool admin = is_admin(m.token);
+        if (is_admin_only(m.event) && !admin) {
+            out = fail(ErrorKind::unauthorized,
+                       fmt::format("event '{}' needs a valid admin token; the token given is "
+                                   "not one (see 'pjm token admin')",
+                                   name));
+            return false;
+        }
+        if (!admin && !is_job_token(*job, m.token)) {
+            out = fail(ErrorKind::unauthorized,
+                       fmt::format("token refused for job {}: it is neither this job's token "
+                                   "nor a valid admin token",
+                                   m.uuid));
+            return false;
+        }
+        if (!job->visible) {
+            out = hidden_job(m.uuid);
+            return false;
+        }
+        auto next = transition(job->state, m.event);
+        if (!next) {
+            std::string allowed;
+            for (Event e : allowed_events(job->state))
+                allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
+            out = fail(ErrorKind::conflict,
+                       fmt::format("event '{}' is not allowed in state {} (job {}); allowed "
+                                   "from {}; in {} the job accepts: {}",
+                                   name, to_string(job->state), m.uuid,
+                                   state_list(sources(m.event)), to_string(job->state),
+                                   allowed.empty() ? "nothing" : allowed));
+            return false;
+        }
+        HistoryEntry entry{m_uuids.random_event_uuid(), std::string(name),
+                           rfc3339_ms(m_clock.now_ms()), m.data};
+        State before = job->state;
+        tx.append_event(*job, entry, *next);
+        job->state = *next;
+        job->last_event = entry.name;
+        job->updated = entry.date;
+        job->event_count += 1;
+        out.message = fmt::format("{} {}: {} -> {}", m.uuid, name, to_string(before),
+                                  to_string(*next));
+        out.job = std::move(*job);
+        out.entry = std::move(entry);
+        return true;
+    });
+    return out;
+}
+
+Outcome Handler::on_delete(const DeleteAction& m) {
+    Outcome out;
+    m_storage.write([&](StorageTx& tx) {
+        auto job = tx.load_job_for_update(m.uuid);
+        if (!job) {
+            out = not_found_job(m.uuid);
+            return false;
+        }
+        if (!is_admin(m.token)) {
+            out = fail(ErrorKind::unauthorized,
+                       m.token ? "delete needs a valid admin token; the token given is not one "
+                                 "(see 'pjm token admin')"
+                               : "delete needs an admin token (--token or PJM_TOKEN; see 'pjm "
+                                 "token admin')");
+            return false;
+        }
+        if (m.force) {
+            tx.remove_job(m.uuid);
+            out.message = fmt::format("{} removed with its history", m.uuid);
+        } else {
+            if (!job->visible) {
+                out = fail(ErrorKind::conflict,
+                           fmt::format("job {} is already deleted (hidden); use --force to "
+                                       "remove it for good",
+                                       m.uuid));
+                return false;
+            }
+            job->updated = rfc3339_ms(m_clock.now_ms());
+            job->visible = false;
+            tx.hide_job(m.uuid, job->updated);
+            out.message = fmt::format("{} deleted (hidden)", m.uuid);
+        }
+        out.job = std::move(*job);
+        return true;
+    });
+    return out;
+}
+
+Outcome Handler::on_create(const CreateAction& m) {
+    Outcome out;
+    m_storage.write([&](StorageTx& tx) {
+        if (!tx.find_pipeline(m.pipeline_uuid)) {
+            out = fail(ErrorKind::not_found,
+                       fmt::format("pipeline {} not found; register it with 'pjm pipeline add' "
+                                   "or check 'pjm pipeline list'",
+                                   m.pipeline_uuid));
+            return false;
+        }
+        std::string uuid = m_uuids.job_uuid(m.pipeline_uuid, m.data);
+        if (auto existing = tx.load_job_for_update(uuid)) {
+            out = fail(ErrorKind::conflict,
+                       fmt::format("job {} already exists (state {}{}): the same pipeline and "
+                                   "data always give the same job",
+                                   uuid, to_string(existing->state),
+                                   existing->visible ? "" : ", deleted"));
+            return false;
+        }
+        Job job;
+        job.uuid = uuid;
+        job.pipeline_uuid = m.pipeline_uuid;
+        job.archive_path = m.archive_path;
+        job.archive_system = m.archive_system;
+        job.data = m.data;
+        job.session = m.session;
+        job.state = State::created;
+        job.last_event = "create";
+        job.created = job.updated = rfc3339_ms(m_clock.now_ms());
+        job.salt = new_salt();
+        job.history.push_back(HistoryEntry{m_uuids.random_event_uuid(), "create", job.created,
+                                           nlohmann::json::object()});
+        job.event_count = 1;
+        tx.insert_job(job);
+        out.token = job_token(job.salt, job.uuid);
+        out.entry = job.history.front();
+        out.message = fmt::format("{} created (CREATED)", uuid);
+        job.history.clear();
+        out.job = std::move(job);
+        return true;
+    });
+    return out;
+}
+
+} // namespace pjm::core

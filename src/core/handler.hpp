@@ -1,0 +1,61 @@
+// core::Handler: the manager's behaviour in one place. classify → validate → authorize →
+// lifecycle → one storage transaction. Local mode, `pjm handle` and `pjm serve` all call it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/job.hpp"
+#include "core/message.hpp"
+#include "core/query.hpp"
+#include "core/storage.hpp"
+#include "core/token.hpp"
+#include "core/typed_uuid.hpp"
+
+namespace pjm::core {
+
+struct HandlerConfig {
+    AdminConfig admin;
+    std::string uuid_domain = std::string(k_default_uuid_domain);
+};
+
+struct Outcome {
+    ErrorKind kind = ErrorKind::ok;
+    std::string message; // what happened, or why nothing did
+    std::optional<MessageKind> message_kind;
+    std::optional<Job> job;            // the job after the change, without history
+    std::optional<HistoryEntry> entry; // the history entry this message appended
+    std::optional<std::string> token;  // the new job's token, for a create
+    bool ok() const { return kind == ErrorKind::ok; }
+};
+
+class Handler {
+  public:
+    Handler(Storage& storage, const Clock& clock, HandlerConfig config);
+
+    // Raw bytes as they arrive (body text + URL query parameters).
+    Outcome handle_raw(std::string_view body, const QueryParams& query);
+    Outcome handle(const nlohmann::json& body, const QueryParams& query);
+    Outcome handle(const Message& message);
+
+    const UuidFactory& uuids() const { return m_uuids; }
+
+  private:
+    Outcome on_event(const EventMessage& m);
+    Outcome on_delete(const DeleteAction& m);
+    Outcome on_create(const CreateAction& m);
+    bool is_admin(const std::optional<std::string>& token) const;
+    bool is_job_token(const Job& job, const std::optional<std::string>& token) const;
+
+    Storage& m_storage;
+    const Clock& m_clock;
+    HandlerConfig m_config;
+    UuidFactory m_uuids;
+};
+
+} // namespace pjm::core

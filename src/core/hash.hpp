@@ -1,0 +1,22 @@
+// Digests (nettle) and the hex/base64 encodings the identifiers and tokens use.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace pjm::core {
+
+std::array<std::uint8_t, 16> md5(std::string_view data);
+std::array<std::uint8_t, 20> sha1(std::string_view data);
+std::array<std::uint8_t, 32> sha256(std::string_view data);
+
+std::string to_hex(const std::uint8_t* data, std::size_t size);
+template <std::size_t N> std::string to_hex(const std::array<std::uint8_t, N>& a) {
+    return to_hex(a.data(), a.size());
+}
+std::string sha256_hex(std::string_view data);
+std::string base64(const std::uint8_t* data, std::size_t size);
+
+} // namespace pjm::core

@@ -1,0 +1,230 @@
+#include "core/message.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+
+#include "core/schemas.hpp"
+
+namespace pjm::core {
+
+namespace {
+
+using nlohmann::json;
+
+std::optional<std::string> opt_string(const json& obj, const char* key) {
+    auto it = obj.find(key);
+    if (it == obj.end() || !it->is_string()) return std::nullopt;
+    return it->get<std::string>();
+}
+
+// The job token may ride in the body or, as Abaco hands query parameters over, in the URL.
+std::optional<std::string> token_from(const json& body, const QueryParams& query) {
+    if (auto t = opt_string(body, "token")) return t;
+    return query.get("token");
+}
+
+// Depth of the deepest array/object in `text`, scanning outside strings.
+int nesting_depth(std::string_view text) {
+    int depth = 0, deepest = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+            continue;
+        }
+        if (c == '"') in_string = true;
+        else if (c == '{' || c == '[') deepest = std::max(deepest, ++depth);
+        else if (c == '}' || c == ']') --depth;
+    }
+    return deepest;
+}
+
+Message make_event(const json& body, const QueryParams& query) {
+    EventMessage e;
+    e.uuid = body.at("uuid").get<std::string>();
+    e.event = *parse_event(body.at("name").get<std::string>());
+    if (auto it = body.find("data"); it != body.end()) e.data = *it;
+    e.token = token_from(body, query);
+    return Message{MessageKind::event, e, {}};
+}
+
+Message make_delete(const json& body, const QueryParams& query) {
+    DeleteAction d;
+    d.uuid = body.at("uuid").get<std::string>();
+    if (auto it = body.find("force"); it != body.end()) d.force = it->get<bool>();
+    d.token = token_from(body, query);
+    return Message{MessageKind::delete_action, d, {}};
+}
+
+Message make_create(const json& body) {
+    CreateAction c;
+    c.pipeline_uuid = body.at("pipeline_uuid").get<std::string>();
+    c.archive_path = body.at("archive_path").get<std::string>();
+    c.archive_system = opt_string(body, "archive_system");
+    c.data = body.at("data");
+    c.session = opt_string(body, "session");
+    return Message{MessageKind::create_action, c, {}};
+}
+
+json params_object(const QueryParams& query) {
+    json p = json::object();
+    for (const char* key : {"uuid", "token"})
+        if (auto v = query.get(key)) p[key] = *v;
+    if (auto v = query.get("name")) p["name"] = *v;
+    else if (auto alias = query.get("event")) p["name"] = *alias;
+    return p;
+}
+
+// Which kind the sender most likely meant, so its reasons are listed first.
+MessageKind likely_kind(const json& body, const QueryParams& query) {
+    if (!body.is_object()) return MessageKind::event;
+    if (body.contains("action")) return MessageKind::delete_action;
+    if (body.contains("pipeline_uuid") || body.contains("archive_path"))
+        return MessageKind::create_action;
+    if (body.contains("status") || body.contains("appId")) return MessageKind::agave_callback;
+    if (!body.contains("name") && (query.has("name") || query.has("event")))
+        return MessageKind::url_params;
+    return MessageKind::event;
+}
+
+} // namespace
+
+std::string_view to_string(MessageKind k) {
+    switch (k) {
+    case MessageKind::event: return "PipelineJobEvent";
+    case MessageKind::delete_action: return "PipelineJobDeleteAction";
+    case MessageKind::create_action: return "PipelineJobCreateAction";
+    case MessageKind::agave_callback: return "AgaveJobsPost";
+    case MessageKind::url_params: return "PipelineJobEvent (URL parameters)";
+    }
+    return "message";
+}
+
+std::string_view schema_name(MessageKind k) {
+    switch (k) {
+    case MessageKind::event: return "event";
+    case MessageKind::delete_action: return "delete";
+    case MessageKind::create_action: return "create";
+    case MessageKind::agave_callback: return "agave";
+    case MessageKind::url_params: return "urlparams";
+    }
+    return "event";
+}
+
+ParsedBody parse_body(std::string_view text) {
+    auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+        return {std::nullopt, "empty message: expected a JSON object"};
+    if (nesting_depth(text) > k_max_json_depth)
+        return {std::nullopt, "JSON nested deeper than " + std::to_string(k_max_json_depth) +
+                                  " levels"};
+    try {
+        return {json::parse(text), {}};
+    } catch (const json::parse_error& e) {
+        std::string what = e.what();
+        // "[json.exception.parse_error.101] parse error at line 1, column 2: …" → the tail.
+        if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
+        return {std::nullopt, "invalid JSON: " + what};
+    }
+}
+
+Event event_for_agave_status(std::string_view status) {
+    std::string s;
+    for (char c : status) s.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    static constexpr std::array<std::string_view, 14> k_resource = {
+        "CREATED",  "PERMISSION_GRANT", "PERMISSION_REVOKE", "PENDING",  "STAGING_INPUTS",
+        "CLEANING_UP", "ARCHIVING",     "STAGING_JOB",       "PAUSED",   "QUEUED",
+        "SUBMITTING",  "STAGED",        "PROCESSING_INPUTS", "ARCHIVING_FINISHED"};
+    static constexpr std::array<std::string_view, 4> k_fail = {"FAILED", "STOPPED", "DELETED",
+                                                               "ARCHIVING_FAILED"};
+    if (std::find(k_resource.begin(), k_resource.end(), s) != k_resource.end())
+        return Event::resource;
+    if (s == "RUNNING") return Event::run;
+    if (s == "FINISHED") return Event::finish;
+    if (std::find(k_fail.begin(), k_fail.end(), s) != k_fail.end()) return Event::fail;
+    return Event::update; // KILLED, HEARTBEAT, UPDATED and anything unknown
+}
+
+Classified classify(const json& body, const QueryParams& query) {
+    std::vector<std::pair<MessageKind, std::vector<std::string>>> reasons;
+
+    auto try_kind = [&](MessageKind kind, const json& value) {
+        auto errors = schema_errors(schema_name(kind), value);
+        bool ok = errors.empty();
+        if (!ok) reasons.emplace_back(kind, std::move(errors));
+        return ok;
+    };
+
+    if (try_kind(MessageKind::event, body)) return {make_event(body, query), {}};
+    if (try_kind(MessageKind::delete_action, body)) return {make_delete(body, query), {}};
+    if (try_kind(MessageKind::create_action, body)) return {make_create(body), {}};
+
+    if (try_kind(MessageKind::agave_callback, body)) {
+        json params = params_object(query);
+        params["name"] = "update"; // the event comes from the body's status
+        auto errors = schema_errors("urlparams", params);
+        if (errors.empty()) {
+            EventMessage e;
+            e.uuid = *query.get("uuid");
+            std::string status = body.at("status").get<std::string>();
+            e.event = event_for_agave_status(status);
+            e.data = body;
+            for (const char* drop : {"_links", "retries", "localId"}) e.data.erase(drop);
+            e.token = query.get("token");
+            return {Message{MessageKind::agave_callback, e, status}, {}};
+        }
+        for (auto& err : errors) err = "URL parameter " + err.substr(1);
+        reasons.emplace_back(MessageKind::agave_callback, std::move(errors));
+    }
+
+    if (!query.empty() && (query.has("uuid") || query.has("name") || query.has("event"))) {
+        json params = params_object(query);
+        auto errors = schema_errors("urlparams", params);
+        for (auto& err : errors) err = "URL parameter " + err.substr(1);
+        if (!body.is_object()) errors.push_back("body: must be a JSON object (it becomes data)");
+        if (errors.empty()) {
+            EventMessage e;
+            e.uuid = params.at("uuid").get<std::string>();
+            e.event = *parse_event(params.at("name").get<std::string>());
+            e.data = body;
+            e.token = query.get("token");
+            return {Message{MessageKind::url_params, e, {}}, {}};
+        }
+        reasons.emplace_back(MessageKind::url_params, std::move(errors));
+    }
+
+    // Lead with the kind the sender most likely meant; name the others.
+    MessageKind likely = likely_kind(body, query);
+    std::stable_partition(reasons.begin(), reasons.end(),
+                          [&](const auto& r) { return r.first == likely; });
+    std::string text;
+    if (!body.is_object()) {
+        text = "message must be a JSON object";
+    } else {
+        const auto& [kind, errs] = reasons.front();
+        text = "not a valid " + std::string(to_string(kind)) + ":";
+        for (const auto& e : errs) text += "\n  " + e;
+        if (auto name = opt_string(body, "name"); name && kind == MessageKind::event) {
+            if (*name == "create") {
+                text += "\n  'create' is not an event: create jobs with a "
+                        "PipelineJobCreateAction (pjm create)";
+            } else if (!parse_event(*name)) {
+                std::string hint = suggest_event(*name);
+                text += "\n  unknown event '" + *name + "'";
+                if (!hint.empty()) text += " (did you mean '" + hint + "'?)";
+            }
+        }
+        if (reasons.size() > 1) {
+            text += "\n  it matches no other message kind either (";
+            for (std::size_t i = 1; i < reasons.size(); ++i)
+                text += (i > 1 ? ", " : "") + std::string(to_string(reasons[i].first));
+            text += "); see 'pjm schema'";
+        }
+    }
+    return {std::nullopt, Error{ErrorKind::invalid, text}};
+}
+
+} // namespace pjm::core

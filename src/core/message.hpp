@@ -1,0 +1,71 @@
+// The four message kinds and the URL-parameter form (SPEC §5): parsing and classification.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+#include "core/fsm.hpp"
+#include "core/query.hpp"
+
+namespace pjm::core {
+
+inline constexpr int k_max_json_depth = 64;
+
+enum class MessageKind { event, delete_action, create_action, agave_callback, url_params };
+std::string_view to_string(MessageKind k); // "PipelineJobEvent", …
+// Bundled schema name for a kind ("event", "delete", "create", "agave", "urlparams").
+std::string_view schema_name(MessageKind k);
+
+struct EventMessage {
+    std::string uuid;
+    Event event = Event::update;
+    nlohmann::json data = nlohmann::json::object();
+    std::optional<std::string> token;
+};
+
+struct DeleteAction {
+    std::string uuid;
+    bool force = false;
+    std::optional<std::string> token;
+};
+
+struct CreateAction {
+    std::string pipeline_uuid;
+    std::string archive_path;
+    std::optional<std::string> archive_system;
+    nlohmann::json data = nlohmann::json::object();
+    std::optional<std::string> session;
+};
+
+struct Message {
+    MessageKind kind = MessageKind::event;
+    // Agave callbacks and the URL-parameter form arrive here as EventMessage.
+    std::variant<EventMessage, DeleteAction, CreateAction> body;
+    std::string agave_status; // the callback's status, for agave_callback only
+};
+
+// A JSON document from raw bytes: empty input, invalid JSON or UTF-8, and nesting deeper
+// than k_max_json_depth are invalid messages.
+struct ParsedBody {
+    std::optional<nlohmann::json> value;
+    std::string error;
+};
+ParsedBody parse_body(std::string_view text);
+
+struct Classified {
+    std::optional<Message> message;
+    Error error; // kind invalid, with every reason, when nothing matched
+};
+// The first message kind `body` (with the URL's query parameters) validates against.
+Classified classify(const nlohmann::json& body, const QueryParams& query);
+
+// Agave job status → event (SPEC §5), case-insensitive; unknown statuses → update.
+Event event_for_agave_status(std::string_view status);
+
+} // namespace pjm::core

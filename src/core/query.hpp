@@ -1,0 +1,34 @@
+// URL query strings: parsing ("a=1&b=%20x"), lookup and rendering with percent-encoding.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace pjm::core {
+
+class QueryParams {
+  public:
+    QueryParams() = default;
+    // Parses "k=v&k2=v2" (a leading '?' is allowed). '+' means space; %XX is decoded.
+    // Returns nothing when a %-escape is malformed.
+    static std::optional<QueryParams> parse(std::string_view text);
+
+    void add(std::string key, std::string value);
+    // The first value given for `key`.
+    std::optional<std::string> get(std::string_view key) const;
+    bool has(std::string_view key) const { return get(key).has_value(); }
+    const std::vector<std::pair<std::string, std::string>>& items() const { return m_items; }
+    bool empty() const { return m_items.empty(); }
+    // "k=v&…" with RFC 3986 unreserved characters left as they are.
+    std::string encode() const;
+
+  private:
+    std::vector<std::pair<std::string, std::string>> m_items;
+};
+
+std::string percent_encode(std::string_view text);
+
+} // namespace pjm::core

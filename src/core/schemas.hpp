@@ -1,0 +1,26 @@
+// The bundled draft-07 JSON Schemas (src/core/schemas/*.json, embedded at build time)
+// and validation against them with valijson.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace pjm::core {
+
+struct EmbeddedSchema {
+    std::string_view name; // file stem: "event", "delete", "create", "agave", "urlparams"
+    std::string_view text;
+};
+
+const std::vector<EmbeddedSchema>& embedded_schemas();
+// The schema's text, or empty when there is no schema of that name.
+std::string_view schema_text(std::string_view name);
+
+// Validates `value` against the named schema; returns every reason it fails (empty: valid).
+// Schemas are parsed once per process, on first use.
+std::vector<std::string> schema_errors(std::string_view name, const nlohmann::json& value);
+
+} // namespace pjm::core

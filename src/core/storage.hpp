@@ -1,0 +1,66 @@
+// The storage port the Handler writes through; src/store implements it per backend.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/job.hpp"
+
+namespace pjm::core {
+
+// A backend failure (unreachable, locked, full, corrupt, too new): exit code 8.
+class StorageError : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// Operations inside one write transaction; the job row read here stays locked until commit.
+class StorageTx {
+  public:
+    virtual ~StorageTx() = default;
+    // The job without its history, hidden or not; nothing when it does not exist.
+    virtual std::optional<Job> load_job_for_update(const std::string& uuid) = 0;
+    virtual std::optional<Pipeline> find_pipeline(const std::string& uuid) = 0;
+    // Appends one history entry and sets state, last_event and updated.
+    virtual void append_event(const Job& job, const HistoryEntry& entry, State new_state) = 0;
+    // Inserts a new job with its history (the create entry).
+    virtual void insert_job(const Job& job) = 0;
+    virtual void hide_job(const std::string& uuid, const std::string& updated) = 0;
+    virtual void remove_job(const std::string& uuid) = 0;
+};
+
+struct JobFilter {
+    std::optional<State> state;
+    std::optional<std::string> pipeline_uuid;
+    std::size_t limit = 0; // 0: no limit
+    bool include_hidden = false;
+};
+
+class Storage {
+  public:
+    virtual ~Storage() = default;
+    // Runs `fn` in one write transaction: committed when it returns true, rolled back when it
+    // returns false or throws. Throws StorageError when the backend fails.
+    virtual void write(const std::function<bool(StorageTx&)>& fn) = 0;
+
+    virtual std::optional<Job> get_job(const std::string& uuid, bool with_history) = 0;
+    virtual std::vector<Job> find_jobs(const JobFilter& filter) = 0;
+
+    // False when a pipeline with that UUID exists already.
+    virtual bool add_pipeline(const Pipeline& p) = 0;
+    virtual std::optional<Pipeline> get_pipeline(const std::string& uuid) = 0;
+    virtual std::vector<Pipeline> list_pipelines() = 0;
+
+    // Small site settings kept with the data (e.g. a generated admin secret).
+    virtual std::optional<std::string> get_setting(const std::string& key) = 0;
+    virtual void set_setting(const std::string& key, const std::string& value) = 0;
+
+    // What the backend is, for messages and --version ("sqlite:/path/pjm.db").
+    virtual std::string describe() const = 0;
+};
+
+} // namespace pjm::core

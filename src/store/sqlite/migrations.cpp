@@ -1,0 +1,92 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <array>
+#include <string>
+
+#include <sqlite3.h>
+
+#include "core/storage.hpp"
+#include "store/sqlite/statement.hpp"
+
+namespace pjm::store::sqlite {
+
+namespace {
+
+// Migration N (1-based) takes the schema from version N-1 to N. Append only.
+constexpr std::array<const char*, 1> k_migrations = {
+    R"sql(
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE pipelines (
+    uuid        TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    created     TEXT NOT NULL
+);
+CREATE TABLE jobs (
+    uuid             TEXT PRIMARY KEY,
+    pipeline_uuid    TEXT NOT NULL REFERENCES pipelines(uuid),
+    archive_path     TEXT NOT NULL,
+    archive_system   TEXT,
+    archive_patterns TEXT NOT NULL DEFAULT '[]',
+    product_patterns TEXT NOT NULL DEFAULT '[]',
+    data             TEXT NOT NULL,
+    session          TEXT,
+    agent            TEXT,
+    task             TEXT,
+    state            TEXT NOT NULL,
+    last_event       TEXT NOT NULL,
+    created          TEXT NOT NULL,
+    updated          TEXT NOT NULL,
+    salt             TEXT NOT NULL,
+    visible          INTEGER NOT NULL DEFAULT 1,
+    event_count      INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX jobs_by_state ON jobs(state, updated);
+CREATE INDEX jobs_by_pipeline ON jobs(pipeline_uuid, updated);
+-- One row per event, keyed by (job, sequence): appending costs the same at any history length.
+CREATE TABLE history (
+    job_uuid TEXT NOT NULL,
+    seq      INTEGER NOT NULL,
+    uuid     TEXT NOT NULL,
+    name     TEXT NOT NULL,
+    date     TEXT NOT NULL,
+    data     TEXT NOT NULL,
+    PRIMARY KEY (job_uuid, seq)
+) WITHOUT ROWID;
+)sql",
+};
+
+int user_version(sqlite3* db) {
+    Statement s(db, "PRAGMA user_version");
+    return s.step() ? static_cast<int>(s.integer(0)) : 0;
+}
+
+} // namespace
+
+int current_schema_version() { return static_cast<int>(k_migrations.size()); }
+
+void migrate(sqlite3* db) {
+    // Cheap check first: most opens find the schema current and take no write lock.
+    int version = user_version(db);
+    if (version == current_schema_version()) return;
+    exec(db, "BEGIN IMMEDIATE");
+    try {
+        version = user_version(db); // another process may have migrated meanwhile
+        if (version > current_schema_version())
+            throw core::StorageError(
+                "the database has schema version " + std::to_string(version) +
+                " but this pjm knows only up to " + std::to_string(current_schema_version()) +
+                "; upgrade pjm");
+        for (int v = version; v < current_schema_version(); ++v) exec(db, k_migrations[v]);
+        exec(db, ("PRAGMA user_version = " + std::to_string(current_schema_version())).c_str());
+        exec(db, "COMMIT");
+    } catch (...) {
+        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+} // namespace pjm::store::sqlite
