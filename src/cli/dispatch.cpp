@@ -26,7 +26,13 @@ int dry_run(Context& ctx, const nlohmann::json& body, core::QueryParams query) {
     for (const auto& [k, v] : query.items()) shown.add(k, k == "token" ? k_redacted : v);
     if (nonce && !bearer) shown.add("x-nonce", k_redacted);
     std::string target = url.empty() ? "<no manager URL: set --url or PJM_URL>" : url;
-    if (!shown.empty()) target += "?" + shown.encode();
+    if (!shown.empty()) {
+        // Keep the redaction marker readable rather than %-encoded.
+        std::string q = shown.encode();
+        for (std::size_t p; (p = q.find("%3Credacted%3E")) != std::string::npos;)
+            q.replace(p, 14, k_redacted);
+        target += "?" + q;
+    }
     nlohmann::json headers = {{"Content-Type", "application/json"}};
     if (bearer) headers["Authorization"] = std::string("Bearer ") + k_redacted;
     nlohmann::json shown_body = redact_body(body);
@@ -41,6 +47,26 @@ int dry_run(Context& ctx, const nlohmann::json& body, core::QueryParams query) {
         for (const auto& [k, v] : headers.items()) std::cout << k << ": " << v.get<std::string>() << '\n';
         std::cout << '\n' << shown_body.dump(2) << '\n';
         std::cerr << "pjm: dry run: nothing sent\n";
+    }
+    return 0;
+}
+
+// Local mode: check the message as the handler would classify it, touch nothing.
+int local_dry_run(Context& ctx, const nlohmann::json& body, const core::QueryParams& query) {
+    core::Classified c = core::classify(body, query);
+    if (!c.message) {
+        print_error(ctx.flags.json, c.error.kind, c.error.message);
+        return core::exit_code(c.error.kind);
+    }
+    std::string target = ctx.settings.get_or("database", "");
+    nlohmann::json shown = redact_body(body);
+    if (ctx.flags.json) {
+        print_json({{"dry_run", true}, {"database", target}, {"kind", core::to_string(c.message->kind)},
+                    {"body", shown}});
+    } else {
+        std::cout << "apply to " << target << " (" << core::to_string(c.message->kind) << ")\n\n"
+                  << shown.dump(2) << '\n';
+        std::cerr << "pjm: dry run: the database was not touched\n";
     }
     return 0;
 }
@@ -91,18 +117,8 @@ int report_outcome(Context& ctx, const core::Outcome& outcome) {
 }
 
 int deliver(Context& ctx, const nlohmann::json& body, const core::QueryParams& query) {
-    if (ctx.local()) {
-        if (ctx.flags.dry_run) {
-            core::Classified c = core::classify(body, query);
-            if (!c.message) {
-                print_error(ctx.flags.json, c.error.kind, c.error.message);
-                return core::exit_code(c.error.kind);
-            }
-            ctx.trace("dry run against " + ctx.settings.get_or("database", ""));
-        } else {
-            return report_outcome(ctx, ctx.handler().handle(body, query));
-        }
-    }
+    if (ctx.local() && !ctx.flags.dry_run) return report_outcome(ctx, ctx.handler().handle(body, query));
+    if (ctx.local()) return local_dry_run(ctx, body, query);
     if (ctx.flags.dry_run) return dry_run(ctx, body, query);
     if (manager_url(ctx).empty())
         usage_error("no manager to send to: set --url (or PJM_URL, or PJM_TENANT_URL with "

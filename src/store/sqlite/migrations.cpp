@@ -56,6 +56,8 @@ CREATE TABLE history (
     data     TEXT NOT NULL,
     PRIMARY KEY (job_uuid, seq)
 ) WITHOUT ROWID;
+-- Each database gets its own random admin secret, used when none is configured.
+INSERT INTO settings (key, value) VALUES ('admin_secret', lower(hex(randomblob(32))));
 )sql",
 };
 
