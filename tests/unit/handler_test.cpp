@@ -1,0 +1,222 @@
+// core::Handler over a real SQLite file: the order of checks, authorization, the lifecycle,
+// and that a refused message changes nothing.
+#include "core/handler.hpp"
+
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "store/store.hpp"
+#include "test_support.hpp"
+
+namespace pjm::core {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::int64_t k_t0 = 1'790'000'000'000; // ms, a fixed "now"
+
+class HandlerTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        storage = store::open(dir.file("pjm.db"));
+        HandlerConfig cfg;
+        cfg.admin.secret = "test-secret";
+        cfg.admin.key = "k";
+        cfg.admin.lifetime = 3600;
+        handler = std::make_unique<Handler>(*storage, clock, cfg);
+        pipeline = handler->uuids().pipeline_uuid("demo");
+        ASSERT_TRUE(storage->add_pipeline({pipeline, "demo", "", "2026-01-01T00:00:00.000Z"}));
+        Outcome o = handler->handle(
+            json{{"pipeline_uuid", pipeline}, {"archive_path", "/a"}, {"data", {{"n", 1}}}}, {});
+        ASSERT_TRUE(o.ok()) << o.message;
+        job = o.job->uuid;
+        token = *o.token;
+    }
+
+    Outcome event(const std::string& name, const std::optional<std::string>& tok,
+                  const std::string& uuid = "") {
+        json body = {{"uuid", uuid.empty() ? job : uuid}, {"name", name}};
+        if (tok) body["token"] = *tok;
+        return handler->handle(body, {});
+    }
+
+    std::string admin() const {
+        return admin_token({"test-secret", "k", 3600}, clock.now_s());
+    }
+
+    // Everything a message could change, as one comparable document.
+    json snapshot() {
+        json all = json::array();
+        for (const auto& j : storage->find_jobs({std::nullopt, std::nullopt, 0, true}))
+            all.push_back(to_document(*storage->get_job(j.uuid, true)));
+        return all;
+    }
+
+    test::TempDir dir;
+    FixedClock clock{k_t0};
+    std::unique_ptr<Storage> storage;
+    std::unique_ptr<Handler> handler;
+    std::string pipeline, job, token;
+};
+
+TEST_F(HandlerTest, CreateReturnsTypedUuidTokenAndHistory) {
+    EXPECT_TRUE(is_typed_uuid(job, UuidType::job));
+    EXPECT_EQ(token, job_token(storage->get_job(job, false)->salt, job));
+    auto stored = storage->get_job(job, true);
+    ASSERT_TRUE(stored);
+    EXPECT_EQ(stored->state, State::created);
+    ASSERT_EQ(stored->history.size(), 1u);
+    EXPECT_EQ(stored->history[0].name, "create");
+    EXPECT_EQ(stored->history[0].date, "2026-09-21T14:13:20.000Z");
+    EXPECT_TRUE(is_typed_uuid(stored->history[0].uuid, UuidType::event));
+}
+
+TEST_F(HandlerTest, EventAppendsOneEntryAndMovesState) {
+    clock.advance_ms(1234);
+    Outcome o = event("run", token);
+    ASSERT_TRUE(o.ok()) << o.message;
+    auto stored = storage->get_job(job, true);
+    EXPECT_EQ(stored->state, State::running);
+    EXPECT_EQ(stored->last_event, "run");
+    EXPECT_EQ(stored->updated, "2026-09-21T14:13:21.234Z");
+    ASSERT_EQ(stored->history.size(), 2u);
+    EXPECT_EQ(stored->history[1].name, "run");
+    EXPECT_EQ(stored->event_count, 2);
+}
+
+TEST_F(HandlerTest, AnnotatingEventsKeepState) {
+    ASSERT_TRUE(event("update", token).ok());
+    ASSERT_TRUE(event("resource", token).ok());
+    auto stored = storage->get_job(job, true);
+    EXPECT_EQ(stored->state, State::created);
+    EXPECT_EQ(stored->last_event, "resource");
+    EXPECT_EQ(stored->history.size(), 3u);
+}
+
+TEST_F(HandlerTest, ChecksRunInSpecOrder) {
+    // invalid (3) beats everything: bad uuid and no token.
+    EXPECT_EQ(handler->handle(json{{"uuid", "nope"}, {"name", "run"}}, {}).kind, ErrorKind::invalid);
+    // not found (4) beats unauthorized: unknown job with a wrong token.
+    std::string other = job.substr(0, 30) + "000000";
+    EXPECT_EQ(event("run", "ffffffffffffffff", other).kind, ErrorKind::not_found);
+    // unauthorized (5) beats conflict: finalize is not allowed in CREATED, but the token is bad.
+    EXPECT_EQ(event("finalize", "ffffffffffffffff").kind, ErrorKind::unauthorized);
+    // conflict (6) once authorized.
+    EXPECT_EQ(event("finalize", token).kind, ErrorKind::conflict);
+}
+
+TEST_F(HandlerTest, TokensAreChecked) {
+    EXPECT_EQ(event("run", std::nullopt).kind, ErrorKind::unauthorized);
+    EXPECT_EQ(event("run", "0123456789abcdef").kind, ErrorKind::unauthorized);
+    EXPECT_EQ(event("run", token + "0").kind, ErrorKind::unauthorized); // 17 characters
+    EXPECT_TRUE(event("run", admin()).ok()) << "an admin token works for any event";
+}
+
+TEST_F(HandlerTest, AdminOnlyEventsRefuseJobToken) {
+    Outcome o = event("reset", token);
+    EXPECT_EQ(o.kind, ErrorKind::unauthorized);
+    EXPECT_NE(o.message.find("admin"), std::string::npos);
+    ASSERT_TRUE(event("reset", admin()).ok());
+    EXPECT_EQ(event("ready", token).kind, ErrorKind::unauthorized);
+    ASSERT_TRUE(event("ready", admin()).ok());
+    EXPECT_EQ(storage->get_job(job, false)->state, State::created);
+}
+
+TEST_F(HandlerTest, AdminTokenWindows) {
+    std::string issued = admin();
+    clock.advance_ms(3600 * 1000); // next window: the previous one is still accepted
+    EXPECT_TRUE(event("update", issued).ok());
+    clock.advance_ms(3600 * 1000); // two windows later: refused
+    EXPECT_EQ(event("update", issued).kind, ErrorKind::unauthorized);
+}
+
+TEST_F(HandlerTest, RefusedMessagesChangeNothing) {
+    json before = snapshot();
+    EXPECT_FALSE(event("finish", token).ok());                       // conflict
+    EXPECT_FALSE(event("run", "0000000000000000").ok());             // unauthorized
+    EXPECT_FALSE(event("reset", token).ok());                        // admin only
+    EXPECT_FALSE(handler->handle_raw("{\"uuid\":", {}).ok());        // invalid JSON
+    EXPECT_FALSE(handler->handle(json{{"uuid", job}, {"action", "delete"}, {"token", token}}, {})
+                     .ok()); // delete with a job token
+    EXPECT_FALSE(handler
+                     ->handle(json{{"pipeline_uuid", pipeline},
+                                   {"archive_path", "/b"},
+                                   {"data", {{"n", 1}}}},
+                              {})
+                     .ok()); // the same job again
+    EXPECT_EQ(snapshot(), before);
+}
+
+TEST_F(HandlerTest, CreateNeedsKnownPipelineAndIsDeterministic) {
+    std::string unknown = handler->uuids().pipeline_uuid("unknown");
+    Outcome o = handler->handle(
+        json{{"pipeline_uuid", unknown}, {"archive_path", "/a"}, {"data", json::object()}}, {});
+    EXPECT_EQ(o.kind, ErrorKind::not_found);
+    Outcome again = handler->handle(
+        json{{"pipeline_uuid", pipeline}, {"archive_path", "/elsewhere"}, {"data", {{"n", 1}}}},
+        {});
+    EXPECT_EQ(again.kind, ErrorKind::conflict);
+    EXPECT_NE(again.message.find(job), std::string::npos);
+}
+
+TEST_F(HandlerTest, SoftDeleteHidesForceDeleteRemoves) {
+    json del = {{"uuid", job}, {"action", "delete"}, {"token", admin()}};
+    ASSERT_TRUE(handler->handle(del, {}).ok());
+    auto hidden = storage->get_job(job, true);
+    ASSERT_TRUE(hidden);
+    EXPECT_FALSE(hidden->visible);
+    EXPECT_EQ(event("run", token).kind, ErrorKind::conflict);
+    EXPECT_EQ(handler->handle(del, {}).kind, ErrorKind::conflict) << "already hidden";
+    EXPECT_TRUE(storage->find_jobs({}).empty()) << "list leaves hidden jobs out";
+
+    del["force"] = true;
+    ASSERT_TRUE(handler->handle(del, {}).ok());
+    EXPECT_FALSE(storage->get_job(job, true));
+    EXPECT_EQ(event("run", token).kind, ErrorKind::not_found);
+    // Gone for good, so the same job can be created again, with a new token.
+    Outcome o = handler->handle(
+        json{{"pipeline_uuid", pipeline}, {"archive_path", "/a"}, {"data", {{"n", 1}}}}, {});
+    ASSERT_TRUE(o.ok()) << o.message;
+    EXPECT_EQ(o.job->uuid, job);
+    EXPECT_EQ(storage->get_job(job, true)->history.size(), 1u);
+}
+
+TEST_F(HandlerTest, AgaveCallbackBecomesEvent) {
+    json body = {{"owner", "me"},          {"appId", "app-1.0"},     {"executionSystem", "hpc"},
+                 {"archivePath", "/arch"}, {"archiveSystem", "store"}, {"status", "RUNNING"},
+                 {"inputs", json::object()}, {"parameters", json::object()},
+                 {"_links", {{"self", "x"}}}, {"retries", 0},          {"localId", "42"}};
+    auto query = QueryParams::parse("uuid=" + job + "&token=" + token);
+    Outcome o = handler->handle(body, *query);
+    ASSERT_TRUE(o.ok()) << o.message;
+    EXPECT_EQ(o.message_kind, MessageKind::agave_callback);
+    auto stored = storage->get_job(job, true);
+    EXPECT_EQ(stored->state, State::running);
+    const json& data = stored->history.back().data;
+    EXPECT_EQ(data.at("status"), "RUNNING");
+    EXPECT_FALSE(data.contains("_links"));
+    EXPECT_FALSE(data.contains("retries"));
+    EXPECT_FALSE(data.contains("localId"));
+}
+
+TEST_F(HandlerTest, UrlParameterFormUsesBodyAsData) {
+    auto query = QueryParams::parse("uuid=" + job + "&event=run&token=" + token);
+    Outcome o = handler->handle_raw(R"({"arbitrary": "key value data"})", *query);
+    ASSERT_TRUE(o.ok()) << o.message;
+    EXPECT_EQ(o.message_kind, MessageKind::url_params);
+    EXPECT_EQ(storage->get_job(job, true)->history.back().data,
+              json({{"arbitrary", "key value data"}}));
+}
+
+TEST_F(HandlerTest, StorageFailureIsStorageKind) {
+    storage.reset();
+    // A database file that is not SQLite cannot be opened: the error is a StorageError.
+    std::FILE* f = std::fopen(dir.file("junk.db").c_str(), "w");
+    std::fputs("this is not a database, it is plain text long enough to be read\n", f);
+    std::fclose(f);
+    EXPECT_THROW(store::open(dir.file("junk.db")), StorageError);
+}
+
+} // namespace
+} // namespace pjm::core
