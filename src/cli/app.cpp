@@ -1,16 +1,16 @@
 #include "cli/app.hpp"
 
-#include <deque>
-#include <iostream>
-
-#include <CLI/CLI.hpp>
-
 #include "cli/command.hpp"
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
 #include "core/storage.hpp"
 #include "store/store.hpp"
+
+#include <deque>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -20,7 +20,8 @@ constexpr const char* k_description =
     "pjm: record and move PipelineJobs through their lifecycle.\n"
     "Client mode (default) sends messages to a manager; --local applies them to a database.";
 
-constexpr const char* k_footer = R"(Settings come from flags, then PJM_* environment variables, then the config
+constexpr const char* k_footer =
+    R"(Settings come from flags, then PJM_* environment variables, then the config
 file ($XDG_CONFIG_HOME/pjm/config.toml, then /etc/pjm/config.toml), then defaults.
 Exit codes: 0 done, 1 internal, 2 usage, 3 invalid message, 4 not found,
 5 not authorized, 6 conflict, 7 remote failure, 8 storage failure, 75 queued.
@@ -40,7 +41,8 @@ struct SettingFlag {
 
 std::string version_text() {
     std::string text = "pjm " PJM_VERSION "\nstorage backends:";
-    for (const auto& b : store::backends()) text += " " + b;
+    for (const auto& b : store::backends())
+        text += " " + b;
     text += "\nmodules: none (HTTP client and server come later)";
     return text;
 }
@@ -61,7 +63,8 @@ std::optional<int> Commands::run(CLI::App& root) const {
 
 std::string examples(std::initializer_list<const char*> lines) {
     std::string out = "\nExamples:";
-    for (const char* l : lines) out += std::string("\n  ") + l;
+    for (const char* l : lines)
+        out += std::string("\n  ") + l;
     return out;
 }
 
@@ -81,7 +84,8 @@ int run(int argc, char** argv) {
     app.add_flag("--dry-run", ctx.flags.dry_run,
                  "Print the message and its target (secrets redacted); send nothing");
     app.add_flag("-v,--verbose", ctx.flags.verbose, "Explain what pjm does on stderr (repeatable)");
-    app.add_option("--config", ctx.flags.config, "Config file to read instead of the defaults (PJM_CONFIG)");
+    app.add_option("--config", ctx.flags.config,
+                   "Config file to read instead of the defaults (PJM_CONFIG)");
 
     // A deque keeps each value's address stable while CLI11 holds a reference to it.
     std::deque<SettingFlag> setting_flags;
@@ -91,11 +95,14 @@ int run(int argc, char** argv) {
         const char* help;
     };
     for (const Spec& s : {
-             Spec{"--db", "database", "Database: a SQLite file path or postgresql://… (PJM_DATABASE)"},
+             Spec{"--db", "database",
+                  "Database: a SQLite file path or postgresql://… (PJM_DATABASE)"},
              Spec{"--url", "url", "The manager's messages URL (PJM_URL)"},
-             Spec{"--tenant-url", "tenant_url", "Tenant base URL, used with --actor-id (PJM_TENANT_URL)"},
+             Spec{"--tenant-url", "tenant_url",
+                  "Tenant base URL, used with --actor-id (PJM_TENANT_URL)"},
              Spec{"--actor-id", "actor_id", "The manager's actor id (PJM_ACTOR_ID)"},
-             Spec{"--bearer", "bearer_token", "OAuth bearer token; prefer PJM_BEARER_TOKEN or bearer_token_file"},
+             Spec{"--bearer", "bearer_token",
+                  "OAuth bearer token; prefer PJM_BEARER_TOKEN or bearer_token_file"},
              Spec{"--nonce", "nonce", "Abaco nonce; prefer PJM_NONCE"},
          }) {
         setting_flags.push_back({nullptr, s.name, {}});
@@ -103,7 +110,8 @@ int run(int argc, char** argv) {
         sf.option = app.add_option(s.flag, sf.value, s.help);
     }
 
-    for (Registrar add : all_commands()) add(app, ctx, commands);
+    for (Registrar add : all_commands())
+        add(app, ctx, commands);
 
     try {
         app.parse(argc, argv);

@@ -7,8 +7,10 @@ namespace pjm::cli {
 namespace {
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -46,11 +48,21 @@ std::optional<std::string> parse_value(std::string_view v, std::string_view& res
             if (c == '\\') {
                 if (++i >= v.size()) break;
                 switch (v[i]) {
-                case 'n': out.push_back('\n'); break;
-                case 't': out.push_back('\t'); break;
-                case '\\': out.push_back('\\'); break;
-                case '"': out.push_back('"'); break;
-                default: why = "unsupported escape \\" + std::string(1, v[i]); return std::nullopt;
+                case 'n':
+                    out.push_back('\n');
+                    break;
+                case 't':
+                    out.push_back('\t');
+                    break;
+                case '\\':
+                    out.push_back('\\');
+                    break;
+                case '"':
+                    out.push_back('"');
+                    break;
+                default:
+                    why = "unsupported escape \\" + std::string(1, v[i]);
+                    return std::nullopt;
                 }
                 continue;
             }
@@ -94,8 +106,10 @@ ConfigParse parse_config(std::string_view text) {
         }
         if (line.front() == '[') {
             auto close = line.find(']');
-            std::string_view name = close == std::string_view::npos ? "" : trim(line.substr(1, close - 1));
-            std::string_view after = close == std::string_view::npos ? "" : trim(line.substr(close + 1));
+            std::string_view name =
+                close == std::string_view::npos ? "" : trim(line.substr(1, close - 1));
+            std::string_view after =
+                close == std::string_view::npos ? "" : trim(line.substr(close + 1));
             if (!valid_key(name) || (!after.empty() && after.front() != '#'))
                 return fail("malformed section header");
             section = std::string(name) + ".";

@@ -1,17 +1,19 @@
 #include "cli/context.hpp"
 
-#include <iostream>
-
 #include "cli/errors.hpp"
 #include "store/store.hpp"
+
+#include <iostream>
 
 namespace pjm::cli {
 
 void Context::resolve() {
     settings = resolve_settings(flags.values, flags.config);
     if (flags.verbose > 0) {
-        for (const auto& f : settings.config_files) trace("config file: " + f);
-        for (const auto& line : settings.describe()) trace("setting " + line);
+        for (const auto& f : settings.config_files)
+            trace("config file: " + f);
+        for (const auto& line : settings.describe())
+            trace("setting " + line);
     }
 }
 
@@ -37,8 +39,8 @@ core::AdminConfig Context::admin_config(bool use_database) {
             cfg.lifetime = std::stoll(*life, &used);
             if (used != life->size() || cfg.lifetime <= 0) throw std::invalid_argument("range");
         } catch (const std::exception&) {
-            usage_error("admin_token_lifetime must be a positive number of seconds, not '" +
-                        *life + "' (" + settings.source("admin_token_lifetime") + ")");
+            usage_error("admin_token_lifetime must be a positive number of seconds, not '" + *life +
+                        "' (" + settings.source("admin_token_lifetime") + ")");
         }
     }
     if (auto secret = settings.get("admin_secret")) {

@@ -2,15 +2,15 @@
 // database and handler of local mode.
 #pragma once
 
-#include <map>
-#include <memory>
-#include <optional>
-#include <string>
-
 #include "cli/settings.hpp"
 #include "core/clock.hpp"
 #include "core/handler.hpp"
 #include "core/storage.hpp"
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
 
 namespace pjm::cli {
 

@@ -1,11 +1,11 @@
 #include "cli/dispatch.hpp"
 
-#include <iostream>
-
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
 #include "core/message.hpp"
+
+#include <iostream>
 
 namespace pjm::cli {
 
@@ -23,7 +23,8 @@ int dry_run(Context& ctx, const nlohmann::json& body, core::QueryParams query) {
     bool nonce = ctx.settings.get("nonce").has_value();
     bool bearer = ctx.settings.get("bearer_token").has_value();
     core::QueryParams shown;
-    for (const auto& [k, v] : query.items()) shown.add(k, k == "token" ? k_redacted : v);
+    for (const auto& [k, v] : query.items())
+        shown.add(k, k == "token" ? k_redacted : v);
     if (nonce && !bearer) shown.add("x-nonce", k_redacted);
     std::string target = url.empty() ? "<no manager URL: set --url or PJM_URL>" : url;
     if (!shown.empty()) {
@@ -44,7 +45,8 @@ int dry_run(Context& ctx, const nlohmann::json& body, core::QueryParams query) {
                     {"body", shown_body}});
     } else {
         std::cout << "POST " << target << '\n';
-        for (const auto& [k, v] : headers.items()) std::cout << k << ": " << v.get<std::string>() << '\n';
+        for (const auto& [k, v] : headers.items())
+            std::cout << k << ": " << v.get<std::string>() << '\n';
         std::cout << '\n' << shown_body.dump(2) << '\n';
         std::cerr << "pjm: dry run: nothing sent\n";
     }
@@ -61,7 +63,9 @@ int local_dry_run(Context& ctx, const nlohmann::json& body, const core::QueryPar
     std::string target = ctx.settings.get_or("database", "");
     nlohmann::json shown = redact_body(body);
     if (ctx.flags.json) {
-        print_json({{"dry_run", true}, {"database", target}, {"kind", core::to_string(c.message->kind)},
+        print_json({{"dry_run", true},
+                    {"database", target},
+                    {"kind", core::to_string(c.message->kind)},
                     {"body", shown}});
     } else {
         std::cout << "apply to " << target << " (" << core::to_string(c.message->kind) << ")\n\n"
@@ -79,7 +83,8 @@ std::string manager_url(const Context& ctx) {
     auto actor = ctx.settings.get("actor_id");
     if (tenant && actor) {
         std::string base = *tenant;
-        while (!base.empty() && base.back() == '/') base.pop_back();
+        while (!base.empty() && base.back() == '/')
+            base.pop_back();
         return base + "/actors/v2/" + *actor + "/messages";
     }
     return {};
@@ -104,9 +109,7 @@ int report_outcome(Context& ctx, const core::Outcome& outcome) {
     nlohmann::json doc;
     if (kind == core::MessageKind::delete_action) {
         bool force = outcome.job && !ctx.storage().get_job(outcome.job->uuid, false);
-        doc = {{"uuid", outcome.job ? outcome.job->uuid : ""},
-               {"deleted", true},
-               {"force", force}};
+        doc = {{"uuid", outcome.job ? outcome.job->uuid : ""}, {"deleted", true}, {"force", force}};
     } else if (outcome.job) {
         auto full = ctx.storage().get_job(outcome.job->uuid, true);
         doc = core::to_document(full ? *full : *outcome.job);
@@ -117,7 +120,8 @@ int report_outcome(Context& ctx, const core::Outcome& outcome) {
 }
 
 int deliver(Context& ctx, const nlohmann::json& body, const core::QueryParams& query) {
-    if (ctx.local() && !ctx.flags.dry_run) return report_outcome(ctx, ctx.handler().handle(body, query));
+    if (ctx.local() && !ctx.flags.dry_run)
+        return report_outcome(ctx, ctx.handler().handle(body, query));
     if (ctx.local()) return local_dry_run(ctx, body, query);
     if (ctx.flags.dry_run) return dry_run(ctx, body, query);
     if (manager_url(ctx).empty())

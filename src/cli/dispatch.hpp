@@ -2,10 +2,10 @@
 // the manager. Commands that build messages end here, so the three paths stay in one place.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include "core/handler.hpp"
 #include "core/query.hpp"
+
+#include <nlohmann/json.hpp>
 
 namespace pjm::cli {
 

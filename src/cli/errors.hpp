@@ -1,10 +1,10 @@
 // The CLI's exception: an error kind (hence an exit code) and a message for stderr.
 #pragma once
 
+#include "core/error.hpp"
+
 #include <stdexcept>
 #include <string>
-
-#include "core/error.hpp"
 
 namespace pjm::cli {
 

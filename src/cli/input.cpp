@@ -1,12 +1,12 @@
 #include "cli/input.hpp"
 
+#include "cli/errors.hpp"
+#include "core/message.hpp"
+
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
-
-#include "cli/errors.hpp"
-#include "core/message.hpp"
 
 namespace pjm::cli {
 

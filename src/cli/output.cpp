@@ -11,8 +11,7 @@ void print_json(const nlohmann::json& doc) {
 
 void print_error(bool json, core::ErrorKind kind, const std::string& message) {
     std::cerr << "pjm: error: " << message << '\n';
-    if (json)
-        print_json({{"error", {{"kind", core::kind_name(kind)}, {"message", message}}}});
+    if (json) print_json({{"error", {{"kind", core::kind_name(kind)}, {"message", message}}}});
 }
 
 void print_table(const std::vector<std::vector<std::string>>& rows) {
@@ -42,17 +41,19 @@ void print_job_human(const core::Job& job) {
         {"last event", job.last_event},
         {"updated", job.updated},
         {"created", job.created},
-        {"archive", job.archive_system ? *job.archive_system + ":" + job.archive_path
-                                       : job.archive_path},
+        {"archive",
+         job.archive_system ? *job.archive_system + ":" + job.archive_path : job.archive_path},
         {"data", job.data.dump()},
     };
     if (job.session) info.push_back({"session", *job.session});
-    for (auto& row : info) row[0] += ":";
+    for (auto& row : info)
+        row[0] += ":";
     print_table(info);
     if (job.history.empty()) return;
     std::cout << "\nhistory (" << job.history.size() << " events):\n";
     std::vector<std::vector<std::string>> rows = {{"  DATE", "EVENT", "DATA"}};
-    for (const auto& e : job.history) rows.push_back({"  " + e.date, e.name, e.data.dump()});
+    for (const auto& e : job.history)
+        rows.push_back({"  " + e.date, e.name, e.data.dump()});
     print_table(rows);
 }
 

@@ -1,13 +1,13 @@
 // Printing results: one JSON document with --json, readable text otherwise.
 #pragma once
 
+#include "core/error.hpp"
+#include "core/job.hpp"
+
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
-
-#include "core/error.hpp"
-#include "core/job.hpp"
 
 namespace pjm::cli {
 

@@ -1,11 +1,11 @@
 #include "cli/settings.hpp"
 
+#include "cli/config_file.hpp"
+#include "cli/errors.hpp"
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-
-#include "cli/config_file.hpp"
-#include "cli/errors.hpp"
 
 namespace pjm::cli {
 
@@ -16,7 +16,9 @@ std::string env_or(const char* name, const std::string& fallback) {
     return v && *v ? v : fallback;
 }
 
-std::string home() { return env_or("HOME", "/"); }
+std::string home() {
+    return env_or("HOME", "/");
+}
 
 std::optional<std::string> read_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -68,8 +70,7 @@ const std::vector<SettingDef>& setting_defs() {
         {"admin_key", "PJM_ADMIN_KEY", "", "admin token key"},
         {"admin_secret", "PJM_ADMIN_SECRET", "", "admin token secret", true},
         {"admin_secret_file", "PJM_ADMIN_SECRET_FILE", "", "file holding the admin secret"},
-        {"admin_token_lifetime", "PJM_ADMIN_TOKEN_LIFETIME", "",
-         "admin token window in seconds"},
+        {"admin_token_lifetime", "PJM_ADMIN_TOKEN_LIFETIME", "", "admin token window in seconds"},
         {"uuid_domain", "PJM_UUID_DOMAIN", "", "domain of the typed-UUID namespace"},
         {"job_uuid", "PJM_JOB_UUID", "", "job UUID when none is given", false, false},
         {"token", "PJM_TOKEN", "--token", "job or admin token when none is given", true, false},
@@ -134,7 +135,8 @@ Settings resolve_settings(const std::map<std::string, std::string>& flags,
         std::string name(def.name);
         if (auto f = flags.find(name); f != flags.end()) {
             s.set(name, f->second, "flag " + std::string(def.flag));
-        } else if (const char* e = def.env.empty() ? nullptr : std::getenv(std::string(def.env).c_str());
+        } else if (const char* e =
+                       def.env.empty() ? nullptr : std::getenv(std::string(def.env).c_str());
                    e && *e) {
             s.set(name, e, "env " + std::string(def.env));
         } else if (auto c = config.find(name); c != config.end()) {
@@ -151,7 +153,8 @@ Settings resolve_settings(const std::map<std::string, std::string>& flags,
         auto text = read_file(*path);
         if (!text) usage_error(std::string("cannot read ") + file + " " + *path);
         std::string line = text->substr(0, text->find('\n'));
-        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+            line.pop_back();
         if (line.empty()) usage_error(std::string(file) + " " + *path + " is empty");
         s.set(value, line, "file " + *path);
     }

@@ -11,12 +11,12 @@
 namespace pjm::cli {
 
 struct SettingDef {
-    std::string_view name;   // key in the config file and in -v output
-    std::string_view env;    // PJM_* variable, empty when none
-    std::string_view flag;   // global flag that sets it, for help text; empty when none
+    std::string_view name; // key in the config file and in -v output
+    std::string_view env;  // PJM_* variable, empty when none
+    std::string_view flag; // global flag that sets it, for help text; empty when none
     std::string_view help;
-    bool secret = false;     // redacted wherever settings are shown
-    bool in_config = true;   // may be set in the config file
+    bool secret = false;   // redacted wherever settings are shown
+    bool in_config = true; // may be set in the config file
 };
 
 const std::vector<SettingDef>& setting_defs();

@@ -34,8 +34,14 @@ const KindRow& row(ErrorKind kind) {
 
 } // namespace
 
-int exit_code(ErrorKind kind) { return row(kind).exit_code; }
-int http_status(ErrorKind kind) { return row(kind).http_status; }
-std::string_view kind_name(ErrorKind kind) { return row(kind).name; }
+int exit_code(ErrorKind kind) {
+    return row(kind).exit_code;
+}
+int http_status(ErrorKind kind) {
+    return row(kind).http_status;
+}
+std::string_view kind_name(ErrorKind kind) {
+    return row(kind).name;
+}
 
 } // namespace pjm::core

@@ -10,15 +10,15 @@ namespace pjm::core {
 namespace {
 
 constexpr std::array<State, k_state_count> k_states = {
-    State::created,    State::running,   State::failed,   State::finished,
-    State::indexing,   State::validating, State::validated, State::rejected,
-    State::finalized,  State::retired,   State::reset,
+    State::created,   State::running,    State::failed,    State::finished,
+    State::indexing,  State::validating, State::validated, State::rejected,
+    State::finalized, State::retired,    State::reset,
 };
 
 constexpr std::array<Event, k_event_count> k_events = {
-    Event::create,   Event::run,       Event::update,    Event::resource, Event::fail,
-    Event::finish,   Event::index,     Event::indexed,   Event::validate, Event::validated,
-    Event::finalize, Event::reject,    Event::retire,    Event::reset,    Event::ready,
+    Event::create,   Event::run,    Event::update,  Event::resource, Event::fail,
+    Event::finish,   Event::index,  Event::indexed, Event::validate, Event::validated,
+    Event::finalize, Event::reject, Event::retire,  Event::reset,    Event::ready,
 };
 
 struct StateInfo {
@@ -40,8 +40,12 @@ constexpr std::array<StateInfo, k_state_count> k_state_info = {{
     {"RESET", "being reset for another run"},
 }};
 
-constexpr std::uint32_t bit(State s) { return 1u << static_cast<unsigned>(s); }
-template <typename... S> constexpr std::uint32_t from(S... s) { return (bit(s) | ...); }
+constexpr std::uint32_t bit(State s) {
+    return 1u << static_cast<unsigned>(s);
+}
+template <typename... S> constexpr std::uint32_t from(S... s) {
+    return (bit(s) | ...);
+}
 constexpr std::uint32_t k_any = (1u << k_state_count) - 1;
 
 // One row per event, in the order of SPEC §1.
@@ -66,18 +70,18 @@ constexpr std::array<Rule, k_event_count> k_rules = {{
     {"validated", from(S::validating, S::validated), S::validated, false},
     {"finalize", from(S::validated), S::finalized, false},
     {"reject", from(S::validating), S::rejected, false},
-    {"retire",
-     from(S::failed, S::finalized, S::finished, S::rejected, S::validating, S::validated),
+    {"retire", from(S::failed, S::finalized, S::finished, S::rejected, S::validating, S::validated),
      S::retired, false},
     {"reset", k_any, S::reset, true},
     {"ready", from(S::reset), S::created, true},
 }};
 
-const Rule& rule(Event e) { return k_rules[static_cast<std::size_t>(e)]; }
+const Rule& rule(Event e) {
+    return k_rules[static_cast<std::size_t>(e)];
+}
 
 bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() &&
-           std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
                return std::tolower(static_cast<unsigned char>(x)) ==
                       std::tolower(static_cast<unsigned char>(y));
            });
@@ -85,7 +89,8 @@ bool iequals(std::string_view a, std::string_view b) {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
         std::size_t diag = row[0];
         row[0] = i;
@@ -102,12 +107,22 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 } // namespace
 
-std::span<const State> all_states() { return k_states; }
-std::span<const Event> all_events() { return k_events; }
+std::span<const State> all_states() {
+    return k_states;
+}
+std::span<const Event> all_events() {
+    return k_events;
+}
 
-std::string_view to_string(State s) { return k_state_info[static_cast<std::size_t>(s)].name; }
-std::string_view describe(State s) { return k_state_info[static_cast<std::size_t>(s)].meaning; }
-std::string_view to_string(Event e) { return rule(e).name; }
+std::string_view to_string(State s) {
+    return k_state_info[static_cast<std::size_t>(s)].name;
+}
+std::string_view describe(State s) {
+    return k_state_info[static_cast<std::size_t>(s)].meaning;
+}
+std::string_view to_string(Event e) {
+    return rule(e).name;
+}
 
 std::optional<State> parse_state(std::string_view text) {
     for (State s : k_states)
@@ -134,8 +149,12 @@ std::vector<Event> allowed_events(State s) {
     return out;
 }
 
-bool is_admin_only(Event e) { return rule(e).admin_only; }
-bool keeps_state(Event e) { return e != Event::create && !rule(e).to.has_value(); }
+bool is_admin_only(Event e) {
+    return rule(e).admin_only;
+}
+bool keeps_state(Event e) {
+    return e != Event::create && !rule(e).to.has_value();
+}
 
 std::vector<State> sources(Event e) {
     std::vector<State> out;

@@ -47,9 +47,9 @@ inline constexpr std::size_t k_event_count = 15;
 std::span<const State> all_states();
 std::span<const Event> all_events();
 
-std::string_view to_string(State s);  // "RUNNING"
-std::string_view to_string(Event e);  // "run"
-std::string_view describe(State s);   // one-line meaning
+std::string_view to_string(State s);                     // "RUNNING"
+std::string_view to_string(Event e);                     // "run"
+std::string_view describe(State s);                      // one-line meaning
 std::optional<State> parse_state(std::string_view text); // case-insensitive
 std::optional<Event> parse_event(std::string_view text); // case-insensitive
 

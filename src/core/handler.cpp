@@ -1,8 +1,8 @@
 #include "core/handler.hpp"
 
-#include <fmt/format.h>
-
 #include "core/timefmt.hpp"
+
+#include <fmt/format.h>
 
 namespace pjm::core {
 
@@ -29,7 +29,8 @@ Outcome hidden_job(const std::string& uuid) {
 
 std::string state_list(const std::vector<State>& states) {
     std::string out;
-    for (State s : states) out += (out.empty() ? "" : ", ") + std::string(to_string(s));
+    for (State s : states)
+        out += (out.empty() ? "" : ", ") + std::string(to_string(s));
     return out;
 }
 
@@ -57,9 +58,12 @@ Outcome Handler::handle(const Message& message) {
         out = std::visit(
             [this](const auto& m) -> Outcome {
                 using T = std::decay_t<decltype(m)>;
-                if constexpr (std::is_same_v<T, EventMessage>) return on_event(m);
-                else if constexpr (std::is_same_v<T, DeleteAction>) return on_delete(m);
-                else return on_create(m);
+                if constexpr (std::is_same_v<T, EventMessage>)
+                    return on_event(m);
+                else if constexpr (std::is_same_v<T, DeleteAction>)
+                    return on_delete(m);
+                else
+                    return on_create(m);
             },
             message.body);
     } catch (const StorageError& e) {
@@ -119,12 +123,12 @@ Outcome Handler::on_event(const EventMessage& m) {
             std::string allowed;
             for (Event e : allowed_events(job->state))
                 allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
-            out = fail(ErrorKind::conflict,
-                       fmt::format("event '{}' is not allowed in state {} (job {}); allowed "
-                                   "from {}; in {} the job accepts: {}",
-                                   name, to_string(job->state), m.uuid,
-                                   state_list(sources(m.event)), to_string(job->state),
-                                   allowed.empty() ? "nothing" : allowed));
+            out =
+                fail(ErrorKind::conflict,
+                     fmt::format("event '{}' is not allowed in state {} (job {}); allowed "
+                                 "from {}; in {} the job accepts: {}",
+                                 name, to_string(job->state), m.uuid, state_list(sources(m.event)),
+                                 to_string(job->state), allowed.empty() ? "nothing" : allowed));
             return false;
         }
         HistoryEntry entry{m_uuids.random_event_uuid(), std::string(name),
@@ -135,8 +139,8 @@ Outcome Handler::on_event(const EventMessage& m) {
         job->last_event = entry.name;
         job->updated = entry.date;
         job->event_count += 1;
-        out.message = fmt::format("{} {}: {} -> {}", m.uuid, name, to_string(before),
-                                  to_string(*next));
+        out.message =
+            fmt::format("{} {}: {} -> {}", m.uuid, name, to_string(before), to_string(*next));
         out.job = std::move(*job);
         out.entry = std::move(entry);
         return true;

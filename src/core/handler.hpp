@@ -2,12 +2,6 @@
 // lifecycle → one storage transaction. Local mode, `pjm handle` and `pjm serve` all call it.
 #pragma once
 
-#include <optional>
-#include <string>
-#include <string_view>
-
-#include <nlohmann/json.hpp>
-
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/job.hpp"
@@ -16,6 +10,12 @@
 #include "core/storage.hpp"
 #include "core/token.hpp"
 #include "core/typed_uuid.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
 
 namespace pjm::core {
 

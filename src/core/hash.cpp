@@ -51,7 +51,9 @@ std::string to_hex(const std::uint8_t* data, std::size_t size) {
     return out;
 }
 
-std::string sha256_hex(std::string_view data) { return to_hex(sha256(data)); }
+std::string sha256_hex(std::string_view data) {
+    return to_hex(sha256(data));
+}
 
 std::string base64(const std::uint8_t* data, std::size_t size) {
     std::string out(BASE64_ENCODE_RAW_LENGTH(size), '\0');

@@ -27,15 +27,16 @@ nlohmann::json to_document(const Job& job, bool with_history) {
     if (job.task) doc["task"] = *job.task;
     if (with_history) {
         nlohmann::json history = nlohmann::json::array();
-        for (const auto& e : job.history) history.push_back(to_json(e));
+        for (const auto& e : job.history)
+            history.push_back(to_json(e));
         doc["history"] = std::move(history);
     }
     return doc;
 }
 
 nlohmann::json to_json(const Pipeline& p) {
-    return {{"uuid", p.uuid}, {"name", p.name}, {"description", p.description},
-            {"created", p.created}};
+    return {
+        {"uuid", p.uuid}, {"name", p.name}, {"description", p.description}, {"created", p.created}};
 }
 
 } // namespace pjm::core

@@ -1,14 +1,14 @@
 // The PipelineJob and Pipeline records (SPEC §2) and their JSON documents (never the salt).
 #pragma once
 
+#include "core/fsm.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
-
-#include "core/fsm.hpp"
 
 namespace pjm::core {
 
@@ -34,8 +34,8 @@ struct Job {
     std::string last_event = "create";
     std::string created;
     std::string updated;
-    std::string salt;           // never leaves the store except to check tokens
-    bool visible = true;        // false after a soft delete
+    std::string salt;    // never leaves the store except to check tokens
+    bool visible = true; // false after a soft delete
     std::int64_t event_count = 0;
     std::vector<HistoryEntry> history; // filled only when asked for
 };

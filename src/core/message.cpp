@@ -1,10 +1,10 @@
 #include "core/message.hpp"
 
+#include "core/schemas.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
-
-#include "core/schemas.hpp"
 
 namespace pjm::core {
 
@@ -30,14 +30,20 @@ int nesting_depth(std::string_view text) {
     bool in_string = false, escaped = false;
     for (char c : text) {
         if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
             continue;
         }
-        if (c == '"') in_string = true;
-        else if (c == '{' || c == '[') deepest = std::max(deepest, ++depth);
-        else if (c == '}' || c == ']') --depth;
+        if (c == '"')
+            in_string = true;
+        else if (c == '{' || c == '[')
+            deepest = std::max(deepest, ++depth);
+        else if (c == '}' || c == ']')
+            --depth;
     }
     return deepest;
 }
@@ -73,8 +79,10 @@ json params_object(const QueryParams& query) {
     json p = json::object();
     for (const char* key : {"uuid", "token"})
         if (auto v = query.get(key)) p[key] = *v;
-    if (auto v = query.get("name")) p["name"] = *v;
-    else if (auto alias = query.get("event")) p["name"] = *alias;
+    if (auto v = query.get("name"))
+        p["name"] = *v;
+    else if (auto alias = query.get("event"))
+        p["name"] = *alias;
     return p;
 }
 
@@ -94,22 +102,32 @@ MessageKind likely_kind(const json& body, const QueryParams& query) {
 
 std::string_view to_string(MessageKind k) {
     switch (k) {
-    case MessageKind::event: return "PipelineJobEvent";
-    case MessageKind::delete_action: return "PipelineJobDeleteAction";
-    case MessageKind::create_action: return "PipelineJobCreateAction";
-    case MessageKind::agave_callback: return "AgaveJobsPost";
-    case MessageKind::url_params: return "PipelineJobEvent (URL parameters)";
+    case MessageKind::event:
+        return "PipelineJobEvent";
+    case MessageKind::delete_action:
+        return "PipelineJobDeleteAction";
+    case MessageKind::create_action:
+        return "PipelineJobCreateAction";
+    case MessageKind::agave_callback:
+        return "AgaveJobsPost";
+    case MessageKind::url_params:
+        return "PipelineJobEvent (URL parameters)";
     }
     return "message";
 }
 
 std::string_view schema_name(MessageKind k) {
     switch (k) {
-    case MessageKind::event: return "event";
-    case MessageKind::delete_action: return "delete";
-    case MessageKind::create_action: return "create";
-    case MessageKind::agave_callback: return "agave";
-    case MessageKind::url_params: return "urlparams";
+    case MessageKind::event:
+        return "event";
+    case MessageKind::delete_action:
+        return "delete";
+    case MessageKind::create_action:
+        return "create";
+    case MessageKind::agave_callback:
+        return "agave";
+    case MessageKind::url_params:
+        return "urlparams";
     }
     return "event";
 }
@@ -119,8 +137,8 @@ ParsedBody parse_body(std::string_view text) {
     if (first == std::string_view::npos)
         return {std::nullopt, "empty message: expected a JSON object"};
     if (nesting_depth(text) > k_max_json_depth)
-        return {std::nullopt, "JSON nested deeper than " + std::to_string(k_max_json_depth) +
-                                  " levels"};
+        return {std::nullopt,
+                "JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels"};
     try {
         return {json::parse(text), {}};
     } catch (const json::parse_error& e) {
@@ -133,11 +151,22 @@ ParsedBody parse_body(std::string_view text) {
 
 Event event_for_agave_status(std::string_view status) {
     std::string s;
-    for (char c : status) s.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    static constexpr std::array<std::string_view, 14> k_resource = {
-        "CREATED",  "PERMISSION_GRANT", "PERMISSION_REVOKE", "PENDING",  "STAGING_INPUTS",
-        "CLEANING_UP", "ARCHIVING",     "STAGING_JOB",       "PAUSED",   "QUEUED",
-        "SUBMITTING",  "STAGED",        "PROCESSING_INPUTS", "ARCHIVING_FINISHED"};
+    for (char c : status)
+        s.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+    static constexpr std::array<std::string_view, 14> k_resource = {"CREATED",
+                                                                    "PERMISSION_GRANT",
+                                                                    "PERMISSION_REVOKE",
+                                                                    "PENDING",
+                                                                    "STAGING_INPUTS",
+                                                                    "CLEANING_UP",
+                                                                    "ARCHIVING",
+                                                                    "STAGING_JOB",
+                                                                    "PAUSED",
+                                                                    "QUEUED",
+                                                                    "SUBMITTING",
+                                                                    "STAGED",
+                                                                    "PROCESSING_INPUTS",
+                                                                    "ARCHIVING_FINISHED"};
     static constexpr std::array<std::string_view, 4> k_fail = {"FAILED", "STOPPED", "DELETED",
                                                                "ARCHIVING_FAILED"};
     if (std::find(k_resource.begin(), k_resource.end(), s) != k_resource.end())
@@ -172,18 +201,21 @@ Classified classify(const json& body, const QueryParams& query) {
             std::string status = body.at("status").get<std::string>();
             e.event = event_for_agave_status(status);
             e.data = body;
-            for (const char* drop : {"_links", "retries", "localId"}) e.data.erase(drop);
+            for (const char* drop : {"_links", "retries", "localId"})
+                e.data.erase(drop);
             e.token = query.get("token");
             return {Message{MessageKind::agave_callback, e, status}, {}};
         }
-        for (auto& err : errors) err = "URL parameter " + err.substr(1);
+        for (auto& err : errors)
+            err = "URL parameter " + err.substr(1);
         reasons.emplace_back(MessageKind::agave_callback, std::move(errors));
     }
 
     if (!query.empty() && (query.has("uuid") || query.has("name") || query.has("event"))) {
         json params = params_object(query);
         auto errors = schema_errors("urlparams", params);
-        for (auto& err : errors) err = "URL parameter " + err.substr(1);
+        for (auto& err : errors)
+            err = "URL parameter " + err.substr(1);
         if (!body.is_object()) errors.push_back("body: must be a JSON object (it becomes data)");
         if (errors.empty()) {
             EventMessage e;
@@ -206,7 +238,8 @@ Classified classify(const json& body, const QueryParams& query) {
     } else {
         const auto& [kind, errs] = reasons.front();
         text = "not a valid " + std::string(to_string(kind)) + ":";
-        for (const auto& e : errs) text += "\n  " + e;
+        for (const auto& e : errs)
+            text += "\n  " + e;
         if (auto name = opt_string(body, "name"); name && kind == MessageKind::event) {
             if (*name == "create") {
                 text += "\n  'create' is not an event: create jobs with a "

@@ -1,6 +1,10 @@
 // The four message kinds and the URL-parameter form (SPEC §5): parsing and classification.
 #pragma once
 
+#include "core/error.hpp"
+#include "core/fsm.hpp"
+#include "core/query.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -8,10 +12,6 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
-
-#include "core/error.hpp"
-#include "core/fsm.hpp"
-#include "core/query.hpp"
 
 namespace pjm::core {
 

@@ -21,16 +21,32 @@ void append_escaped(std::string& out, const std::string& s) {
         auto c = static_cast<unsigned char>(s[i]);
         if (c < 0x80) {
             switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
-                if (c < 0x20 || c == 0x7f) u16(c);
-                else out.push_back(static_cast<char>(c));
+                if (c < 0x20 || c == 0x7f)
+                    u16(c);
+                else
+                    out.push_back(static_cast<char>(c));
             }
             ++i;
             continue;
@@ -38,9 +54,12 @@ void append_escaped(std::string& out, const std::string& s) {
         // nlohmann has already validated UTF-8, so the lead byte tells the length.
         unsigned cp = 0;
         std::size_t len = 0;
-        if ((c & 0xe0) == 0xc0) cp = c & 0x1f, len = 2;
-        else if ((c & 0xf0) == 0xe0) cp = c & 0x0f, len = 3;
-        else cp = c & 0x07, len = 4;
+        if ((c & 0xe0) == 0xc0)
+            cp = c & 0x1f, len = 2;
+        else if ((c & 0xf0) == 0xe0)
+            cp = c & 0x0f, len = 3;
+        else
+            cp = c & 0x07, len = 4;
         for (std::size_t k = 1; k < len && i + k < s.size(); ++k)
             cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3f);
         i += len;
@@ -58,12 +77,24 @@ void append_escaped(std::string& out, const std::string& s) {
 void dump(std::string& out, const nlohmann::json& v) {
     using nlohmann::json;
     switch (v.type()) {
-    case json::value_t::null: out += "null"; break;
-    case json::value_t::boolean: out += v.get<bool>() ? "true" : "false"; break;
-    case json::value_t::number_integer: out += std::to_string(v.get<std::int64_t>()); break;
-    case json::value_t::number_unsigned: out += std::to_string(v.get<std::uint64_t>()); break;
-    case json::value_t::number_float: out += python_float_repr(v.get<double>()); break;
-    case json::value_t::string: append_escaped(out, v.get_ref<const std::string&>()); break;
+    case json::value_t::null:
+        out += "null";
+        break;
+    case json::value_t::boolean:
+        out += v.get<bool>() ? "true" : "false";
+        break;
+    case json::value_t::number_integer:
+        out += std::to_string(v.get<std::int64_t>());
+        break;
+    case json::value_t::number_unsigned:
+        out += std::to_string(v.get<std::uint64_t>());
+        break;
+    case json::value_t::number_float:
+        out += python_float_repr(v.get<double>());
+        break;
+    case json::value_t::string:
+        append_escaped(out, v.get_ref<const std::string&>());
+        break;
     case json::value_t::array: {
         out.push_back('[');
         bool first = true;
@@ -91,7 +122,9 @@ void dump(std::string& out, const nlohmann::json& v) {
         break;
     }
     case json::value_t::binary:
-    case json::value_t::discarded: out += "null"; break;
+    case json::value_t::discarded:
+        out += "null";
+        break;
     }
 }
 
@@ -113,14 +146,16 @@ std::string python_float_repr(double value) {
     std::string digits;
     for (char ch : mantissa)
         if (ch != '.') digits.push_back(ch);
-    while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
+    while (digits.size() > 1 && digits.back() == '0')
+        digits.pop_back();
     int decpt = exp10 + 1; // value = 0.digits * 10^decpt
     std::string out = negative ? "-" : "";
     if (decpt > -4 && decpt <= 16) {
         if (decpt <= 0) {
             out += "0." + std::string(static_cast<std::size_t>(-decpt), '0') + digits;
         } else if (static_cast<std::size_t>(decpt) >= digits.size()) {
-            out += digits + std::string(static_cast<std::size_t>(decpt) - digits.size(), '0') + ".0";
+            out +=
+                digits + std::string(static_cast<std::size_t>(decpt) - digits.size(), '0') + ".0";
         } else {
             out += digits.substr(0, static_cast<std::size_t>(decpt)) + "." +
                    digits.substr(static_cast<std::size_t>(decpt));

@@ -42,7 +42,8 @@ std::optional<QueryParams> QueryParams::parse(std::string_view text) {
         if (pair.empty()) continue;
         auto eq = pair.find('=');
         auto key = decode(pair.substr(0, eq));
-        auto value = decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
+        auto value =
+            decode(eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1));
         if (!key || !value) return std::nullopt;
         q.add(std::move(*key), std::move(*value));
     }

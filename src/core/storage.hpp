@@ -1,14 +1,14 @@
 // The storage port the Handler writes through; src/store implements it per backend.
 #pragma once
 
+#include "core/job.hpp"
+
 #include <cstddef>
 #include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include "core/job.hpp"
 
 namespace pjm::core {
 

@@ -12,12 +12,11 @@ std::string rfc3339_ms(std::int64_t unix_ms) {
     year_month_day ymd{day};
     hh_mm_ss hms{tp - day};
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ",
-                  static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                  static_cast<unsigned>(ymd.day()), static_cast<long>(hms.hours().count()),
-                  static_cast<long>(hms.minutes().count()),
-                  static_cast<long>(hms.seconds().count()),
-                  static_cast<long>(hms.subseconds().count()));
+    std::snprintf(
+        buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld.%03ldZ", static_cast<int>(ymd.year()),
+        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+        static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
+        static_cast<long>(hms.seconds().count()), static_cast<long>(hms.subseconds().count()));
     return buf;
 }
 

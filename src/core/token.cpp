@@ -41,8 +41,7 @@ std::int64_t admin_token_expires(const AdminConfig& cfg, std::int64_t unix_time)
     return (window(cfg, unix_time) + 1) * lifetime;
 }
 
-bool admin_token_valid(const AdminConfig& cfg, std::string_view presented,
-                       std::int64_t unix_time) {
+bool admin_token_valid(const AdminConfig& cfg, std::string_view presented, std::int64_t unix_time) {
     if (cfg.secret.empty()) return false;
     std::int64_t lifetime = cfg.lifetime > 0 ? cfg.lifetime : k_default_admin_lifetime;
     // Evaluate both windows unconditionally so timing does not say which one matched.

@@ -1,12 +1,12 @@
 #include "core/typed_uuid.hpp"
 
-#include <algorithm>
-#include <array>
-#include <stdexcept>
-
 #include "core/hash.hpp"
 #include "core/pyjson.hpp"
 #include "core/random.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
 
 namespace pjm::core {
 
@@ -63,15 +63,22 @@ std::string name_based(std::string_view ns, std::string_view name, int version) 
 
 std::string_view type_prefix(UuidType t) {
     switch (t) {
-    case UuidType::pipeline: return "106";
-    case UuidType::job: return "107";
-    case UuidType::event: return "108";
+    case UuidType::pipeline:
+        return "106";
+    case UuidType::job:
+        return "107";
+    case UuidType::event:
+        return "108";
     }
     return "107";
 }
 
-std::string uuid3(std::string_view ns, std::string_view name) { return name_based(ns, name, 3); }
-std::string uuid5(std::string_view ns, std::string_view name) { return name_based(ns, name, 5); }
+std::string uuid3(std::string_view ns, std::string_view name) {
+    return name_based(ns, name, 3);
+}
+std::string uuid5(std::string_view ns, std::string_view name) {
+    return name_based(ns, name, 5);
+}
 
 UuidFactory::UuidFactory(std::string domain) : m_namespace(uuid3(k_namespace_dns, domain)) {}
 

@@ -1,9 +1,8 @@
+#include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
 
 #include <array>
 #include <string_view>
-
-#include "store/sqlite/sqlite_store.hpp"
 
 namespace pjm::store {
 
@@ -43,6 +42,8 @@ std::unique_ptr<core::Storage> open(const std::string& url) {
     return sqlite::open_sqlite(url); // a plain path
 }
 
-std::vector<std::string> backends() { return {"sqlite"}; }
+std::vector<std::string> backends() {
+    return {"sqlite"};
+}
 
 } // namespace pjm::store

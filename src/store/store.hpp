@@ -1,11 +1,11 @@
 // Opening a job database by URL: the one place that maps a scheme to a backend.
 #pragma once
 
+#include "core/storage.hpp"
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "core/storage.hpp"
 
 namespace pjm::store {
 

@@ -75,8 +75,10 @@ TEST(Fsm, AdminOnlyEvents) {
 
 TEST(Fsm, AllowedEventsInRunning) {
     std::vector<std::string> names;
-    for (Event e : allowed_events(State::running)) names.emplace_back(to_string(e));
-    EXPECT_EQ(names, (std::vector<std::string>{"run", "update", "resource", "fail", "finish", "reset"}));
+    for (Event e : allowed_events(State::running))
+        names.emplace_back(to_string(e));
+    EXPECT_EQ(names,
+              (std::vector<std::string>{"run", "update", "resource", "fail", "finish", "reset"}));
 }
 
 TEST(Fsm, ParsingIsCaseInsensitive) {

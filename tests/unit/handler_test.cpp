@@ -1,13 +1,12 @@
 // core::Handler over a real SQLite file: the order of checks, authorization, the lifecycle,
 // and that a refused message changes nothing.
 #include "core/handler.hpp"
+#include "store/store.hpp"
+#include "test_support.hpp"
 
 #include <memory>
 
 #include <gtest/gtest.h>
-
-#include "store/store.hpp"
-#include "test_support.hpp"
 
 namespace pjm::core {
 namespace {
@@ -41,9 +40,7 @@ class HandlerTest : public ::testing::Test {
         return handler->handle(body, {});
     }
 
-    std::string admin() const {
-        return admin_token({"test-secret", "k", 3600}, clock.now_s());
-    }
+    std::string admin() const { return admin_token({"test-secret", "k", 3600}, clock.now_s()); }
 
     // Everything a message could change, as one comparable document.
     json snapshot() {
@@ -96,7 +93,8 @@ TEST_F(HandlerTest, AnnotatingEventsKeepState) {
 
 TEST_F(HandlerTest, ChecksRunInSpecOrder) {
     // invalid (3) beats everything: bad uuid and no token.
-    EXPECT_EQ(handler->handle(json{{"uuid", "nope"}, {"name", "run"}}, {}).kind, ErrorKind::invalid);
+    EXPECT_EQ(handler->handle(json{{"uuid", "nope"}, {"name", "run"}}, {}).kind,
+              ErrorKind::invalid);
     // not found (4) beats unauthorized: unknown job with a wrong token.
     std::string other = job.substr(0, 30) + "000000";
     EXPECT_EQ(event("run", "ffffffffffffffff", other).kind, ErrorKind::not_found);
@@ -133,18 +131,17 @@ TEST_F(HandlerTest, AdminTokenWindows) {
 
 TEST_F(HandlerTest, RefusedMessagesChangeNothing) {
     json before = snapshot();
-    EXPECT_FALSE(event("finish", token).ok());                       // conflict
-    EXPECT_FALSE(event("run", "0000000000000000").ok());             // unauthorized
-    EXPECT_FALSE(event("reset", token).ok());                        // admin only
-    EXPECT_FALSE(handler->handle_raw("{\"uuid\":", {}).ok());        // invalid JSON
+    EXPECT_FALSE(event("finish", token).ok());                // conflict
+    EXPECT_FALSE(event("run", "0000000000000000").ok());      // unauthorized
+    EXPECT_FALSE(event("reset", token).ok());                 // admin only
+    EXPECT_FALSE(handler->handle_raw("{\"uuid\":", {}).ok()); // invalid JSON
     EXPECT_FALSE(handler->handle(json{{"uuid", job}, {"action", "delete"}, {"token", token}}, {})
                      .ok()); // delete with a job token
-    EXPECT_FALSE(handler
-                     ->handle(json{{"pipeline_uuid", pipeline},
-                                   {"archive_path", "/b"},
-                                   {"data", {{"n", 1}}}},
-                              {})
-                     .ok()); // the same job again
+    EXPECT_FALSE(
+        handler
+            ->handle(
+                json{{"pipeline_uuid", pipeline}, {"archive_path", "/b"}, {"data", {{"n", 1}}}}, {})
+            .ok()); // the same job again
     EXPECT_EQ(snapshot(), before);
 }
 
@@ -183,10 +180,17 @@ TEST_F(HandlerTest, SoftDeleteHidesForceDeleteRemoves) {
 }
 
 TEST_F(HandlerTest, AgaveCallbackBecomesEvent) {
-    json body = {{"owner", "me"},          {"appId", "app-1.0"},     {"executionSystem", "hpc"},
-                 {"archivePath", "/arch"}, {"archiveSystem", "store"}, {"status", "RUNNING"},
-                 {"inputs", json::object()}, {"parameters", json::object()},
-                 {"_links", {{"self", "x"}}}, {"retries", 0},          {"localId", "42"}};
+    json body = {{"owner", "me"},
+                 {"appId", "app-1.0"},
+                 {"executionSystem", "hpc"},
+                 {"archivePath", "/arch"},
+                 {"archiveSystem", "store"},
+                 {"status", "RUNNING"},
+                 {"inputs", json::object()},
+                 {"parameters", json::object()},
+                 {"_links", {{"self", "x"}}},
+                 {"retries", 0},
+                 {"localId", "42"}};
     auto query = QueryParams::parse("uuid=" + job + "&token=" + token);
     Outcome o = handler->handle(body, *query);
     ASSERT_TRUE(o.ok()) << o.message;

@@ -1,13 +1,11 @@
 // The SQLite backend: schema and migrations, transactions, history, filters, two connections.
-#include "store/sqlite/sqlite_store.hpp"
-
-#include <sqlite3.h>
-
-#include <gtest/gtest.h>
-
 #include "store/sqlite/migrations.hpp"
+#include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
 #include "test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
 
 namespace pjm::store {
 namespace {
@@ -34,7 +32,8 @@ std::string pragma(const std::string& path, const std::string& sql) {
     sqlite3_stmt* st = nullptr;
     sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr);
     std::string out;
-    if (sqlite3_step(st) == SQLITE_ROW) out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    if (sqlite3_step(st) == SQLITE_ROW)
+        out = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     sqlite3_close(db);
     return out;
@@ -65,7 +64,8 @@ class SqliteStoreTest : public ::testing::Test {
 };
 
 TEST_F(SqliteStoreTest, SchemaIsCurrentAndWal) {
-    EXPECT_EQ(pragma(path, "PRAGMA user_version"), std::to_string(sqlite::current_schema_version()));
+    EXPECT_EQ(pragma(path, "PRAGMA user_version"),
+              std::to_string(sqlite::current_schema_version()));
     EXPECT_EQ(pragma(path, "PRAGMA journal_mode"), "wal");
     EXPECT_EQ(s->describe(), "sqlite:" + path);
     auto secret = s->get_setting("admin_secret");
@@ -116,7 +116,8 @@ TEST_F(SqliteStoreTest, AppendKeepsOrderAndCount) {
     ASSERT_EQ(job->history.size(), 51u);
     EXPECT_EQ(job->event_count, 51);
     EXPECT_EQ(job->state, State::running);
-    for (int i = 0; i < 50; ++i) EXPECT_EQ(job->history[i + 1].data.at("i"), i);
+    for (int i = 0; i < 50; ++i)
+        EXPECT_EQ(job->history[i + 1].data.at("i"), i);
 }
 
 TEST_F(SqliteStoreTest, RollbackOnFalseAndOnException) {

@@ -1,9 +1,9 @@
-#include <CLI/CLI.hpp>
-
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/dispatch.hpp"
 #include "cli/input.hpp"
+
+#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -29,7 +29,8 @@ void add_create_command(CLI::App& app, Context& ctx, Commands& commands) {
     sub->add_option("--session", args->session, "A correlation string");
     sub->footer(examples({
         "pjm --local create --pipeline 106... --archive-path /work/run1 --data '{\"sample\": 7}'",
-        "pjm --local --json create --pipeline 106... --archive-path /work/run1   (uuid and token as JSON)",
+        "pjm --local --json create --pipeline 106... --archive-path /work/run1   (uuid and token "
+        "as JSON)",
         "The same pipeline and data always give the same job UUID; creating it twice exits 6.",
     }));
     commands.on(sub, [&ctx, args] {

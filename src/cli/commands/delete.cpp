@@ -1,8 +1,8 @@
-#include <CLI/CLI.hpp>
-
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/dispatch.hpp"
+
+#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -21,7 +21,8 @@ void add_delete_command(CLI::App& app, Context& ctx, Commands& commands) {
     sub->add_option("--token", args->token, "An admin token (default: PJM_TOKEN)");
     sub->add_flag("--force", args->force, "Remove the job and its whole history for good");
     sub->footer(examples({
-        "pjm --local delete 10715620-ae90-5b92-bf4e-fbd491c21e03 --token \"$(pjm --local token admin)\"",
+        "pjm --local delete 10715620-ae90-5b92-bf4e-fbd491c21e03 --token \"$(pjm --local token "
+        "admin)\"",
         "PJM_TOKEN=$(pjm token admin) pjm --local delete 107... --force",
     }));
     commands.on(sub, [&ctx, args] {

@@ -1,11 +1,11 @@
-#include <CLI/CLI.hpp>
-
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/dispatch.hpp"
 #include "cli/errors.hpp"
 #include "cli/input.hpp"
 #include "core/fsm.hpp"
+
+#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -21,7 +21,8 @@ struct EventArgs {
 std::string event_names() {
     std::string out;
     for (auto e : core::all_events())
-        if (e != core::Event::create) out += (out.empty() ? "" : ", ") + std::string(core::to_string(e));
+        if (e != core::Event::create)
+            out += (out.empty() ? "" : ", ") + std::string(core::to_string(e));
     return out;
 }
 

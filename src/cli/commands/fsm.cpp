@@ -1,11 +1,12 @@
-#include <iostream>
-
-#include <CLI/CLI.hpp>
+#include "core/fsm.hpp"
 
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
-#include "core/fsm.hpp"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -14,7 +15,8 @@ namespace {
 std::string join_states(const std::vector<core::State>& states) {
     if (states.size() == core::k_state_count) return "any state";
     std::string out;
-    for (auto s : states) out += (out.empty() ? "" : ", ") + std::string(core::to_string(s));
+    for (auto s : states)
+        out += (out.empty() ? "" : ", ") + std::string(core::to_string(s));
     return out.empty() ? "(new job only)" : out;
 }
 
@@ -28,14 +30,15 @@ std::string target(core::Event e) {
 void print_dot() {
     std::cout << "digraph pipelinejob {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n"
                  "  new [shape=point];\n";
-    for (auto s : core::all_states()) std::cout << "  " << core::to_string(s) << ";\n";
+    for (auto s : core::all_states())
+        std::cout << "  " << core::to_string(s) << ";\n";
     std::cout << "  new -> CREATED [label=\"create\"];\n";
     for (auto e : core::all_events()) {
         if (e == core::Event::create) continue;
         for (auto s : core::sources(e)) {
             auto to = *core::transition(s, e);
-            std::cout << "  " << core::to_string(s) << " -> " << core::to_string(to)
-                      << " [label=\"" << core::to_string(e) << "\""
+            std::cout << "  " << core::to_string(s) << " -> " << core::to_string(to) << " [label=\""
+                      << core::to_string(e) << "\""
                       << (core::is_admin_only(e) ? ", style=dashed" : "") << "];\n";
         }
     }
@@ -51,9 +54,12 @@ int run_fsm(Context& ctx, bool dot) {
         nlohmann::json events = nlohmann::json::array();
         for (auto e : core::all_events()) {
             nlohmann::json from = nlohmann::json::array();
-            for (auto s : core::sources(e)) from.push_back(core::to_string(s));
-            events.push_back({{"event", core::to_string(e)}, {"from", from},
-                              {"to", target(e)}, {"admin_only", core::is_admin_only(e)}});
+            for (auto s : core::sources(e))
+                from.push_back(core::to_string(s));
+            events.push_back({{"event", core::to_string(e)},
+                              {"from", from},
+                              {"to", target(e)},
+                              {"admin_only", core::is_admin_only(e)}});
         }
         nlohmann::json states = nlohmann::json::array();
         for (auto s : core::all_states())
@@ -64,7 +70,9 @@ int run_fsm(Context& ctx, bool dot) {
     std::vector<std::vector<std::string>> rows = {{"EVENT", "ALLOWED FROM", "GOES TO", "TOKEN"}};
     for (auto e : core::all_events())
         rows.push_back({std::string(core::to_string(e)), join_states(core::sources(e)), target(e),
-                        e == core::Event::create ? "-" : core::is_admin_only(e) ? "admin" : "job or admin"});
+                        e == core::Event::create ? "-"
+                        : core::is_admin_only(e) ? "admin"
+                                                 : "job or admin"});
     print_table(rows);
     return 0;
 }
@@ -73,7 +81,8 @@ int run_fsm(Context& ctx, bool dot) {
 
 void add_fsm_command(CLI::App& app, Context& ctx, Commands& commands) {
     auto dot = std::make_shared<bool>(false);
-    auto* sub = app.add_subcommand("fsm", "Show the job lifecycle as a table, or Graphviz with --dot");
+    auto* sub =
+        app.add_subcommand("fsm", "Show the job lifecycle as a table, or Graphviz with --dot");
     sub->add_flag("--dot", *dot, "Print the lifecycle as a Graphviz digraph");
     sub->footer(examples({"pjm fsm", "pjm fsm --dot | dot -Tsvg > lifecycle.svg"}));
     commands.on(sub, [&ctx, dot] { return run_fsm(ctx, *dot); });

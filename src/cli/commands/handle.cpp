@@ -1,10 +1,10 @@
-#include <CLI/CLI.hpp>
-
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/dispatch.hpp"
 #include "cli/errors.hpp"
 #include "cli/input.hpp"
+
+#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -30,7 +30,8 @@ void add_handle_command(CLI::App& app, Context& ctx, Commands& commands) {
     commands.on(sub, [&ctx, args] {
         auto query = core::QueryParams::parse(args->query);
         if (!query) throw CliError(core::ErrorKind::invalid, "--query: malformed %-escape");
-        std::string body = read_argument_text(args->file == "-" ? "-" : "@" + args->file, "message");
+        std::string body =
+            read_argument_text(args->file == "-" ? "-" : "@" + args->file, "message");
         return report_outcome(ctx, ctx.handler().handle_raw(body, *query));
     });
 }

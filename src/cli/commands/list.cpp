@@ -1,11 +1,11 @@
-#include <iostream>
-
-#include <CLI/CLI.hpp>
-
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -26,7 +26,8 @@ int run_list(Context& ctx, const ListArgs& a) {
         filter.state = core::parse_state(a.state);
         if (!filter.state) {
             std::string states;
-            for (auto s : core::all_states()) states += " " + std::string(core::to_string(s));
+            for (auto s : core::all_states())
+                states += " " + std::string(core::to_string(s));
             usage_error("unknown state '" + a.state + "'; states:" + states);
         }
     }
@@ -36,7 +37,8 @@ int run_list(Context& ctx, const ListArgs& a) {
     auto jobs = ctx.storage().find_jobs(filter);
     if (ctx.flags.json) {
         nlohmann::json docs = nlohmann::json::array();
-        for (const auto& j : jobs) docs.push_back(core::to_document(j, false));
+        for (const auto& j : jobs)
+            docs.push_back(core::to_document(j, false));
         print_json(docs);
         return 0;
     }
@@ -58,7 +60,8 @@ void add_list_command(CLI::App& app, Context& ctx, Commands& commands) {
     sub->add_option("--pipeline", args->pipeline, "Only jobs of this pipeline");
     sub->add_option("--limit", args->limit, "At most this many jobs")->check(CLI::PositiveNumber);
     sub->add_flag("--all", args->all, "Include deleted (hidden) jobs");
-    sub->footer(examples({"pjm --local list --state RUNNING", "pjm --local --json list --limit 10"}));
+    sub->footer(
+        examples({"pjm --local list --state RUNNING", "pjm --local --json list --limit 10"}));
     commands.on(sub, [&ctx, args] { return run_list(ctx, *args); });
 }
 

@@ -1,13 +1,13 @@
-#include <iostream>
-
-#include <CLI/CLI.hpp>
-
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
 #include "core/timefmt.hpp"
 #include "core/typed_uuid.hpp"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -22,16 +22,20 @@ struct PipelineArgs {
 int run_add(Context& ctx, const PipelineArgs& a) {
     if (!ctx.local()) usage_error("pipelines are registered in the database: add --local");
     if (a.name.empty()) usage_error("--name must not be empty");
-    core::UuidFactory uuids(ctx.settings.get_or("uuid_domain", std::string(core::k_default_uuid_domain)));
+    core::UuidFactory uuids(
+        ctx.settings.get_or("uuid_domain", std::string(core::k_default_uuid_domain)));
     core::Pipeline p{a.uuid.empty() ? uuids.pipeline_uuid(a.name) : a.uuid, a.name, a.description,
                      core::rfc3339_ms(ctx.clock.now_ms())};
     if (!core::is_typed_uuid(p.uuid, core::UuidType::pipeline))
         throw CliError(core::ErrorKind::invalid,
-                       "'" + p.uuid + "' is not a pipeline UUID (106xxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+                       "'" + p.uuid +
+                           "' is not a pipeline UUID (106xxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
     if (!ctx.storage().add_pipeline(p))
         throw CliError(core::ErrorKind::conflict, "pipeline " + p.uuid + " already exists");
-    if (ctx.flags.json) print_json(core::to_json(p));
-    else std::cout << p.uuid << '\n';
+    if (ctx.flags.json)
+        print_json(core::to_json(p));
+    else
+        std::cout << p.uuid << '\n';
     return 0;
 }
 
@@ -40,12 +44,14 @@ int run_list(Context& ctx) {
     auto pipelines = ctx.storage().list_pipelines();
     if (ctx.flags.json) {
         nlohmann::json docs = nlohmann::json::array();
-        for (const auto& p : pipelines) docs.push_back(core::to_json(p));
+        for (const auto& p : pipelines)
+            docs.push_back(core::to_json(p));
         print_json(docs);
         return 0;
     }
     std::vector<std::vector<std::string>> rows = {{"UUID", "NAME", "CREATED", "DESCRIPTION"}};
-    for (const auto& p : pipelines) rows.push_back({p.uuid, p.name, p.created, p.description});
+    for (const auto& p : pipelines)
+        rows.push_back({p.uuid, p.name, p.created, p.description});
     print_table(rows);
     return 0;
 }
@@ -60,7 +66,8 @@ void add_pipeline_command(CLI::App& app, Context& ctx, Commands& commands) {
     add->add_option("--name", args->name, "The pipeline's name")->required();
     add->add_option("--uuid", args->uuid, "Its UUID (default: derived from the name)");
     add->add_option("--description", args->description, "What the pipeline does");
-    add->footer(examples({"PIPELINE=$(pjm --local pipeline add --name rnaseq --description 'RNA-seq v2')"}));
+    add->footer(examples(
+        {"PIPELINE=$(pjm --local pipeline add --name rnaseq --description 'RNA-seq v2')"}));
     commands.on(add, [&ctx, args] { return run_add(ctx, *args); });
     auto* list = sub->add_subcommand("list", "List registered pipelines");
     list->footer(examples({"pjm --local pipeline list", "pjm --local --json pipeline list"}));

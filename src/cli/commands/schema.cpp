@@ -1,10 +1,10 @@
-#include <iostream>
-
-#include <CLI/CLI.hpp>
-
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "core/schemas.hpp"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 

@@ -1,10 +1,10 @@
-#include <CLI/CLI.hpp>
-
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
 #include "core/typed_uuid.hpp"
+
+#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -29,8 +29,10 @@ int run_status(Context& ctx, const StatusArgs& a) {
     if (!job)
         throw CliError(core::ErrorKind::not_found,
                        "job " + uuid + " not found (never created here, or force-deleted)");
-    if (ctx.flags.json) print_json(core::to_document(*job));
-    else print_job_human(*job);
+    if (ctx.flags.json)
+        print_json(core::to_document(*job));
+    else
+        print_job_human(*job);
     return 0;
 }
 } // namespace

@@ -1,14 +1,15 @@
-#include <iostream>
-
-#include <CLI/CLI.hpp>
+#include "core/token.hpp"
 
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
 #include "core/timefmt.hpp"
-#include "core/token.hpp"
 #include "core/typed_uuid.hpp"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -60,7 +61,8 @@ int run_admin(Context& ctx, const TokenArgs& a) {
 }
 
 int run_job(Context& ctx, const TokenArgs& a) {
-    if (!ctx.local()) usage_error("'token job' reads the job's salt from the database: add --local");
+    if (!ctx.local())
+        usage_error("'token job' reads the job's salt from the database: add --local");
     auto job = load_job(ctx, ctx.job_uuid(a.uuid));
     print_token(ctx, core::job_token(job.salt, job.uuid), std::nullopt);
     return 0;

@@ -1,12 +1,12 @@
 #include "store/sqlite/migrations.hpp"
 
+#include "core/storage.hpp"
+#include "store/sqlite/statement.hpp"
+
 #include <array>
 #include <string>
 
 #include <sqlite3.h>
-
-#include "core/storage.hpp"
-#include "store/sqlite/statement.hpp"
 
 namespace pjm::store::sqlite {
 
@@ -68,7 +68,9 @@ int user_version(sqlite3* db) {
 
 } // namespace
 
-int current_schema_version() { return static_cast<int>(k_migrations.size()); }
+int current_schema_version() {
+    return static_cast<int>(k_migrations.size());
+}
 
 void migrate(sqlite3* db) {
     // Cheap check first: most opens find the schema current and take no write lock.
@@ -78,11 +80,11 @@ void migrate(sqlite3* db) {
     try {
         version = user_version(db); // another process may have migrated meanwhile
         if (version > current_schema_version())
-            throw core::StorageError(
-                "the database has schema version " + std::to_string(version) +
-                " but this pjm knows only up to " + std::to_string(current_schema_version()) +
-                "; upgrade pjm");
-        for (int v = version; v < current_schema_version(); ++v) exec(db, k_migrations[v]);
+            throw core::StorageError("the database has schema version " + std::to_string(version) +
+                                     " but this pjm knows only up to " +
+                                     std::to_string(current_schema_version()) + "; upgrade pjm");
+        for (int v = version; v < current_schema_version(); ++v)
+            exec(db, k_migrations[v]);
         exec(db, ("PRAGMA user_version = " + std::to_string(current_schema_version())).c_str());
         exec(db, "COMMIT");
     } catch (...) {

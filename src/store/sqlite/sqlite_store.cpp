@@ -1,5 +1,8 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/statement.hpp"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -8,9 +11,6 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
-
-#include "store/sqlite/migrations.hpp"
-#include "store/sqlite/statement.hpp"
 
 namespace pjm::store::sqlite {
 
@@ -134,7 +134,8 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
         if (f.pipeline_uuid) s.bind(2, std::string_view(*f.pipeline_uuid));
         if (f.limit) s.bind(3, static_cast<std::int64_t>(f.limit));
         std::vector<Job> out;
-        while (s.step()) out.push_back(read_job(s));
+        while (s.step())
+            out.push_back(read_job(s));
         return out;
     }
 
@@ -154,7 +155,8 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
     std::vector<core::Pipeline> list_pipelines() override {
         Statement s(m_db, "SELECT uuid, name, description, created FROM pipelines ORDER BY name");
         std::vector<core::Pipeline> out;
-        while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+        while (s.step())
+            out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
         return out;
     }
 
@@ -277,7 +279,8 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
     void set_wal() {
         Statement s(m_db, "PRAGMA journal_mode = WAL");
         if (!s.step() || s.text(0) != "wal")
-            throw StorageError("cannot switch " + m_path + " to WAL mode (is it on a network "
+            throw StorageError("cannot switch " + m_path +
+                               " to WAL mode (is it on a network "
                                "filesystem that lacks shared memory locking?)");
     }
 

@@ -1,10 +1,10 @@
 // The SQLite backend: WAL, busy timeout, one BEGIN IMMEDIATE transaction per message.
 #pragma once
 
+#include "core/storage.hpp"
+
 #include <memory>
 #include <string>
-
-#include "core/storage.hpp"
 
 namespace pjm::store::sqlite {
 

@@ -1,8 +1,8 @@
 #include "store/sqlite/statement.hpp"
 
-#include <sqlite3.h>
-
 #include "core/storage.hpp"
+
+#include <sqlite3.h>
 
 namespace pjm::store::sqlite {
 
@@ -35,7 +35,9 @@ Statement::Statement(sqlite3* db, std::string_view sql) : m_db(db) {
     if (rc != SQLITE_OK) throw_sqlite(db, rc, "preparing a database statement failed");
 }
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement() {
+    sqlite3_finalize(m_stmt);
+}
 
 Statement& Statement::bind(int index, std::string_view text) {
     sqlite3_bind_text(m_stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
@@ -87,6 +89,8 @@ std::optional<std::string> Statement::optional_text(int column) const {
     return text(column);
 }
 
-std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(m_stmt, column); }
+std::int64_t Statement::integer(int column) const {
+    return sqlite3_column_int64(m_stmt, column);
+}
 
 } // namespace pjm::store::sqlite
