@@ -149,23 +149,33 @@ std::string python_float_repr(double value) {
     while (digits.size() > 1 && digits.back() == '0')
         digits.pop_back();
     int decpt = exp10 + 1; // value = 0.digits * 10^decpt
-    std::string out = negative ? "-" : "";
+    // Built with append() only: GCC 12 at -O3 warns falsely (-Wrestrict) on "lit" + string.
+    std::string out;
+    if (negative) out.push_back('-');
     if (decpt > -4 && decpt <= 16) {
+        auto point = static_cast<std::size_t>(decpt > 0 ? decpt : 0);
         if (decpt <= 0) {
-            out += "0." + std::string(static_cast<std::size_t>(-decpt), '0') + digits;
-        } else if (static_cast<std::size_t>(decpt) >= digits.size()) {
-            out +=
-                digits + std::string(static_cast<std::size_t>(decpt) - digits.size(), '0') + ".0";
+            out.append("0.");
+            out.append(static_cast<std::size_t>(-decpt), '0');
+            out.append(digits);
+        } else if (point >= digits.size()) {
+            out.append(digits);
+            out.append(point - digits.size(), '0');
+            out.append(".0");
         } else {
-            out += digits.substr(0, static_cast<std::size_t>(decpt)) + "." +
-                   digits.substr(static_cast<std::size_t>(decpt));
+            out.append(digits, 0, point);
+            out.push_back('.');
+            out.append(digits, point, std::string::npos);
         }
     } else {
-        out += digits.substr(0, 1);
-        if (digits.size() > 1) out += "." + digits.substr(1);
+        out.push_back(digits[0]);
+        if (digits.size() > 1) {
+            out.push_back('.');
+            out.append(digits, 1, std::string::npos);
+        }
         char ebuf[16];
         std::snprintf(ebuf, sizeof ebuf, "e%c%02d", exp10 < 0 ? '-' : '+', std::abs(exp10));
-        out += ebuf;
+        out.append(ebuf);
     }
     return out;
 }
