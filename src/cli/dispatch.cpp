@@ -18,8 +18,21 @@ nlohmann::json redact_body(nlohmann::json body) {
     return body;
 }
 
+// Abaco hands out messages URLs with the nonce in them; such a URL is a secret as well.
+std::string redact_url(std::string url) {
+    auto q = url.find('?');
+    for (std::size_t p = q; p != std::string::npos; p = url.find('&', p + 1)) {
+        for (std::string key : {"x-nonce=", "token="}) {
+            if (url.compare(p + 1, key.size(), key) != 0) continue;
+            std::size_t from = p + 1 + key.size(), end = url.find('&', from);
+            url.replace(from, end == std::string::npos ? end : end - from, k_redacted);
+        }
+    }
+    return url;
+}
+
 int dry_run(Context& ctx, const nlohmann::json& body, core::QueryParams query) {
-    std::string url = manager_url(ctx);
+    std::string url = redact_url(manager_url(ctx));
     bool nonce = ctx.settings.get("nonce").has_value();
     bool bearer = ctx.settings.get("bearer_token").has_value();
     core::QueryParams shown;
@@ -32,7 +45,7 @@ int dry_run(Context& ctx, const nlohmann::json& body, core::QueryParams query) {
         std::string q = shown.encode();
         for (std::size_t p; (p = q.find("%3Credacted%3E")) != std::string::npos;)
             q.replace(p, 14, k_redacted);
-        target += "?" + q;
+        target += (target.find('?') == std::string::npos ? "?" : "&") + q;
     }
     nlohmann::json headers = {{"Content-Type", "application/json"}};
     if (bearer) headers["Authorization"] = std::string("Bearer ") + k_redacted;
@@ -53,9 +66,15 @@ int dry_run(Context& ctx, const nlohmann::json& body, core::QueryParams query) {
     return 0;
 }
 
-// Local mode: check the message as the handler would classify it, touch nothing.
-int local_dry_run(Context& ctx, const nlohmann::json& body, const core::QueryParams& query) {
-    core::Classified c = core::classify(body, query);
+// Local mode: check the message as the handler would parse and classify it, touch nothing.
+int local_dry_run(Context& ctx, const std::string& text, const nlohmann::json& body,
+                  const core::QueryParams& query) {
+    core::ParsedBody parsed = core::parse_body(text);
+    if (!parsed.value) {
+        print_error(ctx.flags.json, core::ErrorKind::invalid, parsed.error);
+        return core::exit_code(core::ErrorKind::invalid);
+    }
+    core::Classified c = core::classify(*parsed.value, query);
     if (!c.message) {
         print_error(ctx.flags.json, c.error.kind, c.error.message);
         return core::exit_code(c.error.kind);
@@ -120,9 +139,22 @@ int report_outcome(Context& ctx, const core::Outcome& outcome) {
 }
 
 int deliver(Context& ctx, const nlohmann::json& body, const core::QueryParams& query) {
+    // The text a manager would receive. Command-line values need not be UTF-8 (a Latin-1
+    // --archive-path), and JSON cannot carry them: refuse them here, before anything is
+    // printed or stored.
+    std::string text;
+    try {
+        text = body.dump();
+    } catch (const nlohmann::json::type_error&) {
+        throw CliError(core::ErrorKind::invalid,
+                       "the message cannot be built: a value given on the command line is not "
+                       "valid UTF-8");
+    }
+    // Local mode applies that very text, as a manager would, so the limits on the whole
+    // message (64 levels of nesting, --data included) are the same through every door.
     if (ctx.local() && !ctx.flags.dry_run)
-        return report_outcome(ctx, ctx.handler().handle(body, query));
-    if (ctx.local()) return local_dry_run(ctx, body, query);
+        return report_outcome(ctx, ctx.handler().handle_raw(text, query));
+    if (ctx.local()) return local_dry_run(ctx, text, body, query);
     if (ctx.flags.dry_run) return dry_run(ctx, body, query);
     if (manager_url(ctx).empty())
         usage_error("no manager to send to: set --url (or PJM_URL, or PJM_TENANT_URL with "

@@ -3,6 +3,7 @@
 #include "cli/errors.hpp"
 #include "core/message.hpp"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -18,7 +19,10 @@ std::string read_argument_text(const std::string& arg, const std::string& what) 
     }
     if (!arg.empty() && arg.front() == '@') {
         std::ifstream in(arg.substr(1), std::ios::binary);
-        if (!in) usage_error("cannot read " + what + " file '" + arg.substr(1) + "'");
+        // A directory opens and reads as empty, which would pass for an "empty message".
+        std::error_code ec;
+        if (!in || std::filesystem::is_directory(arg.substr(1), ec))
+            usage_error("cannot read " + what + " file '" + arg.substr(1) + "'");
         return std::string(std::istreambuf_iterator<char>(in), {});
     }
     return arg;

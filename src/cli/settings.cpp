@@ -4,6 +4,7 @@
 #include "cli/errors.hpp"
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -21,6 +22,10 @@ std::string home() {
 }
 
 std::optional<std::string> read_file(const std::string& path) {
+    // A directory opens fine and reads as empty: without this check, --config DIR would
+    // silently mean "no settings" instead of an error.
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) return std::nullopt;
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
     std::ostringstream ss;
@@ -131,25 +136,29 @@ Settings resolve_settings(const std::map<std::string, std::string>& flags,
         load_config_file(env_or("XDG_CONFIG_HOME", home() + "/.config") + "/pjm/config.toml",
                          config, origin, false, s.config_files);
     }
+    std::map<std::string, int> level; // where each value came from: 0 flag, 1 env, 2 config
     for (const auto& def : setting_defs()) {
         std::string name(def.name);
         if (auto f = flags.find(name); f != flags.end()) {
             s.set(name, f->second, "flag " + std::string(def.flag));
+            level[name] = 0;
         } else if (const char* e =
                        def.env.empty() ? nullptr : std::getenv(std::string(def.env).c_str());
                    e && *e) {
             s.set(name, e, "env " + std::string(def.env));
+            level[name] = 1;
         } else if (auto c = config.find(name); c != config.end()) {
             s.set(name, c->second, origin[name]);
+            level[name] = 2;
         }
     }
     if (!s.get("database")) s.set("database", default_database_path(), "default");
-    // Secrets kept in files: read only when no direct value was given.
+    // Secrets kept in files: read unless a direct value was given at the same or a higher
+    // level, so PJM_ADMIN_SECRET_FILE still beats an admin_secret in the site's config file.
     for (auto [value, file] : {std::pair{"admin_secret", "admin_secret_file"},
                                std::pair{"bearer_token", "bearer_token_file"}}) {
-        if (s.get(value)) continue;
         auto path = s.get(file);
-        if (!path) continue;
+        if (!path || (s.get(value) && level[value] <= level[file])) continue;
         auto text = read_file(*path);
         if (!text) usage_error(std::string("cannot read ") + file + " " + *path);
         std::string line = text->substr(0, text->find('\n'));
