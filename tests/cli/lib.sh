@@ -89,3 +89,32 @@ finish() {
     rm -rf "$WORK"
     exit 0
 }
+
+# --- Helpers of the exit-code, bad-input, settings, dry-run and help tests ---
+
+# A checksum of the database's content through its dump (not its bytes: WAL files change them).
+db_sum() { db_dump | sha256sum | cut -d' ' -f1; }
+
+expect_err_nonempty() { # expect_err_nonempty WHAT (stderr holds a message)
+    check
+    [ -s "$ERR" ] || fail "$1: stderr is empty"
+}
+
+expect_absent() { # expect_absent TEXT WHAT (neither stdout nor stderr contains TEXT)
+    check
+    ! grep -qF -- "$1" "$OUT" "$ERR" || fail "$2: '$1' appears in the output"
+}
+
+# expect_json_error KIND WHAT: stdout is one document {"error": {"kind": KIND, "message": M}}
+# and stderr shows the same M after "pjm: error: ".
+expect_json_error() {
+    check
+    python3 - "$OUT" "$ERR" "$1" <<'PY' || fail "$2: stdout is not one JSON error of kind $1"
+import json, sys
+doc = json.load(open(sys.argv[1]))  # refuses a second document or trailing text
+err = open(sys.argv[2], encoding="utf-8", errors="replace").read()
+assert set(doc) == {"error"} and set(doc["error"]) == {"kind", "message"}, doc
+assert doc["error"]["kind"] == sys.argv[3], doc
+assert doc["error"]["message"] and "pjm: error: " + doc["error"]["message"] in err, (doc, err)
+PY
+}

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Every exit code of SPEC §7 that local mode can produce, each with the message that explains
+# it on stderr; every refusal is repeated with --json, which must also print
+# {"error": {"kind", "message"}} on stdout.
+source "$PJM_TEST_LIB"
+
+# case CODE KIND FRAGMENT WHAT ARGS… : pjm ARGS exits CODE with FRAGMENT on stderr; again with
+# --json, stdout is the error document of KIND. CODE 0 takes "-" for KIND and FRAGMENT.
+case_() {
+    local code=$1 kind=$2 fragment=$3 what=$4
+    shift 4
+    run "$@"
+    expect_rc "$code" "$what"
+    [ "$code" -eq 0 ] && return
+    expect_err "pjm: error: " "$what"
+    expect_err "$fragment" "$what"
+    run --json "$@"
+    expect_rc "$code" "$what (--json)"
+    expect_json_error "$kind" "$what (--json)"
+}
+
+setup_job demo '{"n": 1}'
+
+# --- 0: done
+case_ 0 - - "fsm" fsm
+case_ 0 - - "event with the job's token" --local event run "$JOB" --token "$TOKEN"
+case_ 0 - - "event with an admin token" --local event update "$JOB" --token "$ADMIN"
+case_ 0 - - "version" --version
+
+# --- 2: usage error
+case_ 2 usage "not expected: bogus" "unknown command" bogus
+case_ 2 usage "--bogus" "unknown option" --local status "$JOB" --bogus
+case_ 2 usage "--pipeline is required" "missing required option" \
+    --local create --archive-path /a
+case_ 2 usage "no job UUID" "no job UUID on the line nor in PJM_JOB_UUID" --local event run
+case_ 2 usage "unknown state 'RUNING'" "bad --state value" --local list --state RUNING
+case_ 2 usage "cannot read config file $WORK/nowhere.toml" "unreadable --config" \
+    --config "$WORK/nowhere.toml" --local list
+mkdir -p "$WORK/unreadable"
+case_ 2 usage "cannot read config file $WORK/unreadable" "--config is a directory" \
+    --config "$WORK/unreadable" --local list
+printf 'database = "%s"\nlocal = maybe\n' "$PJM_DATABASE" >"$WORK/malformed.toml"
+case_ 2 usage "malformed.toml, line 2" "malformed config file" \
+    --config "$WORK/malformed.toml" --local list
+printf 'colour = "blue"\n' >"$WORK/unknown.toml"
+case_ 2 usage "unknown setting 'colour'" "unknown config key" --config "$WORK/unknown.toml" fsm
+PJM_CONFIG="$WORK/unknown.toml" case_ 2 usage "unknown setting 'colour'" \
+    "unknown key in the PJM_CONFIG file" fsm
+case_ 2 usage "no command given" "no command at all"
+
+# --- 3: invalid message
+case_ 3 invalid "--data: invalid JSON" "invalid JSON in --data" \
+    --local event run "$JOB" --token "$TOKEN" --data '{"n": '
+case_ 3 invalid "/data" "--data that is an array" \
+    --local event run "$JOB" --token "$TOKEN" --data '[1, 2]'
+case_ 3 invalid "/uuid" "a pipeline UUID where a job UUID goes" \
+    --local event run "$PIPELINE" --token "$TOKEN"
+case_ 3 invalid "/pipeline_uuid" "create with a job UUID as pipeline" \
+    --local create --pipeline "$JOB" --archive-path /a
+case_ 3 invalid "/data" "create with data that is a string" \
+    --local create --pipeline "$PIPELINE" --archive-path /a --data '"text"'
+case_ 3 invalid "/token" "a token of 4 characters" --local event run "$JOB" --token abcd
+case_ 3 invalid "did you mean 'finish'" "misspelt event" --local event finnish "$JOB"
+case_ 3 invalid "'create' is not an event" "create as an event" --local event create "$JOB"
+
+# --- 4: not found
+UNKNOWN_JOB=107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee
+case_ 4 not_found "job $UNKNOWN_JOB not found" "event to an unknown job" \
+    --local event run "$UNKNOWN_JOB" --token "$TOKEN"
+case_ 4 not_found "job $UNKNOWN_JOB not found" "status of an unknown job" \
+    --local status "$UNKNOWN_JOB"
+case_ 4 not_found "pipeline 106aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee not found" \
+    "create for an unknown pipeline" \
+    --local create --pipeline 106aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee --archive-path /a
+
+# --- 5: not authorized
+case_ 5 unauthorized "needs a token" "event without a token" --local event update "$JOB"
+case_ 5 unauthorized "neither this job's token nor a valid admin token" "wrong token" \
+    --local event update "$JOB" --token 0123456789abcdef
+case_ 5 unauthorized "'reset' needs a valid admin token" "job token for reset" \
+    --local event reset "$JOB" --token "$TOKEN"
+case_ 5 unauthorized "delete needs a valid admin token" "job token for delete" \
+    --local delete "$JOB" --token "$TOKEN"
+case_ 5 unauthorized "delete needs an admin token" "delete without a token" --local delete "$JOB"
+run --local token verify 0123456789abcdef
+expect_rc 5 "token verify of a bad token"
+expect_err "token is not valid" "token verify of a bad token"
+run --local token verify 0123456789abcdef --job "$JOB"
+expect_rc 5 "token verify of a bad job token"
+expect_err "not valid for that job, nor as an admin token" "token verify of a bad job token"
+run --local token verify "$TOKEN" --job "$JOB"
+expect_rc 0 "token verify of the job's token"
+expect_out "valid: job token of $JOB" "token verify of the job's token"
+
+# --- 6: conflict
+case_ 6 conflict "'finalize' is not allowed in state RUNNING" "event not allowed in state" \
+    --local event finalize "$JOB" --token "$TOKEN"
+case_ 6 conflict "job $JOB already exists" "create twice" \
+    --local create --pipeline "$PIPELINE" --archive-path /a --data '{"n": 1}'
+case_ 6 conflict "pipeline $PIPELINE already exists" "pipeline add twice" \
+    --local pipeline add --name demo
+# ready is only allowed from RESET: an admin event can be a conflict too.
+case_ 6 conflict "'ready' is not allowed in state RUNNING" "ready outside RESET" \
+    --local event ready "$JOB" --token "$ADMIN"
+run --local delete "$JOB" --token "$ADMIN"
+expect_rc 0 "soft delete"
+case_ 6 conflict "has been deleted (hidden)" "event on a soft-deleted job" \
+    --local event update "$JOB" --token "$TOKEN"
+case_ 6 conflict "already deleted (hidden)" "soft delete twice" \
+    --local delete "$JOB" --token "$ADMIN"
+# Authorization comes before the conflict (SPEC §5 order): a bad token on a hidden job is 5.
+case_ 5 unauthorized "neither this job's token" "wrong token on a soft-deleted job" \
+    --local event update "$JOB" --token 0123456789abcdef
+
+# --- 4 again: a force-deleted job is gone
+run --local delete "$JOB" --force --token "$ADMIN"
+expect_rc 0 "force delete of a hidden job"
+case_ 4 not_found "job $JOB not found" "event on a force-deleted job" \
+    --local event update "$JOB" --token "$TOKEN"
+case_ 4 not_found "job $JOB not found" "delete of a force-deleted job" \
+    --local delete "$JOB" --force --token "$ADMIN"
+case_ 4 not_found "not found" "token job of a force-deleted job" --local token job "$JOB"
+
+# --- 7: remote failure (this build has no HTTP transport), nothing queued
+case_ 7 remote "not available in this build" "client mode with --url" \
+    --url https://tenant.example/actors/v2/A1/messages event run "$JOB" --token "$TOKEN"
+PJM_TENANT_URL=https://tenant.example PJM_ACTOR_ID=A1 case_ 7 remote \
+    "not available in this build" "client mode with PJM_TENANT_URL and PJM_ACTOR_ID" \
+    delete "$JOB" --token "$ADMIN"
+case_ 7 remote "--execution needs a manager" "status --execution" status --execution 5kB0xNbz
+check
+[ ! -e "$XDG_STATE_HOME/pjm/outbox" ] || [ -z "$(ls -A "$XDG_STATE_HOME/pjm/outbox")" ] ||
+    fail "exit 7 means nothing queued, yet the outbox has files"
+# Without any manager configured it is a usage error, not a remote failure.
+case_ 2 usage "no manager to send to" "client mode without a URL" event run "$JOB" --token "$TOKEN"
+
+# --- 8: storage failure
+mkdir -p "$WORK/a-directory"
+case_ 8 storage "cannot open database $WORK/a-directory" "database path is a directory" \
+    --local --db "$WORK/a-directory" pipeline list
+printf 'these are not the bytes of a SQLite database, just some text; %0200d\n' 0 \
+    >"$WORK/text.db"
+before=$(sha256sum <"$WORK/text.db")
+case_ 8 storage "file is not a database" "database that is not SQLite" \
+    --local --db "$WORK/text.db" event run "$JOB" --token "$TOKEN"
+expect_eq "$(sha256sum <"$WORK/text.db")" "$before" "the non-SQLite file is left as it was"
+"$PJM" --local --db "$WORK/newer.db" pipeline add --name other >/dev/null
+sqlite3 "$WORK/newer.db" 'PRAGMA user_version = 99'
+case_ 8 storage "schema version 99" "database from a newer pjm" \
+    --local --db "$WORK/newer.db" pipeline list
+expect_err "upgrade pjm" "database from a newer pjm: says what to do"
+expect_eq "$(sqlite3 "$WORK/newer.db" 'PRAGMA user_version')" "99" \
+    "the newer database is not downgraded"
+
+finish
