@@ -76,7 +76,8 @@ std::optional<std::string> parse_value(std::string_view v, std::string_view& res
     std::string_view word = v.substr(0, end);
     rest = end == std::string_view::npos ? std::string_view{} : v.substr(end);
     if (word == "true" || word == "false") return std::string(word);
-    bool digits = !word.empty();
+    // A lone "-" has no digit at all, so it is not an integer.
+    bool digits = !word.empty() && word != "-";
     for (std::size_t i = 0; i < word.size(); ++i)
         if (!std::isdigit(static_cast<unsigned char>(word[i])) && !(i == 0 && word[i] == '-'))
             digits = false;

@@ -86,6 +86,13 @@ json params_object(const QueryParams& query) {
     return p;
 }
 
+// "/token: …" → "URL parameter token: …"; a reason about the parameters as a whole ("/: Missing
+// required property 'uuid'") would otherwise read "URL parameter : Missing …".
+std::string as_url_parameter(const std::string& err) {
+    if (err.rfind("/:", 0) == 0) return "URL parameters" + err.substr(1);
+    return "URL parameter " + err.substr(1);
+}
+
 // Which kind the sender most likely meant, so its reasons are listed first.
 MessageKind likely_kind(const json& body, const QueryParams& query) {
     if (!body.is_object()) return MessageKind::event;
@@ -207,7 +214,7 @@ Classified classify(const json& body, const QueryParams& query) {
             return {Message{MessageKind::agave_callback, e, status}, {}};
         }
         for (auto& err : errors)
-            err = "URL parameter " + err.substr(1);
+            err = as_url_parameter(err);
         reasons.emplace_back(MessageKind::agave_callback, std::move(errors));
     }
 
@@ -215,7 +222,7 @@ Classified classify(const json& body, const QueryParams& query) {
         json params = params_object(query);
         auto errors = schema_errors("urlparams", params);
         for (auto& err : errors)
-            err = "URL parameter " + err.substr(1);
+            err = as_url_parameter(err);
         if (!body.is_object()) errors.push_back("body: must be a JSON object (it becomes data)");
         if (errors.empty()) {
             EventMessage e;

@@ -187,16 +187,38 @@ std::string python_json_dumps(const nlohmann::json& value) {
 }
 
 std::string python_list_repr(const std::vector<std::string>& items) {
-    // Only UUID-like strings reach this; quote with ' and escape \ and ' as Python would.
+    // UUID-like strings are the usual input, but any string must give Python's repr or the job
+    // UUID differs: ' quotes unless the text has a ' and no ", then "; \ and the chosen quote
+    // are escaped, \n \r \t by name, other ASCII controls as \xNN. Non-ASCII passes through
+    // (printable text is shown as is by Python 3's repr).
     std::string out = "[";
     for (std::size_t i = 0; i < items.size(); ++i) {
         if (i) out += ", ";
-        out.push_back('\'');
-        for (char c : items[i]) {
-            if (c == '\\' || c == '\'') out.push_back('\\');
-            out.push_back(c);
+        const std::string& s = items[i];
+        bool has_single = s.find('\'') != std::string::npos;
+        bool has_double = s.find('"') != std::string::npos;
+        char quote = has_single && !has_double ? '"' : '\'';
+        out.push_back(quote);
+        for (char ch : s) {
+            auto c = static_cast<unsigned char>(ch);
+            if (ch == '\\' || ch == quote) {
+                out.push_back('\\');
+                out.push_back(ch);
+            } else if (ch == '\n') {
+                out += "\\n";
+            } else if (ch == '\r') {
+                out += "\\r";
+            } else if (ch == '\t') {
+                out += "\\t";
+            } else if (c < 0x20 || c == 0x7f) {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\x%02x", c);
+                out += buf;
+            } else {
+                out.push_back(ch);
+            }
         }
-        out.push_back('\'');
+        out.push_back(quote);
     }
     return out + "]";
 }

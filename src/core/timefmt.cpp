@@ -22,6 +22,14 @@ std::string rfc3339_ms(std::int64_t unix_ms) {
 
 std::optional<std::int64_t> parse_rfc3339_ms(std::string_view text) {
     using namespace std::chrono;
+    // sscanf alone also takes " 2026-1-5T1:2:3Z" (it skips blanks, reads signs and unpadded
+    // fields); only the zero-padded layout rfc3339_ms writes is one of our timestamps.
+    static constexpr std::string_view k_layout = "dddd-dd-ddTdd:dd:dd";
+    if (text.size() < k_layout.size()) return std::nullopt;
+    for (std::size_t i = 0; i < k_layout.size(); ++i) {
+        bool digit = text[i] >= '0' && text[i] <= '9';
+        if (k_layout[i] == 'd' ? !digit : text[i] != k_layout[i]) return std::nullopt;
+    }
     int y = 0;
     unsigned mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
     std::string copy(text);

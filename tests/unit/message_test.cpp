@@ -1,0 +1,555 @@
+// Message parsing and classification (SPEC §5): raw bodies, the four message kinds, the
+// URL-parameter form, Agave status callbacks and the reasons given for refused messages.
+#include "core/message.hpp"
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace pjm::core {
+namespace {
+
+using nlohmann::json;
+
+const std::string k_job = "1074d7d8-50a7-5956-bb1c-591645a35aff";
+const std::string k_pipeline = "106114bd-6f37-5c30-8fa2-d4b5bfb60cf7";
+const std::string k_token = "0dc73dc3ff39b49a";
+
+QueryParams query(std::string_view text) {
+    auto q = QueryParams::parse(text);
+    if (!q) throw std::runtime_error("bad query in test: " + std::string(text));
+    return *q;
+}
+
+// Classifies and asserts nothing matched; returns the refusal's text.
+std::string refusal(const json& body, const QueryParams& q = {}) {
+    Classified c = classify(body, q);
+    EXPECT_FALSE(c.message.has_value()) << body.dump();
+    EXPECT_EQ(c.error.kind, ErrorKind::invalid) << body.dump();
+    EXPECT_FALSE(c.error.message.empty()) << body.dump();
+    return c.error.message;
+}
+
+json agave_body(const std::string& status) {
+    return {{"owner", "sd2eadm"},
+            {"appId", "tacobot-0.1.0"},
+            {"executionSystem", "hpc.tacc"},
+            {"archivePath", "/archive/jobs/1"},
+            {"archiveSystem", "data-sd2e-community"},
+            {"status", status},
+            {"inputs", {{"reads", "agave://x/y"}}},
+            {"parameters", {{"threads", 4}}},
+            {"_links", {{"self", {{"href", "https://api/jobs/1"}}}}},
+            {"retries", 0},
+            {"localId", "12345"},
+            {"id", "job-7"}};
+}
+
+// --- parse_body -------------------------------------------------------------------------------
+
+std::string nested(int levels, char open, char close) {
+    std::string s;
+    for (int i = 0; i < levels; ++i)
+        s += open == '{' ? std::string("{\"a\":") : std::string(1, open);
+    s += open == '{' ? "null" : "";
+    for (int i = 0; i < levels; ++i)
+        s.push_back(close);
+    return s;
+}
+
+TEST(Message, ParseBodyAcceptsAnObject) {
+    ParsedBody p = parse_body(R"( {"uuid": "x", "n": [1, 2]} )");
+    ASSERT_TRUE(p.value) << p.error;
+    EXPECT_EQ((*p.value)["n"][1], 2);
+    EXPECT_TRUE(p.error.empty());
+}
+
+TEST(Message, ParseBodyRefusesEmptyAndWhitespace) {
+    for (std::string_view text : {"", " ", "\n", " \t\r\n "}) {
+        ParsedBody p = parse_body(text);
+        EXPECT_FALSE(p.value) << "[" << text << "]";
+        EXPECT_NE(p.error.find("empty"), std::string::npos) << p.error;
+    }
+}
+
+TEST(Message, ParseBodyRefusesInvalidJson) {
+    for (std::string_view text : {"{", "{\"a\":}", "{'a': 1}", "[1,]", "{\"a\":1} x", "nul",
+                                  "{\"a\":1,}", "\"unterminated"}) {
+        ParsedBody p = parse_body(text);
+        EXPECT_FALSE(p.value) << text;
+        EXPECT_NE(p.error.find("invalid JSON"), std::string::npos) << text << ": " << p.error;
+    }
+}
+
+TEST(Message, ParseBodyRefusesInvalidUtf8) {
+    // A lone continuation byte, a truncated sequence, an overlong '/', and a UTF-16 surrogate
+    // encoded directly in UTF-8.
+    const std::vector<std::string> bad = {"{\"a\":\"\x80\"}", "{\"a\":\"\xc3\"}",
+                                          "{\"a\":\"\xc0\xaf\"}", "{\"a\":\"\xed\xa0\x80\"}",
+                                          "{\"\xff\":1}"};
+    for (std::size_t i = 0; i < bad.size(); ++i) {
+        ParsedBody p = parse_body(bad[i]);
+        EXPECT_FALSE(p.value) << "case " << i;
+        EXPECT_FALSE(p.error.empty()) << "case " << i;
+    }
+    // Valid multi-byte UTF-8 is fine.
+    ParsedBody ok = parse_body("{\"a\":\"caf\u00e9 \U0001F600\"}");
+    EXPECT_TRUE(ok.value) << ok.error;
+}
+
+TEST(Message, ParseBodyNestingLimitArrays) {
+    ASSERT_EQ(k_max_json_depth, 64);
+    ParsedBody at_limit = parse_body(nested(64, '[', ']'));
+    EXPECT_TRUE(at_limit.value) << at_limit.error;
+    ParsedBody over = parse_body(nested(65, '[', ']'));
+    EXPECT_FALSE(over.value);
+    EXPECT_NE(over.error.find("64"), std::string::npos) << over.error;
+}
+
+TEST(Message, ParseBodyNestingLimitObjects) {
+    ParsedBody at_limit = parse_body(nested(64, '{', '}'));
+    EXPECT_TRUE(at_limit.value) << at_limit.error;
+    ParsedBody over = parse_body(nested(65, '{', '}'));
+    EXPECT_FALSE(over.value);
+    EXPECT_NE(over.error.find("64"), std::string::npos) << over.error;
+}
+
+TEST(Message, ParseBodyNestingLimitMixed) {
+    // 32 objects around 32 arrays is 64 levels; one more array is 65.
+    std::string head, tail;
+    for (int i = 0; i < 32; ++i)
+        head += "{\"k\":", tail += "}";
+    std::string inner64 = head + std::string(32, '[') + std::string(32, ']') + tail;
+    std::string inner65 = head + std::string(33, '[') + std::string(33, ']') + tail;
+    EXPECT_TRUE(parse_body(inner64).value);
+    EXPECT_FALSE(parse_body(inner65).value);
+    // Siblings do not add up: many shallow arrays side by side are fine.
+    std::string wide = "[";
+    for (int i = 0; i < 200; ++i)
+        wide += (i ? ",[[1]]" : "[[1]]");
+    wide += "]";
+    EXPECT_TRUE(parse_body(wide).value);
+}
+
+TEST(Message, ParseBodyBracketsInsideStringsDoNotCount) {
+    std::string many(200, '[');
+    ParsedBody p = parse_body("{\"a\":\"" + many + "\",\"b\":\"" + std::string(200, '{') + "\"}");
+    ASSERT_TRUE(p.value) << p.error;
+    EXPECT_EQ((*p.value)["a"], many);
+    // An escaped quote does not end the string early.
+    ParsedBody q = parse_body("{\"a\":\"\\\"" + many + "\"}");
+    ASSERT_TRUE(q.value) << q.error;
+    EXPECT_EQ((*q.value)["a"], "\"" + many);
+    // An escaped backslash before the closing quote does end it: the brackets after it count.
+    std::string deep = "[\"\\\\\"," + nested(64, '[', ']') + "]";
+    EXPECT_FALSE(parse_body(deep).value);
+}
+
+// --- classify: accepted kinds ------------------------------------------------------------------
+
+TEST(Message, ClassifiesEvent) {
+    json body = {{"uuid", k_job}, {"name", "finish"}, {"data", {{"k", "v"}}}, {"token", k_token}};
+    Classified c = classify(body, {});
+    ASSERT_TRUE(c.message) << c.error.message;
+    EXPECT_EQ(c.message->kind, MessageKind::event);
+    const auto& e = std::get<EventMessage>(c.message->body);
+    EXPECT_EQ(e.uuid, k_job);
+    EXPECT_EQ(e.event, Event::finish);
+    EXPECT_EQ(e.data, json({{"k", "v"}}));
+    EXPECT_EQ(e.token, k_token);
+}
+
+TEST(Message, EventWithoutDataOrTokenHasEmptyDataAndNoToken) {
+    Classified c = classify({{"uuid", k_job}, {"name", "run"}}, {});
+    ASSERT_TRUE(c.message) << c.error.message;
+    const auto& e = std::get<EventMessage>(c.message->body);
+    EXPECT_EQ(e.event, Event::run);
+    EXPECT_EQ(e.data, json::object());
+    EXPECT_FALSE(e.token.has_value());
+}
+
+TEST(Message, EventTakesTokenFromQueryWhenBodyLacksIt) {
+    Classified c = classify({{"uuid", k_job}, {"name", "run"}}, query("token=" + k_token));
+    ASSERT_TRUE(c.message) << c.error.message;
+    EXPECT_EQ(c.message->kind, MessageKind::event);
+    EXPECT_EQ(std::get<EventMessage>(c.message->body).token, k_token);
+    // The body's own token wins over the query's.
+    Classified both = classify({{"uuid", k_job}, {"name", "run"}, {"token", k_token}},
+                               query("token=ffffffffffffffff"));
+    ASSERT_TRUE(both.message) << both.error.message;
+    EXPECT_EQ(std::get<EventMessage>(both.message->body).token, k_token);
+}
+
+TEST(Message, EveryEventNameButCreateIsAccepted) {
+    for (Event ev : all_events()) {
+        json body = {{"uuid", k_job}, {"name", std::string(to_string(ev))}};
+        Classified c = classify(body, {});
+        if (ev == Event::create) {
+            EXPECT_FALSE(c.message);
+            continue;
+        }
+        ASSERT_TRUE(c.message) << to_string(ev) << ": " << c.error.message;
+        EXPECT_EQ(std::get<EventMessage>(c.message->body).event, ev);
+    }
+}
+
+TEST(Message, ClassifiesDeleteAction) {
+    Classified c =
+        classify({{"uuid", k_job}, {"action", "delete"}, {"force", true}, {"token", k_token}}, {});
+    ASSERT_TRUE(c.message) << c.error.message;
+    EXPECT_EQ(c.message->kind, MessageKind::delete_action);
+    const auto& d = std::get<DeleteAction>(c.message->body);
+    EXPECT_EQ(d.uuid, k_job);
+    EXPECT_TRUE(d.force);
+    EXPECT_EQ(d.token, k_token);
+
+    Classified soft = classify({{"uuid", k_job}, {"action", "delete"}}, query("token=" + k_token));
+    ASSERT_TRUE(soft.message) << soft.error.message;
+    const auto& s = std::get<DeleteAction>(soft.message->body);
+    EXPECT_FALSE(s.force);
+    EXPECT_EQ(s.token, k_token);
+}
+
+TEST(Message, ClassifiesCreateAction) {
+    json body = {{"pipeline_uuid", k_pipeline},
+                 {"archive_path", "/products/v2/run1"},
+                 {"archive_system", "data-sd2e-community"},
+                 {"data", {{"sample", "s1"}, {"n", 3}}},
+                 {"session", "sess-42"}};
+    Classified c = classify(body, {});
+    ASSERT_TRUE(c.message) << c.error.message;
+    EXPECT_EQ(c.message->kind, MessageKind::create_action);
+    const auto& a = std::get<CreateAction>(c.message->body);
+    EXPECT_EQ(a.pipeline_uuid, k_pipeline);
+    EXPECT_EQ(a.archive_path, "/products/v2/run1");
+    EXPECT_EQ(a.archive_system, "data-sd2e-community");
+    EXPECT_EQ(a.data, json({{"sample", "s1"}, {"n", 3}}));
+    EXPECT_EQ(a.session, "sess-42");
+
+    Classified minimal = classify(
+        {{"pipeline_uuid", k_pipeline}, {"archive_path", "/p"}, {"data", json::object()}}, {});
+    ASSERT_TRUE(minimal.message) << minimal.error.message;
+    const auto& m = std::get<CreateAction>(minimal.message->body);
+    EXPECT_FALSE(m.archive_system.has_value());
+    EXPECT_FALSE(m.session.has_value());
+}
+
+TEST(Message, ClassifiesUrlParameterForm) {
+    json body = {{"arbitrary", "key value data"}};
+    Classified c = classify(body, query("uuid=" + k_job + "&name=finish&token=" + k_token));
+    ASSERT_TRUE(c.message) << c.error.message;
+    EXPECT_EQ(c.message->kind, MessageKind::url_params);
+    const auto& e = std::get<EventMessage>(c.message->body);
+    EXPECT_EQ(e.uuid, k_job);
+    EXPECT_EQ(e.event, Event::finish);
+    EXPECT_EQ(e.data, body);
+    EXPECT_EQ(e.token, k_token);
+}
+
+TEST(Message, UrlParameterFormAcceptsEventAlias) {
+    Classified c = classify(json::object(), query("?uuid=" + k_job + "&event=index"));
+    ASSERT_TRUE(c.message) << c.error.message;
+    EXPECT_EQ(c.message->kind, MessageKind::url_params);
+    const auto& e = std::get<EventMessage>(c.message->body);
+    EXPECT_EQ(e.event, Event::index);
+    EXPECT_EQ(e.data, json::object());
+    EXPECT_FALSE(e.token.has_value());
+    // With both spellings, 'name' is the one that counts.
+    Classified both = classify(json::object(), query("uuid=" + k_job + "&event=index&name=run"));
+    ASSERT_TRUE(both.message) << both.error.message;
+    EXPECT_EQ(std::get<EventMessage>(both.message->body).event, Event::run);
+}
+
+TEST(Message, UrlParameterFormRefusals) {
+    json data = {{"a", 1}};
+    // Body must be an object.
+    std::string not_object = refusal(json::array({1, 2}), query("uuid=" + k_job + "&name=run"));
+    EXPECT_NE(not_object.find("object"), std::string::npos) << not_object;
+    refusal(json("text"), query("uuid=" + k_job + "&name=run"));
+    // Missing uuid or name, bad uuid, unknown or 'create' name, wrong token lengths.
+    refusal(data, query("name=run"));
+    refusal(data, query("uuid=" + k_job));
+    refusal(data, query("uuid=" + k_pipeline + "&name=run"));
+    refusal(data, query("uuid=" + k_job + "&name=create"));
+    refusal(data, query("uuid=" + k_job + "&event=bogus"));
+    refusal(data, query("uuid=" + k_job + "&name=run&token=0dc73dc3ff39b49"));
+    refusal(data, query("uuid=" + k_job + "&name=run&token=0dc73dc3ff39b49a00"));
+}
+
+struct AgaveCase {
+    const char* status;
+    Event event;
+};
+
+TEST(Message, AgaveCallbackEveryStatus) {
+    // SPEC §5's table, written out again here.
+    const std::vector<AgaveCase> cases = {
+        {"CREATED", Event::resource},
+        {"PERMISSION_GRANT", Event::resource},
+        {"PERMISSION_REVOKE", Event::resource},
+        {"PENDING", Event::resource},
+        {"STAGING_INPUTS", Event::resource},
+        {"CLEANING_UP", Event::resource},
+        {"ARCHIVING", Event::resource},
+        {"STAGING_JOB", Event::resource},
+        {"PAUSED", Event::resource},
+        {"QUEUED", Event::resource},
+        {"SUBMITTING", Event::resource},
+        {"STAGED", Event::resource},
+        {"PROCESSING_INPUTS", Event::resource},
+        {"ARCHIVING_FINISHED", Event::resource},
+        {"RUNNING", Event::run},
+        {"FINISHED", Event::finish},
+        {"FAILED", Event::fail},
+        {"STOPPED", Event::fail},
+        {"DELETED", Event::fail},
+        {"ARCHIVING_FAILED", Event::fail},
+        {"KILLED", Event::update},
+        {"HEARTBEAT", Event::update},
+        {"UPDATED", Event::update},
+        // Case does not matter; unknown statuses annotate.
+        {"running", Event::run},
+        {"Archiving_Failed", Event::fail},
+        {"staging_inputs", Event::resource},
+        {"finished", Event::finish},
+        {"BLASTED_OFF", Event::update},
+    };
+    QueryParams q = query("uuid=" + k_job + "&token=" + k_token);
+    for (const auto& c : cases) {
+        EXPECT_EQ(event_for_agave_status(c.status), c.event) << c.status;
+        json body = agave_body(c.status);
+        Classified got = classify(body, q);
+        ASSERT_TRUE(got.message) << c.status << ": " << got.error.message;
+        EXPECT_EQ(got.message->kind, MessageKind::agave_callback) << c.status;
+        EXPECT_EQ(got.message->agave_status, c.status);
+        const auto& e = std::get<EventMessage>(got.message->body);
+        EXPECT_EQ(e.uuid, k_job);
+        EXPECT_EQ(e.event, c.event) << c.status;
+        EXPECT_EQ(e.token, k_token);
+        json expected = body;
+        expected.erase("_links");
+        expected.erase("retries");
+        expected.erase("localId");
+        EXPECT_EQ(e.data, expected) << c.status;
+        EXPECT_FALSE(e.data.contains("_links"));
+        EXPECT_FALSE(e.data.contains("retries"));
+        EXPECT_FALSE(e.data.contains("localId"));
+        EXPECT_EQ(e.data["status"], c.status);
+        EXPECT_EQ(e.data["id"], "job-7");
+    }
+}
+
+TEST(Message, AgaveCallbackWithoutOptionalDroppedFields) {
+    json body = agave_body("QUEUED");
+    body.erase("retries");
+    body.erase("localId");
+    Classified c = classify(body, query("uuid=" + k_job));
+    ASSERT_TRUE(c.message) << c.error.message;
+    const auto& e = std::get<EventMessage>(c.message->body);
+    EXPECT_EQ(e.event, Event::resource);
+    EXPECT_FALSE(e.token.has_value());
+    EXPECT_FALSE(e.data.contains("_links"));
+    EXPECT_EQ(e.data["appId"], "tacobot-0.1.0");
+}
+
+TEST(Message, AgaveCallbackRefusals) {
+    // Without the job's uuid in the query there is nothing to apply the status to.
+    std::string no_uuid = refusal(agave_body("RUNNING"), query("token=" + k_token));
+    EXPECT_NE(no_uuid.find("URL parameters: "), std::string::npos) << no_uuid;
+    EXPECT_NE(no_uuid.find("'uuid'"), std::string::npos) << no_uuid;
+    EXPECT_EQ(no_uuid.find("URL parameter :"), std::string::npos) << no_uuid;
+    // A reason about one parameter names it.
+    std::string bad_token =
+        refusal(agave_body("RUNNING"), query("uuid=" + k_job + "&token=0dc73dc3ff39b49"));
+    EXPECT_NE(bad_token.find("URL parameter token: "), std::string::npos) << bad_token;
+    refusal(agave_body("RUNNING"), {});
+    // A uuid of the wrong type, or a token of the wrong length, in the query.
+    refusal(agave_body("RUNNING"), query("uuid=" + k_pipeline));
+    // A missing required field, an empty status, a wrong type.
+    QueryParams q = query("uuid=" + k_job);
+    for (const char* field : {"owner", "appId", "executionSystem", "archivePath", "archiveSystem",
+                              "status", "inputs", "parameters", "_links"}) {
+        json body = agave_body("RUNNING");
+        body.erase(field);
+        std::string why = refusal(body, q);
+        EXPECT_NE(why.find(field), std::string::npos) << field << ": " << why;
+    }
+    json empty_status = agave_body("");
+    refusal(empty_status, q);
+    json status_number = agave_body("RUNNING");
+    status_number["status"] = 5;
+    refusal(status_number, q);
+    json inputs_list = agave_body("RUNNING");
+    inputs_list["inputs"] = json::array();
+    refusal(inputs_list, q);
+}
+
+// --- classify: refused messages ---------------------------------------------------------------
+
+TEST(Message, NonObjectsAreRefused) {
+    for (const json& body : {json::array(), json(1), json("x"), json(nullptr), json(true)}) {
+        std::string why = refusal(body);
+        EXPECT_NE(why.find("JSON object"), std::string::npos) << why;
+    }
+}
+
+TEST(Message, EventRefusals) {
+    json good = {{"uuid", k_job}, {"name", "run"}, {"token", k_token}, {"data", json::object()}};
+    ASSERT_TRUE(classify(good, {}).message);
+
+    json missing_uuid = good;
+    missing_uuid.erase("uuid");
+    EXPECT_NE(refusal(missing_uuid).find("uuid"), std::string::npos);
+
+    json uuid_number = good;
+    uuid_number["uuid"] = 107;
+    refusal(uuid_number);
+
+    json data_list = good;
+    data_list["data"] = json::array({1});
+    EXPECT_NE(refusal(data_list).find("data"), std::string::npos);
+
+    json data_string = good;
+    data_string["data"] = "{}";
+    refusal(data_string);
+
+    json extra = good;
+    extra["colour"] = "blue";
+    EXPECT_NE(refusal(extra).find("colour"), std::string::npos);
+
+    for (const char* bad_uuid :
+         {"1064d7d8-50a7-5956-bb1c-591645a35aff", // pipeline prefix
+          "1074D7D8-50A7-5956-BB1C-591645A35AFF", // upper case
+          "1074d7d8-50a7-5956-bb1c-591645a35af",  // too short
+          "1074d7d8-50a7-5956-bb1c-591645a35affx", "1074d7d850a75956bb1c591645a35aff", ""}) {
+        json b = good;
+        b["uuid"] = bad_uuid;
+        refusal(b);
+    }
+
+    json short_token = good;
+    short_token["token"] = "0dc73dc3ff39b49"; // 15
+    EXPECT_NE(refusal(short_token).find("token"), std::string::npos);
+    json long_token = good;
+    long_token["token"] = "0dc73dc3ff39b49a00"; // 18
+    EXPECT_NE(refusal(long_token).find("token"), std::string::npos);
+    json token_17 = good;
+    token_17["token"] = "0dc73dc3ff39b49a0"; // 17 is allowed
+    EXPECT_TRUE(classify(token_17, {}).message);
+    json token_number = good;
+    token_number["token"] = 1234567890123456;
+    refusal(token_number);
+
+    json upper_name = good;
+    upper_name["name"] = "RUN";
+    refusal(upper_name);
+    json name_number = good;
+    name_number["name"] = 1;
+    refusal(name_number);
+}
+
+TEST(Message, CreateIsNotAnEvent) {
+    std::string why = refusal({{"uuid", k_job}, {"name", "create"}});
+    EXPECT_NE(why.find("'create' is not an event"), std::string::npos) << why;
+}
+
+TEST(Message, MisspeltEventNameGetsASuggestion) {
+    std::string why = refusal({{"uuid", k_job}, {"name", "finsh"}, {"token", k_token}});
+    EXPECT_NE(why.find("unknown event 'finsh'"), std::string::npos) << why;
+    EXPECT_NE(why.find("did you mean 'finish'"), std::string::npos) << why;
+    std::string far = refusal({{"uuid", k_job}, {"name", "xylophone"}});
+    EXPECT_NE(far.find("unknown event 'xylophone'"), std::string::npos) << far;
+    EXPECT_EQ(far.find("did you mean"), std::string::npos) << far;
+}
+
+TEST(Message, DeleteRefusals) {
+    json good = {{"uuid", k_job}, {"action", "delete"}, {"force", false}, {"token", k_token}};
+    ASSERT_TRUE(classify(good, {}).message);
+
+    json missing_action = good;
+    missing_action.erase("action");
+    refusal(missing_action);
+    json missing_uuid = good;
+    missing_uuid.erase("uuid");
+    EXPECT_NE(refusal(missing_uuid).find("uuid"), std::string::npos);
+    json other_action = good;
+    other_action["action"] = "purge";
+    refusal(other_action);
+    json force_string = good;
+    force_string["force"] = "true";
+    EXPECT_NE(refusal(force_string).find("force"), std::string::npos);
+    json force_number = good;
+    force_number["force"] = 1;
+    refusal(force_number);
+    json extra = good;
+    extra["reason"] = "cleanup";
+    EXPECT_NE(refusal(extra).find("reason"), std::string::npos);
+    json bad_uuid = good;
+    bad_uuid["uuid"] = "1084d7d8-50a7-5956-bb1c-591645a35aff";
+    refusal(bad_uuid);
+    json short_token = good;
+    short_token["token"] = "0dc73dc3ff39b49";
+    refusal(short_token);
+    json long_token = good;
+    long_token["token"] = "0dc73dc3ff39b49a00";
+    refusal(long_token);
+}
+
+TEST(Message, CreateRefusals) {
+    json good = {{"pipeline_uuid", k_pipeline}, {"archive_path", "/p"}, {"data", json::object()}};
+    ASSERT_TRUE(classify(good, {}).message);
+
+    for (const char* field : {"pipeline_uuid", "archive_path", "data"}) {
+        json b = good;
+        b.erase(field);
+        std::string why = refusal(b);
+        EXPECT_NE(why.find(field), std::string::npos) << field << ": " << why;
+    }
+    json job_uuid_as_pipeline = good;
+    job_uuid_as_pipeline["pipeline_uuid"] = k_job;
+    refusal(job_uuid_as_pipeline);
+    json empty_path = good;
+    empty_path["archive_path"] = "";
+    refusal(empty_path);
+    json empty_system = good;
+    empty_system["archive_system"] = "";
+    refusal(empty_system);
+    json data_list = good;
+    data_list["data"] = json::array();
+    refusal(data_list);
+    json session_number = good;
+    session_number["session"] = 42;
+    refusal(session_number);
+    json extra = good;
+    extra["uuid"] = k_job;
+    refusal(extra);
+    json with_token = good;
+    with_token["token"] = k_token;
+    refusal(with_token);
+}
+
+TEST(Message, RefusalLeadsWithTheLikelyKind) {
+    std::string del = refusal({{"uuid", k_job}, {"action", "delete"}, {"force", "yes"}});
+    EXPECT_EQ(del.rfind("not a valid PipelineJobDeleteAction", 0), 0u) << del;
+    std::string cre = refusal({{"pipeline_uuid", k_pipeline}, {"archive_path", "/p"}});
+    EXPECT_EQ(cre.rfind("not a valid PipelineJobCreateAction", 0), 0u) << cre;
+    std::string ev = refusal({{"uuid", k_job}, {"name", "bogus"}});
+    EXPECT_EQ(ev.rfind("not a valid PipelineJobEvent", 0), 0u) << ev;
+}
+
+TEST(Message, KindNames) {
+    EXPECT_EQ(to_string(MessageKind::event), "PipelineJobEvent");
+    EXPECT_EQ(to_string(MessageKind::delete_action), "PipelineJobDeleteAction");
+    EXPECT_EQ(to_string(MessageKind::create_action), "PipelineJobCreateAction");
+    EXPECT_EQ(to_string(MessageKind::agave_callback), "AgaveJobsPost");
+    EXPECT_EQ(schema_name(MessageKind::event), "event");
+    EXPECT_EQ(schema_name(MessageKind::delete_action), "delete");
+    EXPECT_EQ(schema_name(MessageKind::create_action), "create");
+    EXPECT_EQ(schema_name(MessageKind::agave_callback), "agave");
+    EXPECT_EQ(schema_name(MessageKind::url_params), "urlparams");
+}
+
+} // namespace
+} // namespace pjm::core
