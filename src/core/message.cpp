@@ -24,11 +24,28 @@ std::optional<std::string> token_from(const json& body, const QueryParams& query
     return query.get("token");
 }
 
-// Depth of the deepest array/object in `text`, scanning outside strings.
-int nesting_depth(std::string_view text) {
-    int depth = 0, deepest = 0;
+// What a scan of the raw text finds before the JSON parser sees it.
+struct TextScan {
+    int deepest = 0;               // deepest array/object nesting
+    bool nul = false;              // a NUL byte anywhere (the parser would stop there)
+    std::string oversized_integer; // an integer literal that 64 bits cannot hold exactly
+};
+
+bool integer_too_big(std::string_view literal) {
+    bool negative = !literal.empty() && literal.front() == '-';
+    if (negative) literal.remove_prefix(1);
+    // JSON forbids leading zeros, so the length orders the magnitudes.
+    std::string_view limit = negative ? "9223372036854775808" : "18446744073709551615";
+    return literal.size() > limit.size() || (literal.size() == limit.size() && literal > limit);
+}
+
+TextScan scan_text(std::string_view text) {
+    TextScan scan;
+    int depth = 0;
     bool in_string = false, escaped = false;
-    for (char c : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == '\0') scan.nul = true;
         if (in_string) {
             if (escaped)
                 escaped = false;
@@ -38,14 +55,39 @@ int nesting_depth(std::string_view text) {
                 in_string = false;
             continue;
         }
-        if (c == '"')
+        if (c == '"') {
             in_string = true;
-        else if (c == '{' || c == '[')
-            deepest = std::max(deepest, ++depth);
-        else if (c == '}' || c == ']')
+        } else if (c == '{' || c == '[') {
+            scan.deepest = std::max(scan.deepest, ++depth);
+        } else if (c == '}' || c == ']') {
             --depth;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            std::size_t end = text.find_first_not_of("0123456789+-.eE", i);
+            std::string_view literal = text.substr(i, end - i);
+            if (literal.find_first_of(".eE") == std::string_view::npos &&
+                integer_too_big(literal) && scan.oversized_integer.empty())
+                scan.oversized_integer = std::string(literal.substr(0, 40));
+            i = (end == std::string_view::npos ? text.size() : end) - 1;
+        }
     }
-    return deepest;
+    return scan;
+}
+
+// Parser messages quote the bytes they stopped at; keep those printable.
+std::string printable(std::string_view text) {
+    std::string out;
+    for (char ch : text) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x20 && c < 0x7f) {
+            out.push_back(ch);
+        } else {
+            static constexpr char k_hex[] = "0123456789abcdef";
+            out += "\\x";
+            out.push_back(k_hex[c >> 4]);
+            out.push_back(k_hex[c & 0xf]);
+        }
+    }
+    return out;
 }
 
 Message make_event(const json& body, const QueryParams& query) {
@@ -143,16 +185,22 @@ ParsedBody parse_body(std::string_view text) {
     auto first = text.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos)
         return {std::nullopt, "empty message: expected a JSON object"};
-    if (nesting_depth(text) > k_max_json_depth)
+    TextScan scan = scan_text(text);
+    if (scan.nul) return {std::nullopt, "invalid JSON: the message contains a NUL byte"};
+    if (scan.deepest > k_max_json_depth)
         return {std::nullopt,
                 "JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels"};
+    if (!scan.oversized_integer.empty())
+        return {std::nullopt, "integer " + scan.oversized_integer +
+                                  " does not fit in 64 bits; pjm keeps integers exact, so send "
+                                  "it as a string"};
     try {
         return {json::parse(text), {}};
     } catch (const json::parse_error& e) {
         std::string what = e.what();
         // "[json.exception.parse_error.101] parse error at line 1, column 2: …" → the tail.
         if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
-        return {std::nullopt, "invalid JSON: " + what};
+        return {std::nullopt, "invalid JSON: " + printable(what)};
     }
 }
 
@@ -194,8 +242,14 @@ Classified classify(const json& body, const QueryParams& query) {
         return ok;
     };
 
-    if (try_kind(MessageKind::event, body)) return {make_event(body, query), {}};
-    if (try_kind(MessageKind::delete_action, body)) return {make_delete(body, query), {}};
+    // A token in the URL belongs to an event or delete message whose body has none; it is
+    // validated as part of the message, so a malformed one is refused the same way.
+    json with_token = body;
+    if (body.is_object() && !body.contains("token"))
+        if (auto t = query.get("token")) with_token["token"] = *t;
+    if (try_kind(MessageKind::event, with_token)) return {make_event(with_token, query), {}};
+    if (try_kind(MessageKind::delete_action, with_token))
+        return {make_delete(with_token, query), {}};
     if (try_kind(MessageKind::create_action, body)) return {make_create(body), {}};
 
     if (try_kind(MessageKind::agave_callback, body)) {

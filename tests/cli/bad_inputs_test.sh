@@ -96,7 +96,7 @@ CASES=$(cat <<'EOF'
 3|/pipeline_uuid|handle: create with a job UUID as pipeline|body '{"pipeline_uuid": "%s", "archive_path": "/a", "data": {}}' "$JOB"; run --local handle "$IN"
 3|nested deeper than 64 levels|handle: JSON nested 65 deep|body '{"uuid": "%s", "name": "run", "token": "%s", "data": %s}' "$JOB" "$TOKEN" "$DATA64"; run --local handle "$IN"
 3|ill-formed UTF-8|handle: invalid UTF-8 bytes|body '{"uuid": "%s", "name": "run", "token": "%s", "data": {"s": "\xc3\x28"}}' "$JOB" "$TOKEN"; run --local handle "$IN"
-3|must be escaped|handle: a NUL byte inside a string|body '{"uuid": "%s", "name": "run", "token": "%s", "data": {"s": "a\0b"}}' "$JOB" "$TOKEN"; run --local handle "$IN"
+3|NUL byte|handle: a NUL byte inside a string|body '{"uuid": "%s", "name": "run", "token": "%s", "data": {"s": "a\0b"}}' "$JOB" "$TOKEN"; run --local handle "$IN"
 3|invalid JSON|handle: a NUL byte, then more text, after the object|body '{"uuid": "%s", "name": "run", "token": "%s"}\0{"junk": ' "$JOB" "$TOKEN"; run --local handle "$IN"
 4|not found|handle: unknown job|body '{"uuid": "%s", "name": "run", "token": "%s"}' "$UNKNOWN" "$TOKEN"; run --local handle "$IN"
 4|pipeline 106aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee not found|handle: create for an unknown pipeline|body '{"pipeline_uuid": "106aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee", "archive_path": "/a", "data": {}}'; run --local handle "$IN"
