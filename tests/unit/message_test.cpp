@@ -553,3 +553,47 @@ TEST(Message, KindNames) {
 
 } // namespace
 } // namespace pjm::core
+
+namespace pjm::core {
+namespace {
+
+TEST(MessageLimits, NulByteIsRefusedWherever) {
+    std::string body = R"({"uuid": "1074d7d8-50a7-5956-bb1c-591645a35aff", "name": "run"})";
+    std::string trailing = body + std::string(1, '\0') + R"({"junk": )";
+    ParsedBody p = parse_body(trailing);
+    EXPECT_FALSE(p.value);
+    EXPECT_NE(p.error.find("NUL"), std::string::npos) << p.error;
+    std::string inside = R"({"a": "x)" + std::string(1, '\0') + R"(y"})";
+    EXPECT_FALSE(parse_body(inside).value);
+}
+
+TEST(MessageLimits, IntegersMustFitIn64Bits) {
+    EXPECT_TRUE(parse_body(R"({"a": 18446744073709551615, "b": -9223372036854775808})").value);
+    ParsedBody big = parse_body(R"({"a": 18446744073709551616})");
+    EXPECT_FALSE(big.value);
+    EXPECT_NE(big.error.find("18446744073709551616"), std::string::npos) << big.error;
+    EXPECT_FALSE(parse_body(R"({"a": [1, -9223372036854775809]})").value);
+    // Floats and digits inside strings are not integers.
+    EXPECT_TRUE(
+        parse_body(R"({"a": 1.8446744073709552e19, "s": "99999999999999999999999"})").value);
+}
+
+TEST(MessageLimits, ParserMessagesArePrintable) {
+    ParsedBody p = parse_body("{\"a\": \"\xff\"}");
+    ASSERT_FALSE(p.value);
+    EXPECT_EQ(p.error.find('\xff'), std::string::npos) << "raw byte echoed";
+    EXPECT_NE(p.error.find("\\xff"), std::string::npos) << p.error;
+}
+
+TEST(MessageLimits, UrlTokenIsValidatedWithTheMessage) {
+    json body = {{"uuid", k_job}, {"name", "run"}};
+    auto bad = QueryParams::parse("token=abc");
+    EXPECT_FALSE(classify(body, *bad).message) << "a 3-character token is an invalid message";
+    auto good = QueryParams::parse("token=" + k_token);
+    Classified c = classify(body, *good);
+    ASSERT_TRUE(c.message);
+    EXPECT_EQ(std::get<EventMessage>(c.message->body).token, k_token);
+}
+
+} // namespace
+} // namespace pjm::core
