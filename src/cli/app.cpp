@@ -5,6 +5,7 @@
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
 #include "core/storage.hpp"
+#include "core/suggest.hpp"
 #include "store/store.hpp"
 
 #include <deque>
@@ -121,6 +122,16 @@ int run(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         std::string msg = e.what();
+        auto rest = app.remaining();
+        if (app.get_subcommands().empty() && !rest.empty() && rest.front().front() != '-') {
+            // The first word that is not an option names no command: say so, with a hint.
+            std::vector<std::string> names;
+            for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+                names.push_back(sub->get_name());
+            msg = "unknown command '" + rest.front() + "'";
+            std::string hint = core::nearest(rest.front(), names);
+            if (!hint.empty()) msg += "; did you mean '" + hint + "'?";
+        }
         print_error(ctx.flags.json, core::ErrorKind::usage,
                     msg + "\nRun 'pjm --help' or 'pjm <command> --help' for usage.");
         return core::exit_code(core::ErrorKind::usage);

@@ -9,6 +9,7 @@ namespace pjm::cli {
 
 void Context::resolve() {
     settings = resolve_settings(flags.values, flags.config);
+    if (flags.local) settings.set("local", "true", "flag --local");
     if (flags.verbose > 0) {
         for (const auto& f : settings.config_files)
             trace("config file: " + f);
@@ -17,12 +18,12 @@ void Context::resolve() {
     }
 }
 
-core::Storage& Context::storage() {
+core::Storage& Context::storage(store::Create create) {
     if (!m_storage) {
         std::string url = settings.get_or("database", default_database_path());
         trace("opening database " + url);
         try {
-            m_storage = store::open(url);
+            m_storage = store::open(url, create);
         } catch (const core::StorageError& e) {
             throw CliError(core::ErrorKind::storage, e.what());
         }

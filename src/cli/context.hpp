@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/handler.hpp"
 #include "core/storage.hpp"
+#include "store/store.hpp"
 
 #include <map>
 #include <memory>
@@ -32,7 +33,9 @@ class Context {
     void resolve(); // after parsing: settings from flags, env, config file, defaults
 
     bool local() const { return flags.local || settings.truthy("local"); }
-    core::Storage& storage();
+    // The database, opened on first use. Only a command that starts a database passes
+    // Create::yes; the others report a missing one (a mistyped path) instead of making it.
+    core::Storage& storage(store::Create create = store::Create::no);
     core::Handler& handler();
     // Admin token settings; with `use_database`, a missing secret comes from the database.
     core::AdminConfig admin_config(bool use_database);

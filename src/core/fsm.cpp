@@ -1,5 +1,7 @@
 #include "core/fsm.hpp"
 
+#include "core/suggest.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -87,24 +89,6 @@ bool iequals(std::string_view a, std::string_view b) {
            });
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diag = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            std::size_t up = row[j];
-            bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                        std::tolower(static_cast<unsigned char>(b[j - 1]));
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
-
 } // namespace
 
 std::span<const State> all_states() {
@@ -164,16 +148,10 @@ std::vector<State> sources(Event e) {
 }
 
 std::string suggest_event(std::string_view typo) {
-    std::string best;
-    std::size_t best_distance = 3; // farther than two edits is not a typo
-    for (Event e : k_events) {
-        std::size_t d = edit_distance(typo, to_string(e));
-        if (d < best_distance) {
-            best_distance = d;
-            best = std::string(to_string(e));
-        }
-    }
-    return best;
+    std::vector<std::string> names;
+    for (Event e : k_events)
+        names.emplace_back(to_string(e));
+    return nearest(typo, names);
 }
 
 } // namespace pjm::core

@@ -28,7 +28,8 @@ case_ 0 - - "event with an admin token" --local event update "$JOB" --token "$AD
 case_ 0 - - "version" --version
 
 # --- 2: usage error
-case_ 2 usage "not expected: bogus" "unknown command" bogus
+case_ 2 usage "unknown command 'bogus'" "unknown command" bogus
+case_ 2 usage "did you mean 'event'?" "misspelt command" evnt run "$JOB"
 case_ 2 usage "--bogus" "unknown option" --local status "$JOB" --bogus
 case_ 2 usage "--pipeline is required" "missing required option" \
     --local create --archive-path /a
@@ -151,5 +152,18 @@ case_ 8 storage "schema version 99" "database from a newer pjm" \
 expect_err "upgrade pjm" "database from a newer pjm: says what to do"
 expect_eq "$(sqlite3 "$WORK/newer.db" 'PRAGMA user_version')" "99" \
     "the newer database is not downgraded"
+
+# --- operator safety: a mistyped --db is reported, not created
+case_ 8 storage "no database at $WORK/typo/pjm.db" "status on a mistyped --db" \
+    --local --db "$WORK/typo/pjm.db" status "$JOB"
+case_ 8 storage "no database at $WORK/typo/pjm.db" "event on a mistyped --db" \
+    --local --db "$WORK/typo/pjm.db" event run "$JOB" --token "$TOKEN"
+check
+[ ! -e "$WORK/typo" ] || fail "a mistyped --db must not create anything"
+# An empty --data is a bad value, not "no data".
+case_ 3 invalid "empty message" "--data ''" --local event update "$JOB" --token "$TOKEN" --data ''
+# A refused token check is an error document with --json, like every other refusal.
+case_ 5 unauthorized "token is not valid" "token verify of a bad token" \
+    --local token verify ffffffffffffffff
 
 finish

@@ -13,6 +13,7 @@ struct CreateArgs {
     std::string archive_path;
     std::string archive_system;
     std::string data;
+    CLI::Option* data_option = nullptr;
     std::string session;
 };
 } // namespace
@@ -24,8 +25,9 @@ void add_create_command(CLI::App& app, Context& ctx, Commands& commands) {
     sub->add_option("--archive-path", args->archive_path, "Where the outputs are archived")
         ->required();
     sub->add_option("--archive-system", args->archive_system, "Storage system of the archive");
-    sub->add_option("--data", args->data,
-                    "The run's parameters, a JSON object: inline, @file, or - (default {})");
+    args->data_option =
+        sub->add_option("--data", args->data,
+                        "The run's parameters, a JSON object: inline, @file, or - (default {})");
     sub->add_option("--session", args->session, "A correlation string");
     sub->footer(examples({
         "pjm --local create --pipeline 106... --archive-path /work/run1 --data '{\"sample\": 7}'",
@@ -36,8 +38,8 @@ void add_create_command(CLI::App& app, Context& ctx, Commands& commands) {
     commands.on(sub, [&ctx, args] {
         nlohmann::json body = {{"pipeline_uuid", args->pipeline},
                                {"archive_path", args->archive_path}};
-        body["data"] = args->data.empty() ? nlohmann::json::object()
-                                          : read_json_argument(args->data, "--data");
+        body["data"] = args->data_option->count() == 0 ? nlohmann::json::object()
+                                                       : read_json_argument(args->data, "--data");
         if (!args->archive_system.empty()) body["archive_system"] = args->archive_system;
         if (!args->session.empty()) body["session"] = args->session;
         return deliver(ctx, body, {});

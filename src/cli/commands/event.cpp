@@ -16,6 +16,7 @@ struct EventArgs {
     std::string uuid;
     std::string token;
     std::string data;
+    CLI::Option* data_option = nullptr;
 };
 
 std::string event_names() {
@@ -37,7 +38,7 @@ int run_event(Context& ctx, const EventArgs& a) {
         throw CliError(core::ErrorKind::invalid, msg + "\nevents: " + event_names());
     }
     nlohmann::json body = {{"uuid", ctx.job_uuid(a.uuid)}, {"name", core::to_string(*event)}};
-    if (!a.data.empty()) body["data"] = read_json_argument(a.data, "--data");
+    if (a.data_option->count() > 0) body["data"] = read_json_argument(a.data, "--data");
     if (auto token = ctx.token(a.token)) body["token"] = *token;
     return deliver(ctx, body, {});
 }
@@ -51,8 +52,8 @@ void add_event_command(CLI::App& app, Context& ctx, Commands& commands) {
     sub->add_option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
     sub->add_option("--token", args->token,
                     "The job's token or an admin token (default: PJM_TOKEN)");
-    sub->add_option("--data", args->data,
-                    "JSON object for the history entry: inline, @file, or - for stdin");
+    args->data_option = sub->add_option(
+        "--data", args->data, "JSON object for the history entry: inline, @file, or - for stdin");
     sub->footer(examples({
         "pjm --local event run 1073f4ff-c2b9-5190-bd9a-e6a406d9796a --token 0dc73dc3ff39b49a",
         "PJM_JOB_UUID=107... PJM_TOKEN=... pjm --local event finish --data '{\"files\": 3}'",

@@ -30,7 +30,7 @@ int run_add(Context& ctx, const PipelineArgs& a) {
         throw CliError(core::ErrorKind::invalid,
                        "'" + p.uuid +
                            "' is not a pipeline UUID (106xxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
-    if (!ctx.storage().add_pipeline(p))
+    if (!ctx.storage(store::Create::yes).add_pipeline(p))
         throw CliError(core::ErrorKind::conflict, "pipeline " + p.uuid + " already exists");
     if (ctx.flags.json)
         print_json(core::to_json(p));
@@ -62,6 +62,8 @@ void add_pipeline_command(CLI::App& app, Context& ctx, Commands& commands) {
     auto args = std::make_shared<PipelineArgs>();
     auto* sub = app.add_subcommand("pipeline", "Register and list pipelines (local mode)");
     sub->require_subcommand(1);
+    sub->footer(examples(
+        {"PIPELINE=$(pjm --local pipeline add --name rnaseq)", "pjm --local pipeline list"}));
     auto* add = sub->add_subcommand("add", "Register a pipeline; prints its UUID");
     add->add_option("--name", args->name, "The pipeline's name")->required();
     add->add_option("--uuid", args->uuid, "Its UUID (default: derived from the name)");

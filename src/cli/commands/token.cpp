@@ -69,28 +69,26 @@ int run_job(Context& ctx, const TokenArgs& a) {
 }
 
 int run_verify(Context& ctx, const TokenArgs& a) {
-    std::string verdict;
+    std::string kind;
     if (!a.job.empty()) {
         if (!ctx.local()) usage_error("verifying a job token reads the database: add --local");
         auto job = load_job(ctx, a.job);
-        if (core::constant_time_equal(a.token, core::job_token(job.salt, job.uuid)))
-            verdict = "job token of " + job.uuid;
+        if (core::constant_time_equal(a.token, core::job_token(job.salt, job.uuid))) kind = "job";
     }
     core::AdminConfig cfg = ctx.admin_config(ctx.local());
-    if (verdict.empty() && core::admin_token_valid(cfg, a.token, ctx.clock.now_s()))
-        verdict = "admin token";
-    bool ok = !verdict.empty();
-    if (ctx.flags.json) {
-        print_json({{"valid", ok}, {"kind", ok ? verdict.substr(0, verdict.find(' ')) : ""}});
-    } else if (ok) {
-        std::cout << "valid: " << verdict << '\n';
+    if (kind.empty() && core::admin_token_valid(cfg, a.token, ctx.clock.now_s())) kind = "admin";
+    if (kind.empty()) {
+        std::string why = "token is not valid";
+        why += a.job.empty() ? " as an admin token" : " for that job, nor as an admin token";
+        if (cfg.secret.empty())
+            why += " (no admin secret is configured: set PJM_ADMIN_SECRET or admin_secret_file, "
+                   "or add --local to use the database's own)";
+        throw CliError(core::ErrorKind::unauthorized, why);
     }
-    if (!ok) {
-        std::cerr << "pjm: error: token is not valid"
-                  << (a.job.empty() ? " as an admin token" : " for that job, nor as an admin token")
-                  << '\n';
-        return core::exit_code(core::ErrorKind::unauthorized);
-    }
+    if (ctx.flags.json)
+        print_json({{"valid", true}, {"kind", kind}});
+    else
+        std::cout << "valid: " << (kind == "job" ? "job token of " + a.job : "admin token") << '\n';
     return 0;
 }
 

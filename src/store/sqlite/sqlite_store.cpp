@@ -309,7 +309,12 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
 
 } // namespace
 
-std::unique_ptr<core::Storage> open_sqlite(const std::string& path) {
+std::unique_ptr<core::Storage> open_sqlite(const std::string& path, bool create) {
+    std::error_code ec;
+    if (!create && !std::filesystem::exists(path, ec))
+        throw StorageError("no database at " + path +
+                           " (check --db / PJM_DATABASE; a new database is made by registering "
+                           "a pipeline: pjm --local pipeline add --name NAME)");
     return std::make_unique<SqliteStore>(path);
 }
 

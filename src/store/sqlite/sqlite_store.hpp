@@ -8,7 +8,8 @@
 
 namespace pjm::store::sqlite {
 
-// Opens (creating the file and its folder if needed) and migrates a SQLite job database.
-std::unique_ptr<core::Storage> open_sqlite(const std::string& path);
+// Opens and migrates a SQLite job database; with `create`, makes the file and its folder
+// when they do not exist.
+std::unique_ptr<core::Storage> open_sqlite(const std::string& path, bool create);
 
 } // namespace pjm::store::sqlite
