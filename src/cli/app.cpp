@@ -7,6 +7,7 @@
 #include "core/storage.hpp"
 #include "core/suggest.hpp"
 #include "store/store.hpp"
+#include "util/module.hpp"
 
 #include <deque>
 #include <iostream>
@@ -44,7 +45,15 @@ std::string version_text() {
     std::string text = "pjm " PJM_VERSION "\nstorage backends:";
     for (const auto& b : store::backends())
         text += " " + b;
-    text += "\nmodules: none (HTTP client and server come later)";
+    auto modules = util::available_modules();
+    text += "\nmodules:";
+    for (const auto& m : modules)
+        text += " " + m;
+    if (modules.empty()) text += " none found";
+    text += " (in";
+    for (const auto& d : util::module_dirs())
+        text += " " + d;
+    text += ")";
     return text;
 }
 
