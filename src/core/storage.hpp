@@ -33,6 +33,19 @@ class StorageTx {
     virtual void remove_job(const std::string& uuid) = 0;
 };
 
+// One handled message, as the Abaco executions API reports it (pjm serve).
+struct Execution {
+    std::string id;
+    std::string actor_id;
+    std::string status = "COMPLETE"; // SUBMITTED, RUNNING, COMPLETE
+    int exit_code = 0;               // the handler's outcome as a pjm exit code
+    std::string start_time;          // RFC 3339 with milliseconds
+    std::string end_time;
+    std::string message_kind; // "PipelineJobEvent", …; empty when unclassified
+    std::string job_uuid;     // empty when the message named no job
+    std::string log;          // what happened, one line or a few
+};
+
 struct JobFilter {
     std::optional<State> state;
     std::optional<std::string> pipeline_uuid;
@@ -58,6 +71,10 @@ class Storage {
     // Small site settings kept with the data (e.g. a generated admin secret).
     virtual std::optional<std::string> get_setting(const std::string& key) = 0;
     virtual void set_setting(const std::string& key, const std::string& value) = 0;
+
+    // Executions of pjm serve, kept with the data so every replica can answer for them.
+    virtual void add_execution(const Execution& e) = 0;
+    virtual std::optional<Execution> get_execution(const std::string& id) = 0;
 
     // What the backend is, for messages and --version ("sqlite:/path/pjm.db").
     virtual std::string describe() const = 0;

@@ -185,3 +185,28 @@ TEST_F(SqliteStoreTest, DatabaseFileIsOwnerOnly) {
 
 } // namespace
 } // namespace pjm::store
+
+namespace pjm::store {
+namespace {
+
+TEST_F(SqliteStoreTest, ExecutionsRoundTrip) {
+    core::Execution e{"exec-1",
+                      "actor",
+                      "COMPLETE",
+                      6,
+                      "2026-01-01T00:00:00.000Z",
+                      "2026-01-01T00:00:00.004Z",
+                      "PipelineJobEvent",
+                      j1,
+                      "refused: conflict"};
+    s->add_execution(e);
+    auto got = s->get_execution("exec-1");
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->exit_code, 6);
+    EXPECT_EQ(got->log, "refused: conflict");
+    EXPECT_EQ(got->job_uuid, j1);
+    EXPECT_FALSE(s->get_execution("exec-2"));
+}
+
+} // namespace
+} // namespace pjm::store

@@ -13,7 +13,7 @@ namespace pjm::store::sqlite {
 namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only.
-constexpr std::array<const char*, 1> k_migrations = {
+constexpr std::array<const char*, 2> k_migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -58,6 +58,21 @@ CREATE TABLE history (
 ) WITHOUT ROWID;
 -- Each database gets its own random admin secret, used when none is configured.
 INSERT INTO settings (key, value) VALUES ('admin_secret', lower(hex(randomblob(32))));
+)sql",
+    R"sql(
+-- Messages handled by pjm serve, answered by GET …/executions/<id> and …/logs.
+CREATE TABLE executions (
+    id           TEXT PRIMARY KEY,
+    actor_id     TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    exit_code    INTEGER NOT NULL,
+    start_time   TEXT NOT NULL,
+    end_time     TEXT NOT NULL,
+    message_kind TEXT NOT NULL,
+    job_uuid     TEXT NOT NULL,
+    log          TEXT NOT NULL
+);
+CREATE INDEX executions_by_time ON executions(start_time);
 )sql",
 };
 

@@ -176,6 +176,31 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
         s.run();
     }
 
+    void add_execution(const core::Execution& e) override {
+        auto& s = stmt("INSERT INTO executions (id, actor_id, status, exit_code, start_time, "
+                       "end_time, message_kind, job_uuid, log) "
+                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        s.bind(1, std::string_view(e.id)).bind(2, std::string_view(e.actor_id));
+        s.bind(3, std::string_view(e.status)).bind(4, std::int64_t{e.exit_code});
+        s.bind(5, std::string_view(e.start_time)).bind(6, std::string_view(e.end_time));
+        s.bind(7, std::string_view(e.message_kind)).bind(8, std::string_view(e.job_uuid));
+        s.bind(9, std::string_view(e.log));
+        s.run();
+    }
+
+    std::optional<core::Execution> get_execution(const std::string& id) override {
+        auto& s = stmt("SELECT id, actor_id, status, exit_code, start_time, end_time, "
+                       "message_kind, job_uuid, log FROM executions WHERE id = ?1");
+        s.bind(1, std::string_view(id));
+        std::optional<core::Execution> out;
+        if (s.step())
+            out = core::Execution{s.text(0), s.text(1), s.text(2), static_cast<int>(s.integer(3)),
+                                  s.text(4), s.text(5), s.text(6), s.text(7),
+                                  s.text(8)};
+        s.reset();
+        return out;
+    }
+
     std::string describe() const override { return "sqlite:" + m_path; }
 
   private:
