@@ -52,4 +52,11 @@ nlohmann::json to_json(const HistoryEntry& e);
 nlohmann::json to_document(const Job& job, bool with_history = true);
 nlohmann::json to_json(const Pipeline& p);
 
+// The inverse of to_document / to_json (for documents read back from a manager or an export);
+// throws std::invalid_argument naming the field that is missing or malformed. The salt is
+// read when present (exports carry it), otherwise left empty.
+Job job_from_document(const nlohmann::json& doc);
+HistoryEntry history_entry_from_json(const nlohmann::json& doc);
+Pipeline pipeline_from_json(const nlohmann::json& doc);
+
 } // namespace pjm::core

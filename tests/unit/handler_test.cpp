@@ -224,3 +224,18 @@ TEST_F(HandlerTest, StorageFailureIsStorageKind) {
 
 } // namespace
 } // namespace pjm::core
+
+namespace pjm::core {
+namespace {
+
+TEST_F(HandlerTest, JobDocumentRoundTrips) {
+    ASSERT_TRUE(event("run", token).ok());
+    Job original = *storage->get_job(job, true);
+    Job back = job_from_document(to_document(original));
+    EXPECT_EQ(to_document(back), to_document(original));
+    EXPECT_TRUE(back.salt.empty()) << "documents never carry the salt";
+    EXPECT_THROW(job_from_document(json{{"uuid", job}}), std::invalid_argument);
+}
+
+} // namespace
+} // namespace pjm::core
