@@ -94,6 +94,15 @@ int run(int argc, char** argv) {
     app.add_flag("--dry-run", ctx.flags.dry_run,
                  "Print the message and its target (secrets redacted); send nothing");
     app.add_flag("-v,--verbose", ctx.flags.verbose, "Explain what pjm does on stderr (repeatable)");
+    app.add_flag("--sync", ctx.flags.sync,
+                 "Client mode: ask the manager to handle the message before replying");
+    app.add_flag("--wait", ctx.flags.wait,
+                 "Client mode: wait for the execution to complete and exit with its outcome");
+    app.add_option("--wait-timeout", ctx.flags.wait_seconds,
+                   "Client mode: seconds --wait waits for the execution (default 60)")
+        ->check(CLI::PositiveNumber);
+    app.add_flag("--insecure", ctx.flags.insecure,
+                 "Client mode: do not verify the manager's TLS certificate (unsafe)");
     app.add_option("--config", ctx.flags.config,
                    "Config file to read instead of the defaults (PJM_CONFIG)");
 
@@ -114,6 +123,11 @@ int run(int argc, char** argv) {
              Spec{"--bearer", "bearer_token",
                   "OAuth bearer token; prefer PJM_BEARER_TOKEN or bearer_token_file"},
              Spec{"--nonce", "nonce", "Abaco nonce; prefer PJM_NONCE"},
+             Spec{"--cacert", "cacert", "CA bundle to verify the manager with (PJM_CACERT)"},
+             Spec{"--connect-timeout", "connect_timeout",
+                  "Seconds to wait for a connection, default 10 (PJM_CONNECT_TIMEOUT)"},
+             Spec{"--timeout", "timeout",
+                  "Seconds a request may take in all, default 30 (PJM_TIMEOUT)"},
          }) {
         setting_flags.push_back({nullptr, s.name, {}});
         auto& sf = setting_flags.back();

@@ -67,6 +67,52 @@ core::Handler& Context::handler() {
     return *m_handler;
 }
 
+namespace {
+long seconds_setting(const Settings& s, const char* name, long fallback_ms) {
+    auto v = s.get(name);
+    if (!v) return fallback_ms;
+    try {
+        std::size_t used = 0;
+        double seconds = std::stod(*v, &used);
+        if (used != v->size() || !(seconds > 0)) throw std::invalid_argument("range");
+        return static_cast<long>(seconds * 1000);
+    } catch (const std::exception&) {
+        usage_error(std::string(name) + " must be a positive number of seconds, not '" + *v +
+                    "' (" + s.source(name) + ")");
+    }
+}
+} // namespace
+
+remote::AbacoClient Context::client() const {
+    std::string url;
+    if (auto u = settings.get("url")) {
+        url = *u;
+    } else if (auto tenant = settings.get("tenant_url"), actor = settings.get("actor_id");
+               tenant && actor) {
+        url = *tenant;
+        while (!url.empty() && url.back() == '/')
+            url.pop_back();
+        url += "/actors/v2/" + *actor + "/messages";
+    } else {
+        usage_error("no manager configured: set --url (or PJM_URL, or PJM_TENANT_URL with "
+                    "PJM_ACTOR_ID), or use --local to work on the database");
+    }
+    remote::Credentials creds{settings.get("bearer_token"), settings.get("nonce")};
+    remote::HttpOptions http;
+    http.connect_timeout_ms = seconds_setting(settings, "connect_timeout", 10'000);
+    http.total_timeout_ms = seconds_setting(settings, "timeout", 30'000);
+    http.cacert = settings.get_or("cacert", "");
+    http.insecure = flags.insecure;
+    if (flags.verbose > 0)
+        http.trace = [](const std::string& line) { std::cerr << "pjm: " << line << '\n'; };
+    trace("manager " + remote::AbacoClient::redact(url));
+    try {
+        return remote::AbacoClient(url, creds, http);
+    } catch (const std::invalid_argument& e) {
+        usage_error(std::string("--url: ") + e.what());
+    }
+}
+
 std::string Context::job_uuid(const std::string& positional) const {
     if (!positional.empty()) return positional;
     if (auto env = settings.get("job_uuid")) return *env;

@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/handler.hpp"
 #include "core/storage.hpp"
+#include "remote/abaco_client.hpp"
 #include "store/store.hpp"
 
 #include <map>
@@ -20,6 +21,10 @@ struct GlobalFlags {
     bool dry_run = false;
     int verbose = 0;
     bool local = false;
+    bool insecure = false; // skip TLS verification: only when asked, never by default
+    bool sync = false;     // ask Abaco to run the message synchronously
+    bool wait = false;     // poll the execution until it completes
+    int wait_seconds = 60; // how long --wait waits
     std::optional<std::string> config;
     std::map<std::string, std::string> values; // settings given as flags, by setting name
 };
@@ -39,6 +44,10 @@ class Context {
     core::Handler& handler();
     // Admin token settings; with `use_database`, a missing secret comes from the database.
     core::AdminConfig admin_config(bool use_database);
+
+    // The manager, from url or tenant_url + actor_id and the transport settings; usage error
+    // when none is configured. The HTTP module is loaded on the first request, not here.
+    remote::AbacoClient client() const;
 
     // A job UUID from the command line, else PJM_JOB_UUID; usage error when neither.
     std::string job_uuid(const std::string& positional) const;

@@ -5,7 +5,10 @@
 #include "cli/output.hpp"
 #include "core/message.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <iostream>
+#include <thread>
 
 namespace pjm::cli {
 
@@ -94,6 +97,73 @@ int local_dry_run(Context& ctx, const std::string& text, const nlohmann::json& b
     return 0;
 }
 
+// Polls the execution until the manager reports it COMPLETE; its exit code is ours.
+int wait_for(Context& ctx, const remote::AbacoClient& client, const remote::Reply& sent) {
+    using clock = std::chrono::steady_clock;
+    auto deadline = clock::now() + std::chrono::seconds(ctx.flags.wait_seconds);
+    auto pause = std::chrono::milliseconds(50);
+    while (true) {
+        remote::Reply r = client.get_execution(sent.execution_id);
+        if (!r.ok()) {
+            print_error(ctx.flags.json, r.kind, r.message);
+            return core::exit_code(r.kind);
+        }
+        std::string status = r.result.is_object() ? r.result.value("status", "") : "";
+        ctx.trace("execution " + sent.execution_id + ": " + status);
+        if (status == "COMPLETE") {
+            int code = r.result.value("exit_code", 0);
+            if (ctx.flags.json) print_json(r.result);
+            remote::Reply logs = client.get_execution_logs(sent.execution_id);
+            std::string text = logs.ok() && logs.result.is_object() ? logs.result.value("logs", "")
+                                                                    : std::string();
+            while (!text.empty() && text.back() == '\n')
+                text.pop_back();
+            if (code != 0) {
+                std::cerr << "pjm: error: "
+                          << (text.empty() ? "the manager refused the message" : text) << '\n';
+            } else if (!ctx.flags.json) {
+                std::cout << (text.empty() ? "done: execution " + sent.execution_id : text) << '\n';
+            }
+            return code;
+        }
+        if (clock::now() >= deadline) {
+            print_error(ctx.flags.json, core::ErrorKind::remote,
+                        "execution " + sent.execution_id + " did not complete within " +
+                            std::to_string(ctx.flags.wait_seconds) + " s (last status '" + status +
+                            "'); check it later with 'pjm status --execution " + sent.execution_id +
+                            "'");
+            return core::exit_code(core::ErrorKind::remote);
+        }
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(1000));
+    }
+}
+
+int send(Context& ctx, const std::string& text, const core::QueryParams& query) {
+    remote::AbacoClient client = ctx.client();
+    core::QueryParams q = query;
+    if (ctx.flags.sync) q.add("_abaco_synchronous", "true");
+    remote::Reply r;
+    try {
+        r = client.post_message(text, q);
+    } catch (const std::runtime_error& e) { // the transport module is missing or broken
+        throw CliError(core::ErrorKind::remote, e.what());
+    }
+    if (!r.ok()) {
+        print_error(ctx.flags.json, r.kind, r.message);
+        return core::exit_code(r.kind);
+    }
+    if (ctx.flags.wait && !r.execution_id.empty()) return wait_for(ctx, client, r);
+    if (ctx.flags.json) {
+        print_json(r.result);
+    } else {
+        std::cout << (r.execution_id.empty() ? std::string("sent")
+                                             : "sent: execution " + r.execution_id)
+                  << '\n';
+    }
+    return 0;
+}
+
 } // namespace
 
 std::string manager_url(const Context& ctx) {
@@ -156,12 +226,7 @@ int deliver(Context& ctx, const nlohmann::json& body, const core::QueryParams& q
         return report_outcome(ctx, ctx.handler().handle_raw(text, query));
     if (ctx.local()) return local_dry_run(ctx, text, body, query);
     if (ctx.flags.dry_run) return dry_run(ctx, body, query);
-    if (manager_url(ctx).empty())
-        usage_error("no manager to send to: set --url (or PJM_URL, or PJM_TENANT_URL with "
-                    "PJM_ACTOR_ID), or use --local to apply the message to the database");
-    throw CliError(core::ErrorKind::remote,
-                   "sending to a manager over HTTP is not available in this build yet; use "
-                   "--local to apply the message to the database, or --dry-run to see it");
+    return send(ctx, text, query);
 }
 
 } // namespace pjm::cli

@@ -37,6 +37,11 @@ const KindRow& row(ErrorKind kind) {
 int exit_code(ErrorKind kind) {
     return row(kind).exit_code;
 }
+ErrorKind kind_for_exit_code(int code) {
+    for (const auto& r : k_kinds)
+        if (r.exit_code == code) return r.kind;
+    return ErrorKind::internal;
+}
 int http_status(ErrorKind kind) {
     return row(kind).http_status;
 }

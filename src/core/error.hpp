@@ -26,6 +26,8 @@ struct Error {
 
 // Exit code of SPEC §7 for a kind.
 int exit_code(ErrorKind kind);
+// The kind an exit code stands for (internal for codes outside the table).
+ErrorKind kind_for_exit_code(int code);
 // HTTP status of SPEC §6 for a kind (used by pjm serve).
 int http_status(ErrorKind kind);
 // Stable lower-case name used in JSON error documents ("invalid", "not_found", ...).

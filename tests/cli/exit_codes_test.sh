@@ -122,18 +122,21 @@ case_ 4 not_found "job $JOB not found" "delete of a force-deleted job" \
     --local delete "$JOB" --force --token "$ADMIN"
 case_ 4 not_found "not found" "token job of a force-deleted job" --local token job "$JOB"
 
-# --- 7: remote failure (this build has no HTTP transport), nothing queued
-case_ 7 remote "not available in this build" "client mode with --url" \
-    --url https://tenant.example/actors/v2/A1/messages event run "$JOB" --token "$TOKEN"
-PJM_TENANT_URL=https://tenant.example PJM_ACTOR_ID=A1 case_ 7 remote \
-    "not available in this build" "client mode with PJM_TENANT_URL and PJM_ACTOR_ID" \
+# --- 7: remote failure (nothing listens on port 1 of loopback), nothing queued
+case_ 7 remote "cannot reach the manager at http://127.0.0.1:1/actors/v2/A1" "client mode with --url" \
+    --url http://127.0.0.1:1/actors/v2/A1/messages event run "$JOB" --token "$TOKEN"
+PJM_TENANT_URL=http://127.0.0.1:1 PJM_ACTOR_ID=A1 case_ 7 remote \
+    "cannot reach the manager" "client mode with PJM_TENANT_URL and PJM_ACTOR_ID" \
     delete "$JOB" --token "$ADMIN"
-case_ 7 remote "--execution needs a manager" "status --execution" status --execution 5kB0xNbz
+case_ 7 remote "cannot reach the manager" "status --execution" \
+    --url http://127.0.0.1:1/actors/v2/A1/messages status --execution 5kB0xNbz
+case_ 2 usage "no manager configured" "status --execution without a manager" \
+    status --execution 5kB0xNbz
 check
 [ ! -e "$XDG_STATE_HOME/pjm/outbox" ] || [ -z "$(ls -A "$XDG_STATE_HOME/pjm/outbox")" ] ||
     fail "exit 7 means nothing queued, yet the outbox has files"
 # Without any manager configured it is a usage error, not a remote failure.
-case_ 2 usage "no manager to send to" "client mode without a URL" event run "$JOB" --token "$TOKEN"
+case_ 2 usage "no manager configured" "client mode without a URL" event run "$JOB" --token "$TOKEN"
 
 # --- 8: storage failure
 mkdir -p "$WORK/a-directory"

@@ -17,6 +17,7 @@ struct EventArgs {
     std::string token;
     std::string data;
     CLI::Option* data_option = nullptr;
+    bool url_params = false;
 };
 
 std::string event_names() {
@@ -37,8 +38,18 @@ int run_event(Context& ctx, const EventArgs& a) {
         if (!hint.empty()) msg += "; did you mean '" + hint + "'?";
         throw CliError(core::ErrorKind::invalid, msg + "\nevents: " + event_names());
     }
+    nlohmann::json data =
+        a.data_option->count() > 0 ? read_json_argument(a.data, "--data") : nlohmann::json();
+    if (a.url_params) {
+        // The seed's second form: uuid, name and token in the URL; the body is the data.
+        core::QueryParams query;
+        query.add("uuid", ctx.job_uuid(a.uuid));
+        query.add("name", std::string(core::to_string(*event)));
+        if (auto token = ctx.token(a.token)) query.add("token", *token);
+        return deliver(ctx, data.is_null() ? nlohmann::json::object() : data, query);
+    }
     nlohmann::json body = {{"uuid", ctx.job_uuid(a.uuid)}, {"name", core::to_string(*event)}};
-    if (a.data_option->count() > 0) body["data"] = read_json_argument(a.data, "--data");
+    if (!data.is_null()) body["data"] = data;
     if (auto token = ctx.token(a.token)) body["token"] = *token;
     return deliver(ctx, body, {});
 }
@@ -50,6 +61,8 @@ void add_event_command(CLI::App& app, Context& ctx, Commands& commands) {
     auto* sub = app.add_subcommand("event", "Send an event to a job (run, finish, fail, …)");
     sub->add_option("name", args->name, "Event name: " + event_names())->required();
     sub->add_option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
+    sub->add_flag("--url-params", args->url_params,
+                  "Send uuid, name and token as URL parameters and the data as the body");
     sub->add_option("--token", args->token,
                     "The job's token or an admin token (default: PJM_TOKEN)");
     args->data_option = sub->add_option(
@@ -57,6 +70,9 @@ void add_event_command(CLI::App& app, Context& ctx, Commands& commands) {
     sub->footer(examples({
         "pjm --local event run 1073f4ff-c2b9-5190-bd9a-e6a406d9796a --token 0dc73dc3ff39b49a",
         "PJM_JOB_UUID=107... PJM_TOKEN=... pjm --local event finish --data '{\"files\": 3}'",
+        "PJM_URL=https://tenant/actors/v2/ACTOR/messages PJM_NONCE=... pjm event finish --wait",
+        "pjm --url https://tenant/actors/v2/ACTOR/messages event update --url-params --data "
+        "@m.json",
         "pjm --dry-run --url https://tenant/actors/v2/ACTOR/messages event fail --data @err.json",
         "Admin-only events (reset, ready) need --token \"$(pjm token admin)\".",
     }));

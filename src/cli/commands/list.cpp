@@ -18,9 +18,6 @@ struct ListArgs {
 };
 
 int run_list(Context& ctx, const ListArgs& a) {
-    if (!ctx.local())
-        usage_error("list reads the local database: add --local (listing a remote manager's "
-                    "jobs comes with HTTP support)");
     core::JobFilter filter;
     if (!a.state.empty()) {
         filter.state = core::parse_state(a.state);
@@ -34,7 +31,29 @@ int run_list(Context& ctx, const ListArgs& a) {
     if (!a.pipeline.empty()) filter.pipeline_uuid = a.pipeline;
     filter.limit = a.limit;
     filter.include_hidden = a.all;
-    auto jobs = ctx.storage().find_jobs(filter);
+    std::vector<core::Job> jobs;
+    if (ctx.local()) {
+        jobs = ctx.storage().find_jobs(filter);
+    } else {
+        core::QueryParams q;
+        if (filter.state) q.add("state", std::string(core::to_string(*filter.state)));
+        if (filter.pipeline_uuid) q.add("pipeline", *filter.pipeline_uuid);
+        if (filter.limit) q.add("limit", std::to_string(filter.limit));
+        if (filter.include_hidden) q.add("all", "true");
+        remote::Reply r = ctx.client().list_jobs(q);
+        if (r.kind == core::ErrorKind::not_found)
+            throw CliError(core::ErrorKind::not_found,
+                           "the manager does not offer the jobs route (a plain Abaco actor?): " +
+                               r.message);
+        if (!r.ok()) throw CliError(r.kind, r.message);
+        try {
+            for (const auto& doc : r.result)
+                jobs.push_back(core::job_from_document(doc));
+        } catch (const std::exception& e) {
+            throw CliError(core::ErrorKind::remote,
+                           std::string("the manager sent a job list pjm cannot read: ") + e.what());
+        }
+    }
     if (ctx.flags.json) {
         nlohmann::json docs = nlohmann::json::array();
         for (const auto& j : jobs)

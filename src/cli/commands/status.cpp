@@ -4,6 +4,8 @@
 #include "cli/output.hpp"
 #include "core/typed_uuid.hpp"
 
+#include <iostream>
+
 #include <CLI/CLI.hpp>
 
 namespace pjm::cli {
@@ -14,21 +16,62 @@ struct StatusArgs {
     std::string execution;
 };
 
-int run_status(Context& ctx, const StatusArgs& a) {
-    if (!a.execution.empty())
+int show_execution(Context& ctx, const std::string& id) {
+    if (ctx.local())
+        usage_error("--execution asks a manager: drop --local and set --url (or PJM_URL)");
+    auto client = ctx.client();
+    remote::Reply r = client.get_execution(id);
+    if (!r.ok()) throw CliError(r.kind, r.message);
+    remote::Reply logs = client.get_execution_logs(id);
+    std::string text = logs.ok() && logs.result.is_object() ? logs.result.value("logs", "") : "";
+    if (ctx.flags.json) {
+        nlohmann::json doc = r.result;
+        doc["logs"] = text;
+        print_json(doc);
+        return 0;
+    }
+    std::vector<std::vector<std::string>> rows;
+    for (const char* key : {"id", "status", "exit_code", "start_time", "end_time"})
+        if (r.result.is_object() && r.result.contains(key))
+            rows.push_back({std::string(key) + ":", r.result[key].is_string()
+                                                        ? r.result[key].get<std::string>()
+                                                        : r.result[key].dump()});
+    print_table(rows);
+    if (!text.empty()) std::cout << "\nlogs:\n" << text << (text.back() == '\n' ? "" : "\n");
+    return 0;
+}
+
+core::Job remote_job(Context& ctx, const std::string& uuid) {
+    remote::Reply r = ctx.client().get_job(uuid);
+    if (r.kind == core::ErrorKind::not_found && !r.result.is_object() &&
+        r.message.find("job") == std::string::npos)
+        throw CliError(core::ErrorKind::not_found,
+                       "the manager does not offer the jobs route (a plain Abaco actor?); "
+                       "read the job where its database is, with --local");
+    if (!r.ok()) throw CliError(r.kind, r.message);
+    try {
+        return core::job_from_document(r.result);
+    } catch (const std::invalid_argument& e) {
         throw CliError(core::ErrorKind::remote,
-                       "--execution needs a manager over HTTP, which this build cannot reach yet");
-    if (!ctx.local())
-        usage_error("status reads the local database: add --local (reading a remote manager's "
-                    "jobs comes with HTTP support)");
+                       std::string("the manager sent a job document pjm cannot read: ") + e.what());
+    }
+}
+
+int run_status(Context& ctx, const StatusArgs& a) {
+    if (!a.execution.empty()) return show_execution(ctx, a.execution);
     std::string uuid = ctx.job_uuid(a.uuid);
     if (!core::is_typed_uuid(uuid, core::UuidType::job))
         throw CliError(core::ErrorKind::invalid,
                        "'" + uuid + "' is not a job UUID (107xxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
-    auto job = ctx.storage().get_job(uuid, true);
-    if (!job)
-        throw CliError(core::ErrorKind::not_found,
-                       "job " + uuid + " not found (never created here, or force-deleted)");
+    std::optional<core::Job> job;
+    if (ctx.local()) {
+        job = ctx.storage().get_job(uuid, true);
+        if (!job)
+            throw CliError(core::ErrorKind::not_found,
+                           "job " + uuid + " not found (never created here, or force-deleted)");
+    } else {
+        job = remote_job(ctx, uuid);
+    }
     if (ctx.flags.json)
         print_json(core::to_document(*job));
     else
@@ -45,6 +88,9 @@ void add_status_command(CLI::App& app, Context& ctx, Commands& commands) {
     sub->footer(examples({
         "pjm --local status 1073f4ff-c2b9-5190-bd9a-e6a406d9796a",
         "pjm --local --json status \"$PJM_JOB_UUID\"",
+        "pjm --url https://tenant/actors/v2/ACTOR/messages status 107...   (pjm serve's jobs "
+        "route)",
+        "pjm --url https://tenant/actors/v2/ACTOR/messages status --execution EXEC_ID",
     }));
     commands.on(sub, [&ctx, args] { return run_status(ctx, *args); });
 }

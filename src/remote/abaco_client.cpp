@@ -1,0 +1,142 @@
+#include "remote/abaco_client.hpp"
+
+#include <stdexcept>
+
+namespace pjm::remote {
+
+namespace {
+
+constexpr std::string_view k_messages = "/messages";
+
+std::string snippet(const std::string& body) {
+    std::string s = body.substr(0, 200);
+    for (char& c : s)
+        if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+    return s;
+}
+
+} // namespace
+
+core::ErrorKind kind_for_status(long status) {
+    if (status >= 200 && status < 300) return core::ErrorKind::ok;
+    switch (status) {
+    case 400:
+    case 413:
+        return core::ErrorKind::invalid;
+    case 401:
+    case 403:
+        return core::ErrorKind::unauthorized;
+    case 404:
+        return core::ErrorKind::not_found;
+    case 409:
+        return core::ErrorKind::conflict;
+    default:
+        return core::ErrorKind::remote;
+    }
+}
+
+AbacoClient::AbacoClient(std::string messages_url, Credentials credentials, HttpOptions options)
+    : m_credentials(std::move(credentials)), m_http(std::move(options)) {
+    auto q = messages_url.find('?');
+    if (q != std::string::npos) {
+        auto parsed = core::QueryParams::parse(messages_url.substr(q + 1));
+        if (!parsed) throw std::invalid_argument("the manager URL has a malformed query string");
+        m_base_query = *parsed;
+        messages_url.resize(q);
+    }
+    while (!messages_url.empty() && messages_url.back() == '/')
+        messages_url.pop_back();
+    if (messages_url.size() >= k_messages.size() &&
+        messages_url.compare(messages_url.size() - k_messages.size(), k_messages.size(),
+                             k_messages) == 0)
+        messages_url.resize(messages_url.size() - k_messages.size());
+    m_actor_url = messages_url;
+}
+
+std::string AbacoClient::redact(const std::string& url) {
+    auto q = url.find('?');
+    if (q == std::string::npos) return url;
+    auto parsed = core::QueryParams::parse(url.substr(q + 1));
+    if (!parsed) return url.substr(0, q) + "?<redacted>";
+    core::QueryParams shown;
+    for (const auto& [k, v] : parsed->items())
+        shown.add(k, k == "x-nonce" || k == "token" ? "REDACTED" : v);
+    return url.substr(0, q + 1) + shown.encode();
+}
+
+std::string AbacoClient::url_for(const std::string& suffix, const core::QueryParams& query) const {
+    core::QueryParams all = m_base_query;
+    for (const auto& [k, v] : query.items())
+        all.add(k, v);
+    if (m_credentials.nonce && !m_credentials.bearer && !all.has("x-nonce"))
+        all.add("x-nonce", *m_credentials.nonce);
+    std::string url = m_actor_url + suffix;
+    if (!all.empty()) url += "?" + all.encode();
+    return url;
+}
+
+Headers AbacoClient::headers() const {
+    Headers h = {{"Accept", "application/json"}};
+    if (m_credentials.bearer) h.emplace_back("Authorization", "Bearer " + *m_credentials.bearer);
+    return h;
+}
+
+Reply AbacoClient::read_reply(const HttpResponse& r, const std::string& what) const {
+    Reply out;
+    out.http_status = r.status;
+    if (r.transport_error != 0) {
+        out.kind = core::ErrorKind::remote;
+        out.message = "cannot reach the manager at " + redact(m_actor_url) + " (" + what +
+                      "): " + r.error_message;
+        return out;
+    }
+    out.kind = kind_for_status(r.status);
+    nlohmann::json envelope = nlohmann::json::parse(r.body, nullptr, false);
+    if (envelope.is_discarded() || !envelope.is_object()) {
+        if (out.kind == core::ErrorKind::ok) out.kind = core::ErrorKind::remote;
+        out.message = "the manager answered " + what + " with HTTP " + std::to_string(r.status) +
+                      " and no Abaco envelope: " + snippet(r.body);
+        return out;
+    }
+    out.message = envelope.value("message", "");
+    if (auto it = envelope.find("result"); it != envelope.end()) out.result = *it;
+    if (out.kind == core::ErrorKind::ok && envelope.value("status", "success") == "error")
+        out.kind = core::ErrorKind::remote;
+    if (out.result.is_object()) {
+        for (const char* key : {"execution_id", "executionId"})
+            if (auto it = out.result.find(key); it != out.result.end() && it->is_string())
+                out.execution_id = it->get<std::string>();
+    }
+    if (!out.ok() && out.message.empty())
+        out.message = "the manager refused " + what + " (HTTP " + std::to_string(r.status) + ")";
+    return out;
+}
+
+Reply AbacoClient::post_message(const std::string& body, const core::QueryParams& query) const {
+    Headers h = headers();
+    h.emplace_back("Content-Type", "application/json");
+    return read_reply(m_http.post(url_for(std::string(k_messages), query), h, body), "the message");
+}
+
+Reply AbacoClient::get_execution(const std::string& id) const {
+    return read_reply(m_http.get(url_for("/executions/" + core::percent_encode(id), {}), headers()),
+                      "execution " + id);
+}
+
+Reply AbacoClient::get_execution_logs(const std::string& id) const {
+    return read_reply(
+        m_http.get(url_for("/executions/" + core::percent_encode(id) + "/logs", {}), headers()),
+        "the logs of execution " + id);
+}
+
+Reply AbacoClient::get_job(const std::string& uuid) const {
+    Reply r = read_reply(m_http.get(url_for("/jobs/" + core::percent_encode(uuid), {}), headers()),
+                         "job " + uuid);
+    return r;
+}
+
+Reply AbacoClient::list_jobs(const core::QueryParams& query) const {
+    return read_reply(m_http.get(url_for("/jobs", query), headers()), "the job list");
+}
+
+} // namespace pjm::remote

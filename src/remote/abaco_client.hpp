@@ -1,0 +1,60 @@
+// A client for a PipelineJobs manager behind the Abaco actors API (SPEC §6): messages,
+// executions, and pjm serve's jobs routes. Builds requests and reads reply envelopes;
+// the manager's rules stay in the manager.
+#pragma once
+
+#include "core/error.hpp"
+#include "core/query.hpp"
+#include "remote/http_client.hpp"
+
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace pjm::remote {
+
+struct Credentials {
+    std::optional<std::string> bearer; // Authorization: Bearer
+    std::optional<std::string> nonce;  // x-nonce URL parameter
+};
+
+struct Reply {
+    core::ErrorKind kind = core::ErrorKind::ok;
+    std::string message;   // the manager's message, or what went wrong on the way
+    nlohmann::json result; // the envelope's result (null when none)
+    long http_status = 0;
+    std::string execution_id; // for a message: result.execution_id / executionId
+    bool ok() const { return kind == core::ErrorKind::ok; }
+};
+
+// The exit-code kind for an HTTP status (SPEC §7, issue 3): 401/403 → unauthorized,
+// 404 → not_found, 400/413 → invalid, 409 → conflict, other failures → remote.
+core::ErrorKind kind_for_status(long status);
+
+class AbacoClient {
+  public:
+    // `messages_url` is the manager's full messages URL (…/actors/v2/<actorId>/messages).
+    AbacoClient(std::string messages_url, Credentials credentials, HttpOptions options);
+
+    Reply post_message(const std::string& body, const core::QueryParams& query) const;
+    Reply get_execution(const std::string& id) const;
+    Reply get_execution_logs(const std::string& id) const;
+    Reply get_job(const std::string& uuid) const;
+    Reply list_jobs(const core::QueryParams& query) const;
+
+    // The URL as it may be shown: query secrets redacted.
+    static std::string redact(const std::string& url);
+
+  private:
+    std::string url_for(const std::string& suffix, const core::QueryParams& query) const;
+    Reply read_reply(const HttpResponse& r, const std::string& what) const;
+    Headers headers() const;
+
+    std::string m_actor_url;        // …/actors/v2/<actorId>, no query
+    core::QueryParams m_base_query; // parameters that came with the configured URL
+    Credentials m_credentials;
+    HttpClient m_http;
+};
+
+} // namespace pjm::remote

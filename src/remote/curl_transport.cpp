@@ -1,0 +1,179 @@
+// The libcurl transport behind transport_abi.h, built as lib/pjm/pjm-remote-curl.so.
+#include "remote/transport_abi.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <curl/curl.h>
+#include <mutex>
+#include <string>
+
+namespace {
+
+struct Collected {
+    std::string body;
+    std::string retry_after;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
+    static_cast<Collected*>(user)->body.append(data, size * count);
+    return size * count;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+    std::string line(data, size * count);
+    constexpr const char k_name[] = "retry-after:";
+    if (line.size() > sizeof k_name && strncasecmp(line.c_str(), k_name, sizeof k_name - 1) == 0) {
+        std::string v = line.substr(sizeof k_name - 1);
+        auto b = v.find_first_not_of(" \t");
+        auto e = v.find_last_not_of(" \t\r\n");
+        static_cast<Collected*>(user)->retry_after =
+            b == std::string::npos ? "" : v.substr(b, e - b + 1);
+    }
+    return size * count;
+}
+
+int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
+    auto* req = static_cast<const pjm_http_request*>(user);
+    if (type != CURLINFO_TEXT && type != CURLINFO_HEADER_OUT && type != CURLINFO_HEADER_IN)
+        return 0;
+    std::string text(data, size);
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        std::string line = text.substr(start, end == std::string::npos ? end : end - start);
+        start = end == std::string::npos ? text.size() : end + 1;
+        while (!line.empty() && (line.back() == '\r' || line.back() == '\n'))
+            line.pop_back();
+        if (line.empty()) continue;
+        // Secrets never reach a trace: the bearer header and the nonce in a request line.
+        if (strncasecmp(line.c_str(), "authorization:", 14) == 0)
+            line = "Authorization: <redacted>";
+        for (const char* key : {"x-nonce=", "token="}) {
+            for (std::size_t p = line.find(key); p != std::string::npos;
+                 p = line.find(key, p + 1)) {
+                std::size_t from = p + std::strlen(key);
+                std::size_t to = line.find_first_of("& ", from);
+                line.replace(from, to == std::string::npos ? std::string::npos : to - from,
+                             "<redacted>");
+            }
+        }
+        const char* prefix = type == CURLINFO_HEADER_OUT  ? "> "
+                             : type == CURLINFO_HEADER_IN ? "< "
+                                                          : "* ";
+        req->trace(req->trace_context, (prefix + line).c_str());
+    }
+    return 0;
+}
+
+int classify_error(CURLcode rc) {
+    switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_CONNECT:
+        return PJM_TRANSPORT_CONNECT;
+    case CURLE_OPERATION_TIMEDOUT:
+        return PJM_TRANSPORT_TIMEOUT;
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+        return PJM_TRANSPORT_TLS;
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+        return PJM_TRANSPORT_SEND_RECV;
+    default:
+        return PJM_TRANSPORT_OTHER;
+    }
+}
+
+char* duplicate(const std::string& s) {
+    char* p = static_cast<char*>(std::malloc(s.size() + 1));
+    if (p) std::memcpy(p, s.c_str(), s.size() + 1);
+    return p;
+}
+
+} // namespace
+
+extern "C" __attribute__((visibility("default"))) int pjm_module_abi_version(void) {
+    return PJM_TRANSPORT_ABI_VERSION;
+}
+
+extern "C" __attribute__((visibility("default"))) int pjm_http_perform(const pjm_http_request* req,
+                                                                       pjm_http_response* resp) {
+    std::memset(resp, 0, sizeof *resp);
+    try {
+        static std::once_flag once;
+        std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+        CURL* curl = curl_easy_init();
+        if (!curl) {
+            resp->error = PJM_TRANSPORT_OTHER;
+            std::snprintf(resp->error_message, sizeof resp->error_message, "curl_easy_init failed");
+            return resp->error;
+        }
+        Collected got;
+        curl_slist* headers = nullptr;
+        for (std::size_t i = 0; i < req->header_count; ++i) {
+            std::string h = std::string(req->headers[i].name) + ": " + req->headers[i].value;
+            headers = curl_slist_append(headers, h.c_str());
+        }
+        headers = curl_slist_append(headers, "Expect:"); // no 100-continue round trip
+        curl_easy_setopt(curl, CURLOPT_URL, req->url);
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+        curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, req->connect_timeout_ms);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, req->total_timeout_ms);
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(curl, CURLOPT_WRITEDATA, &got);
+        curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(curl, CURLOPT_HEADERDATA, &got);
+        curl_easy_setopt(curl, CURLOPT_USERAGENT, "pjm");
+        if (req->cacert) curl_easy_setopt(curl, CURLOPT_CAINFO, req->cacert);
+        if (req->insecure) {
+            curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+            curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+        }
+        if (std::strcmp(req->method, "POST") == 0) {
+            curl_easy_setopt(curl, CURLOPT_POST, 1L);
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+            curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
+                             static_cast<curl_off_t>(req->body ? req->body_size : 0));
+        } else {
+            curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+        }
+        if (req->trace) {
+            curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug);
+            curl_easy_setopt(curl, CURLOPT_DEBUGDATA, req);
+            curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);
+        }
+        CURLcode rc = curl_easy_perform(curl);
+        if (rc == CURLE_OK) {
+            curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
+        } else {
+            resp->error = classify_error(rc);
+            std::snprintf(resp->error_message, sizeof resp->error_message, "%s",
+                          curl_easy_strerror(rc));
+        }
+        curl_slist_free_all(headers);
+        curl_easy_cleanup(curl);
+        resp->body = duplicate(got.body);
+        resp->body_size = got.body.size();
+        if (!got.retry_after.empty()) resp->retry_after = duplicate(got.retry_after);
+        return resp->error;
+    } catch (...) {
+        resp->error = PJM_TRANSPORT_OTHER;
+        std::snprintf(resp->error_message, sizeof resp->error_message,
+                      "internal error in transport");
+        return resp->error;
+    }
+}
+
+extern "C" __attribute__((visibility("default"))) void pjm_http_release(pjm_http_response* resp) {
+    std::free(resp->body);
+    std::free(resp->retry_after);
+    resp->body = nullptr;
+    resp->retry_after = nullptr;
+}

@@ -1,0 +1,75 @@
+#include "remote/http_client.hpp"
+
+#include "remote/transport_abi.h"
+#include "util/module.hpp"
+
+namespace pjm::remote {
+
+namespace {
+
+struct Transport {
+    util::Module module;
+    decltype(&pjm_http_perform) perform;
+    decltype(&pjm_http_release) release;
+};
+
+const Transport& transport() {
+    static const Transport t = [] {
+        auto m = util::Module::load("remote-curl", PJM_TRANSPORT_ABI_VERSION);
+        auto perform = m.function<decltype(&pjm_http_perform)>("pjm_http_perform");
+        auto release = m.function<decltype(&pjm_http_release)>("pjm_http_release");
+        return Transport{std::move(m), perform, release};
+    }();
+    return t;
+}
+
+void trace_line(void* context, const char* line) {
+    (*static_cast<const std::function<void(const std::string&)>*>(context))(line);
+}
+
+} // namespace
+
+HttpResponse HttpClient::get(const std::string& url, const Headers& headers) const {
+    return perform("GET", url, headers, nullptr);
+}
+
+HttpResponse HttpClient::post(const std::string& url, const Headers& headers,
+                              const std::string& body) const {
+    return perform("POST", url, headers, &body);
+}
+
+HttpResponse HttpClient::perform(const char* method, const std::string& url, const Headers& headers,
+                                 const std::string* body) const {
+    const Transport& t = transport();
+    std::vector<pjm_http_header> raw;
+    raw.reserve(headers.size());
+    for (const auto& [name, value] : headers)
+        raw.push_back({name.c_str(), value.c_str()});
+    pjm_http_request req{};
+    req.method = method;
+    req.url = url.c_str();
+    req.headers = raw.data();
+    req.header_count = raw.size();
+    req.body = body ? body->data() : nullptr;
+    req.body_size = body ? body->size() : 0;
+    req.connect_timeout_ms = m_options.connect_timeout_ms;
+    req.total_timeout_ms = m_options.total_timeout_ms;
+    req.cacert = m_options.cacert.empty() ? nullptr : m_options.cacert.c_str();
+    req.insecure = m_options.insecure ? 1 : 0;
+    if (m_options.trace) {
+        req.trace = trace_line;
+        req.trace_context = const_cast<std::function<void(const std::string&)>*>(&m_options.trace);
+    }
+    pjm_http_response resp{};
+    t.perform(&req, &resp);
+    HttpResponse out;
+    out.status = resp.status;
+    if (resp.body) out.body.assign(resp.body, resp.body_size);
+    if (resp.retry_after) out.retry_after = resp.retry_after;
+    out.transport_error = resp.error;
+    out.error_message = resp.error_message;
+    t.release(&resp);
+    return out;
+}
+
+} // namespace pjm::remote

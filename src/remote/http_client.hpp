@@ -1,0 +1,45 @@
+// HTTP requests through the transport module (pjm-remote-curl.so), loaded on first use so
+// that commands which never touch the network never load libcurl.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace pjm::remote {
+
+struct HttpOptions {
+    long connect_timeout_ms = 10'000;
+    long total_timeout_ms = 30'000;
+    std::string cacert; // empty: the system's CA bundle
+    bool insecure = false;
+    std::function<void(const std::string&)> trace; // -v; lines arrive with secrets redacted
+};
+
+struct HttpResponse {
+    long status = 0; // 0: no response
+    std::string body;
+    std::optional<std::string> retry_after;
+    int transport_error = 0; // pjm_transport_error; 0 when a response arrived
+    std::string error_message;
+};
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+class HttpClient {
+  public:
+    explicit HttpClient(HttpOptions options) : m_options(std::move(options)) {}
+    // Throws std::runtime_error when the transport module cannot be loaded.
+    HttpResponse get(const std::string& url, const Headers& headers) const;
+    HttpResponse post(const std::string& url, const Headers& headers,
+                      const std::string& body) const;
+
+  private:
+    HttpResponse perform(const char* method, const std::string& url, const Headers& headers,
+                         const std::string* body) const;
+    HttpOptions m_options;
+};
+
+} // namespace pjm::remote
