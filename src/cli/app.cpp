@@ -101,6 +101,8 @@ int run(int argc, char** argv) {
     app.add_option("--wait-timeout", ctx.flags.wait_seconds,
                    "Client mode: seconds --wait waits for the execution (default 60)")
         ->check(CLI::PositiveNumber);
+    app.add_flag("--no-outbox", ctx.flags.no_outbox,
+                 "Client mode: when delivery fails, exit 7 instead of queueing (exit 75)");
     app.add_flag("--insecure", ctx.flags.insecure,
                  "Client mode: do not verify the manager's TLS certificate (unsafe)");
     app.add_option("--config", ctx.flags.config,
@@ -128,6 +130,13 @@ int run(int argc, char** argv) {
                   "Seconds to wait for a connection, default 10 (PJM_CONNECT_TIMEOUT)"},
              Spec{"--timeout", "timeout",
                   "Seconds a request may take in all, default 30 (PJM_TIMEOUT)"},
+             Spec{"--retries", "retries",
+                  "Attempts after the first before a message is queued, default 4 (PJM_RETRIES)"},
+             Spec{"--retry-max-time", "retry_max_time",
+                  "Seconds all attempts may take together, default 60 (PJM_RETRY_MAX_TIME)"},
+             Spec{"--outbox", "outbox",
+                  "Folder for undelivered messages (PJM_OUTBOX; default "
+                  "$XDG_STATE_HOME/pjm/outbox)"},
          }) {
         setting_flags.push_back({nullptr, s.name, {}});
         auto& sf = setting_flags.back();

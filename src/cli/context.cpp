@@ -97,6 +97,10 @@ remote::AbacoClient Context::client() const {
         usage_error("no manager configured: set --url (or PJM_URL, or PJM_TENANT_URL with "
                     "PJM_ACTOR_ID), or use --local to work on the database");
     }
+    return client_for(url);
+}
+
+remote::AbacoClient Context::client_for(const std::string& url) const {
     remote::Credentials creds{settings.get("bearer_token"), settings.get("nonce")};
     remote::HttpOptions http;
     http.connect_timeout_ms = seconds_setting(settings, "connect_timeout", 10'000);
@@ -105,12 +109,29 @@ remote::AbacoClient Context::client() const {
     http.insecure = flags.insecure;
     if (flags.verbose > 0)
         http.trace = [](const std::string& line) { std::cerr << "pjm: " << line << '\n'; };
+    remote::RetryPolicy retry;
+    if (auto r = settings.get("retries")) {
+        try {
+            std::size_t used = 0;
+            retry.retries = std::stoi(*r, &used);
+            if (used != r->size() || retry.retries < 0 || retry.retries > 100)
+                throw std::invalid_argument("range");
+        } catch (const std::exception&) {
+            usage_error("retries must be a whole number from 0 to 100, not '" + *r + "' (" +
+                        settings.source("retries") + ")");
+        }
+    }
+    retry.max_time = std::chrono::milliseconds(seconds_setting(settings, "retry_max_time", 60'000));
     trace("manager " + remote::AbacoClient::redact(url));
     try {
-        return remote::AbacoClient(url, creds, http);
+        return remote::AbacoClient(url, creds, http, retry);
     } catch (const std::invalid_argument& e) {
         usage_error(std::string("--url: ") + e.what());
     }
+}
+
+remote::Outbox Context::outbox() const {
+    return remote::Outbox(settings.get_or("outbox", remote::default_outbox_dir()));
 }
 
 std::string Context::job_uuid(const std::string& positional) const {

@@ -7,6 +7,7 @@
 #include "core/handler.hpp"
 #include "core/storage.hpp"
 #include "remote/abaco_client.hpp"
+#include "remote/outbox.hpp"
 #include "store/store.hpp"
 
 #include <map>
@@ -25,6 +26,7 @@ struct GlobalFlags {
     bool sync = false;     // ask Abaco to run the message synchronously
     bool wait = false;     // poll the execution until it completes
     int wait_seconds = 60; // how long --wait waits
+    bool no_outbox = false;
     std::optional<std::string> config;
     std::map<std::string, std::string> values; // settings given as flags, by setting name
 };
@@ -48,6 +50,9 @@ class Context {
     // The manager, from url or tenant_url + actor_id and the transport settings; usage error
     // when none is configured. The HTTP module is loaded on the first request, not here.
     remote::AbacoClient client() const;
+    // The same for a given messages URL (outbox flush sends each message where it was meant).
+    remote::AbacoClient client_for(const std::string& messages_url) const;
+    remote::Outbox outbox() const;
 
     // A job UUID from the command line, else PJM_JOB_UUID; usage error when neither.
     std::string job_uuid(const std::string& positional) const;

@@ -3,12 +3,15 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+#include "core/hash.hpp"
 #include "core/message.hpp"
+#include "core/random.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <iostream>
 #include <thread>
+#include <tuple>
 
 namespace pjm::cli {
 
@@ -139,16 +142,72 @@ int wait_for(Context& ctx, const remote::AbacoClient& client, const remote::Repl
     }
 }
 
-int send(Context& ctx, const std::string& text, const core::QueryParams& query) {
+// What an outbox listing shows for a message, and the job it must stay in order with.
+std::pair<std::string, std::string> describe_message(const nlohmann::json& body,
+                                                     const core::QueryParams& query) {
+    std::string job = body.is_object() ? body.value("uuid", "") : "";
+    if (job.empty()) job = query.get("uuid").value_or("");
+    std::string what = "message";
+    if (body.is_object() && body.contains("pipeline_uuid"))
+        what = "create";
+    else if (body.is_object() && body.contains("action"))
+        what = "delete";
+    else if (body.is_object() && body.contains("name"))
+        what = body.value("name", "event");
+    else if (auto n = query.get("name"))
+        what = *n;
+    return {job, job.empty() ? what : what + " " + job};
+}
+
+// Not delivered after the retries: keep the message in the outbox (exit 75) unless told not to.
+int queue(Context& ctx, const remote::AbacoClient& client, const remote::Reply& r,
+          const std::string& text, const nlohmann::json& body, const core::QueryParams& query,
+          const std::string& key) {
+    if (ctx.flags.no_outbox) {
+        print_error(ctx.flags.json, core::ErrorKind::remote,
+                    r.message + "\nnot delivered, and nothing queued (--no-outbox)");
+        return core::exit_code(core::ErrorKind::remote);
+    }
+    remote::OutboxEntry entry;
+    entry.url = client.messages_url_without_credentials();
+    entry.query = query.encode();
+    entry.body = text;
+    entry.key = key;
+    std::tie(entry.job_uuid, entry.summary) = describe_message(body, query);
+    entry.attempts = 1;
+    entry.last_error = r.message;
+    remote::Outbox box = ctx.outbox();
+    try {
+        box.enqueue(entry);
+    } catch (const std::runtime_error& e) {
+        print_error(ctx.flags.json, core::ErrorKind::remote,
+                    r.message + "\nnot delivered, and it could not be queued either: " + e.what());
+        return core::exit_code(core::ErrorKind::remote);
+    }
+    std::string msg = r.message + "\nqueued as " + entry.id + " in " + box.dir() +
+                      "; 'pjm outbox flush' delivers it later";
+    if (ctx.flags.json)
+        print_json(
+            {{"queued", true}, {"id", entry.id}, {"outbox", box.dir()}, {"reason", r.message}});
+    std::cerr << "pjm: not delivered now: " << msg << '\n';
+    return core::exit_code(core::ErrorKind::queued);
+}
+
+int send(Context& ctx, const std::string& text, const nlohmann::json& body,
+         const core::QueryParams& query) {
     remote::AbacoClient client = ctx.client();
     core::QueryParams q = query;
     if (ctx.flags.sync) q.add("_abaco_synchronous", "true");
+    auto random = core::random_bytes(16);
+    std::string key = core::to_hex(random.data(), random.size());
+    ctx.trace("Idempotency-Key " + key);
     remote::Reply r;
     try {
-        r = client.post_message(text, q);
+        r = client.post_message(text, q, key);
     } catch (const std::runtime_error& e) { // the transport module is missing or broken
         throw CliError(core::ErrorKind::remote, e.what());
     }
+    if (!r.ok() && r.retryable) return queue(ctx, client, r, text, body, q, key);
     if (!r.ok()) {
         print_error(ctx.flags.json, r.kind, r.message);
         return core::exit_code(r.kind);
@@ -226,7 +285,7 @@ int deliver(Context& ctx, const nlohmann::json& body, const core::QueryParams& q
         return report_outcome(ctx, ctx.handler().handle_raw(text, query));
     if (ctx.local()) return local_dry_run(ctx, text, body, query);
     if (ctx.flags.dry_run) return dry_run(ctx, body, query);
-    return send(ctx, text, query);
+    return send(ctx, text, body, query);
 }
 
 } // namespace pjm::cli

@@ -35,8 +35,10 @@ core::ErrorKind kind_for_status(long status) {
     }
 }
 
-AbacoClient::AbacoClient(std::string messages_url, Credentials credentials, HttpOptions options)
-    : m_credentials(std::move(credentials)), m_http(std::move(options)) {
+AbacoClient::AbacoClient(std::string messages_url, Credentials credentials, HttpOptions options,
+                         RetryPolicy retry)
+    : m_credentials(std::move(credentials)), m_http(options), m_retry(retry),
+      m_trace(std::move(options.trace)) {
     auto q = messages_url.find('?');
     if (q != std::string::npos) {
         auto parsed = core::QueryParams::parse(messages_url.substr(q + 1));
@@ -64,6 +66,25 @@ std::string AbacoClient::redact(const std::string& url) {
     return url.substr(0, q + 1) + shown.encode();
 }
 
+std::string AbacoClient::messages_url_without_credentials() const {
+    core::QueryParams kept;
+    for (const auto& [k, v] : m_base_query.items())
+        if (k != "x-nonce") kept.add(k, v);
+    std::string url = m_actor_url + std::string(k_messages);
+    return kept.empty() ? url : url + "?" + kept.encode();
+}
+
+HttpResponse AbacoClient::retrying(const std::function<HttpResponse()>& attempt) const {
+    return with_retries(
+        m_retry, attempt, [this](int n, std::chrono::milliseconds pause, const HttpResponse& r) {
+            if (!m_trace) return;
+            std::string why =
+                r.transport_error ? r.error_message : "HTTP " + std::to_string(r.status);
+            m_trace("retry " + std::to_string(n) + " in " + std::to_string(pause.count()) +
+                    " ms after: " + why);
+        });
+}
+
 std::string AbacoClient::url_for(const std::string& suffix, const core::QueryParams& query) const {
     core::QueryParams all = m_base_query;
     for (const auto& [k, v] : query.items())
@@ -86,11 +107,13 @@ Reply AbacoClient::read_reply(const HttpResponse& r, const std::string& what) co
     out.http_status = r.status;
     if (r.transport_error != 0) {
         out.kind = core::ErrorKind::remote;
+        out.retryable = is_retryable(r);
         out.message = "cannot reach the manager at " + redact(m_actor_url) + " (" + what +
                       "): " + r.error_message;
         return out;
     }
     out.kind = kind_for_status(r.status);
+    out.retryable = is_retryable(r);
     nlohmann::json envelope = nlohmann::json::parse(r.body, nullptr, false);
     if (envelope.is_discarded() || !envelope.is_object()) {
         if (out.kind == core::ErrorKind::ok) out.kind = core::ErrorKind::remote;
@@ -112,31 +135,37 @@ Reply AbacoClient::read_reply(const HttpResponse& r, const std::string& what) co
     return out;
 }
 
-Reply AbacoClient::post_message(const std::string& body, const core::QueryParams& query) const {
+Reply AbacoClient::post_message(const std::string& body, const core::QueryParams& query,
+                                const std::string& idempotency_key) const {
     Headers h = headers();
     h.emplace_back("Content-Type", "application/json");
-    return read_reply(m_http.post(url_for(std::string(k_messages), query), h, body), "the message");
+    if (!idempotency_key.empty()) h.emplace_back("Idempotency-Key", idempotency_key);
+    std::string url = url_for(std::string(k_messages), query);
+    return read_reply(retrying([&] { return m_http.post(url, h, body); }), "the message");
+}
+
+Reply AbacoClient::get(const std::string& suffix, const core::QueryParams& query,
+                       const std::string& what) const {
+    std::string url = url_for(suffix, query);
+    Headers h = headers();
+    return read_reply(retrying([&] { return m_http.get(url, h); }), what);
 }
 
 Reply AbacoClient::get_execution(const std::string& id) const {
-    return read_reply(m_http.get(url_for("/executions/" + core::percent_encode(id), {}), headers()),
-                      "execution " + id);
+    return get("/executions/" + core::percent_encode(id), {}, "execution " + id);
 }
 
 Reply AbacoClient::get_execution_logs(const std::string& id) const {
-    return read_reply(
-        m_http.get(url_for("/executions/" + core::percent_encode(id) + "/logs", {}), headers()),
-        "the logs of execution " + id);
+    return get("/executions/" + core::percent_encode(id) + "/logs", {},
+               "the logs of execution " + id);
 }
 
 Reply AbacoClient::get_job(const std::string& uuid) const {
-    Reply r = read_reply(m_http.get(url_for("/jobs/" + core::percent_encode(uuid), {}), headers()),
-                         "job " + uuid);
-    return r;
+    return get("/jobs/" + core::percent_encode(uuid), {}, "job " + uuid);
 }
 
 Reply AbacoClient::list_jobs(const core::QueryParams& query) const {
-    return read_reply(m_http.get(url_for("/jobs", query), headers()), "the job list");
+    return get("/jobs", query, "the job list");
 }
 
 } // namespace pjm::remote

@@ -6,6 +6,7 @@
 #include "core/error.hpp"
 #include "core/query.hpp"
 #include "remote/http_client.hpp"
+#include "remote/retry.hpp"
 
 #include <optional>
 #include <string>
@@ -25,6 +26,7 @@ struct Reply {
     nlohmann::json result; // the envelope's result (null when none)
     long http_status = 0;
     std::string execution_id; // for a message: result.execution_id / executionId
+    bool retryable = false;   // failed in a way a later attempt may overcome (queue it)
     bool ok() const { return kind == core::ErrorKind::ok; }
 };
 
@@ -35,9 +37,13 @@ core::ErrorKind kind_for_status(long status);
 class AbacoClient {
   public:
     // `messages_url` is the manager's full messages URL (…/actors/v2/<actorId>/messages).
-    AbacoClient(std::string messages_url, Credentials credentials, HttpOptions options);
+    AbacoClient(std::string messages_url, Credentials credentials, HttpOptions options,
+                RetryPolicy retry = {});
 
-    Reply post_message(const std::string& body, const core::QueryParams& query) const;
+    // POSTs one message; `idempotency_key` stays the same across retries and outbox replays
+    // so the manager applies the message once however often it arrives.
+    Reply post_message(const std::string& body, const core::QueryParams& query,
+                       const std::string& idempotency_key) const;
     Reply get_execution(const std::string& id) const;
     Reply get_execution_logs(const std::string& id) const;
     Reply get_job(const std::string& uuid) const;
@@ -45,16 +51,23 @@ class AbacoClient {
 
     // The URL as it may be shown: query secrets redacted.
     static std::string redact(const std::string& url);
+    // The messages URL as configured, without credentials (x-nonce): what an outbox keeps.
+    std::string messages_url_without_credentials() const;
 
   private:
     std::string url_for(const std::string& suffix, const core::QueryParams& query) const;
     Reply read_reply(const HttpResponse& r, const std::string& what) const;
+    Reply get(const std::string& suffix, const core::QueryParams& query,
+              const std::string& what) const;
+    HttpResponse retrying(const std::function<HttpResponse()>& attempt) const;
     Headers headers() const;
 
     std::string m_actor_url;        // …/actors/v2/<actorId>, no query
     core::QueryParams m_base_query; // parameters that came with the configured URL
     Credentials m_credentials;
     HttpClient m_http;
+    RetryPolicy m_retry;
+    std::function<void(const std::string&)> m_trace;
 };
 
 } // namespace pjm::remote

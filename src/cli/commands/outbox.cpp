@@ -1,0 +1,144 @@
+#include "cli/commands/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/errors.hpp"
+#include "cli/output.hpp"
+#include "remote/flush.hpp"
+
+#include <iostream>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+namespace pjm::cli {
+
+namespace {
+
+struct OutboxArgs {
+    std::string id;
+    std::string url;
+};
+
+nlohmann::json entry_json(const remote::OutboxEntry& e) {
+    // The body holds the job token: listings show what and where, never the body itself.
+    return {{"id", e.id},
+            {"created", e.created},
+            {"summary", e.summary},
+            {"job", e.job_uuid},
+            {"url", remote::AbacoClient::redact(e.url)},
+            {"attempts", e.attempts},
+            {"last_error", e.last_error},
+            {"state", e.failed ? "refused" : "queued"}};
+}
+
+int run_list(Context& ctx) {
+    remote::Outbox box = ctx.outbox();
+    std::vector<std::string> problems;
+    auto entries = box.list(&problems);
+    for (const auto& p : problems)
+        std::cerr << "pjm: warning: unreadable outbox file " << p << '\n';
+    if (ctx.flags.json) {
+        nlohmann::json all = nlohmann::json::array();
+        for (const auto& e : entries)
+            all.push_back(entry_json(e));
+        print_json({{"outbox", box.dir()}, {"messages", all}});
+        return 0;
+    }
+    if (entries.empty()) {
+        std::cout << "the outbox is empty (" << box.dir() << ")\n";
+        return 0;
+    }
+    std::vector<std::vector<std::string>> rows = {
+        {"ID", "STATE", "QUEUED", "ATTEMPTS", "MESSAGE", "LAST ERROR"}};
+    for (const auto& e : entries) {
+        std::string err = e.last_error.substr(0, e.last_error.find('\n'));
+        if (err.size() > 60) err = err.substr(0, 57) + "...";
+        rows.push_back({e.id, e.failed ? "refused" : "queued", e.created,
+                        std::to_string(e.attempts), e.summary, err});
+    }
+    print_table(rows);
+    return 0;
+}
+
+int run_flush(Context& ctx, const OutboxArgs& a) {
+    remote::Outbox box = ctx.outbox();
+    std::map<std::string, remote::AbacoClient> clients; // one per target URL
+    remote::FlushHooks hooks;
+    hooks.client_for = [&](const remote::OutboxEntry& e) -> const remote::AbacoClient& {
+        std::string url = a.url.empty() ? e.url : a.url;
+        auto it = clients.find(url);
+        if (it == clients.end()) it = clients.emplace(url, ctx.client_for(url)).first;
+        return it->second;
+    };
+    bool bar = !ctx.flags.json && ::isatty(STDERR_FILENO);
+    if (bar)
+        hooks.progress = [](int done, int total) {
+            if (total == 0) return;
+            int width = 30, filled = done * width / total;
+            std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ')
+                      << "] " << done << "/" << total << std::flush;
+            if (done == total) std::cerr << '\n';
+        };
+    remote::FlushReport report;
+    try {
+        report = remote::flush(box, hooks);
+    } catch (const std::runtime_error& e) {
+        throw CliError(core::ErrorKind::remote, std::string("outbox flush stopped: ") + e.what());
+    }
+    for (const auto& note : report.notes)
+        std::cerr << "pjm: " << note << '\n';
+    if (ctx.flags.json)
+        print_json({{"delivered", report.delivered},
+                    {"still_queued", report.still_queued},
+                    {"refused", report.failed},
+                    {"outbox", box.dir()}});
+    else
+        std::cout << "delivered " << report.delivered << ", still queued " << report.still_queued
+                  << ", refused " << report.failed << '\n';
+    if (report.failed > 0)
+        return core::exit_code(report.first_failure == core::ErrorKind::ok ? core::ErrorKind::remote
+                                                                           : report.first_failure);
+    if (report.still_queued > 0) return core::exit_code(core::ErrorKind::queued);
+    return 0;
+}
+
+int run_drop(Context& ctx, const OutboxArgs& a) {
+    remote::Outbox box = ctx.outbox();
+    if (!box.remove(a.id))
+        throw CliError(core::ErrorKind::not_found, "no message " + a.id + " in the outbox " +
+                                                       box.dir() + " (see 'pjm outbox list')");
+    if (ctx.flags.json)
+        print_json({{"dropped", a.id}});
+    else
+        std::cout << "dropped " << a.id << '\n';
+    return 0;
+}
+
+} // namespace
+
+void add_outbox_command(CLI::App& app, Context& ctx, Commands& commands) {
+    auto args = std::make_shared<OutboxArgs>();
+    auto* sub = app.add_subcommand("outbox", "Messages that could not be delivered yet (exit 75)");
+    sub->require_subcommand(1);
+    sub->footer(examples({"pjm outbox list", "pjm outbox flush",
+                          "pjm outbox flush --url https://new-host/actors/v2/ACTOR/messages",
+                          "pjm outbox drop 1764300000000-1a2b3c4d"}));
+    auto* list = sub->add_subcommand("list", "Show queued and refused messages, oldest first");
+    list->footer(examples({"pjm outbox list", "pjm --json outbox list"}));
+    commands.on(list, [&ctx] { return run_list(ctx); });
+    auto* flush = sub->add_subcommand(
+        "flush", "Deliver queued messages in order per job; exit 0 when all went, 75 when some "
+                 "still wait");
+    flush->add_option(
+        "--url", args->url,
+        "Send every message to this messages URL instead of the one it was meant for");
+    flush->footer(
+        examples({"pjm outbox flush",
+                  "PJM_NONCE=... pjm outbox flush --url https://moved/actors/v2/ACTOR/messages"}));
+    commands.on(flush, [&ctx, args] { return run_flush(ctx, *args); });
+    auto* drop = sub->add_subcommand("drop", "Delete one message from the outbox for good");
+    drop->add_option("id", args->id, "The message's id (see 'pjm outbox list')")->required();
+    drop->footer(examples({"pjm outbox drop 1764300000000-1a2b3c4d"}));
+    commands.on(drop, [&ctx, args] { return run_drop(ctx, *args); });
+}
+
+} // namespace pjm::cli

@@ -1,0 +1,192 @@
+#include "remote/outbox.hpp"
+
+#include "core/hash.hpp"
+#include "core/random.hpp"
+#include "core/timefmt.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+namespace pjm::remote {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view k_suffix = ".json";
+
+[[noreturn]] void fail(const std::string& what) {
+    throw std::runtime_error(what + ": " + std::strerror(errno));
+}
+
+void ensure_dir(const std::string& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) throw std::runtime_error("cannot create the outbox " + dir + ": " + ec.message());
+    // Queued messages carry job tokens: the folder is the owner's alone.
+    ::chmod(dir.c_str(), 0700);
+}
+
+void fsync_dir(const std::string& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) fail("cannot open the outbox " + dir);
+    int rc = ::fsync(fd);
+    ::close(fd);
+    if (rc != 0) fail("cannot sync the outbox " + dir);
+}
+
+nlohmann::json to_json(const OutboxEntry& e) {
+    return {{"id", e.id},
+            {"created", e.created},
+            {"url", e.url},
+            {"query", e.query},
+            {"body", e.body},
+            {"idempotency_key", e.key},
+            {"job", e.job_uuid},
+            {"summary", e.summary},
+            {"attempts", e.attempts},
+            {"last_error", e.last_error},
+            {"failed", e.failed}};
+}
+
+OutboxEntry from_json(const nlohmann::json& j) {
+    OutboxEntry e;
+    e.id = j.at("id").get<std::string>();
+    e.created = j.value("created", "");
+    e.url = j.at("url").get<std::string>();
+    e.query = j.value("query", "");
+    e.body = j.at("body").get<std::string>();
+    e.key = j.at("idempotency_key").get<std::string>();
+    e.job_uuid = j.value("job", "");
+    e.summary = j.value("summary", "");
+    e.attempts = j.value("attempts", 0);
+    e.last_error = j.value("last_error", "");
+    e.failed = j.value("failed", false);
+    return e;
+}
+
+} // namespace
+
+std::string default_outbox_dir() {
+    const char* state = std::getenv("XDG_STATE_HOME");
+    if (state && *state) return std::string(state) + "/pjm/outbox";
+    const char* home = std::getenv("HOME");
+    return std::string(home && *home ? home : "/") + "/.local/state/pjm/outbox";
+}
+
+void Outbox::write_file(const std::string& id, const std::string& text, bool exclusive) const {
+    std::string tmp = m_dir + "/." + id + ".tmp";
+    std::string final_path = m_dir + "/" + id + std::string(k_suffix);
+    int fd = ::open(tmp.c_str(),
+                    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (exclusive ? O_EXCL : 0), 0600);
+    if (fd < 0) fail("cannot write to the outbox " + m_dir);
+    std::size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int saved = errno;
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            errno = saved;
+            fail("cannot write to the outbox " + m_dir);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        int saved = errno;
+        ::unlink(tmp.c_str());
+        errno = saved;
+        fail("cannot sync the outbox " + m_dir);
+    }
+    if (::rename(tmp.c_str(), final_path.c_str()) != 0) {
+        int saved = errno;
+        ::unlink(tmp.c_str());
+        errno = saved;
+        fail("cannot move a message into the outbox " + m_dir);
+    }
+    fsync_dir(m_dir);
+}
+
+std::string Outbox::enqueue(OutboxEntry& entry) const {
+    ensure_dir(m_dir);
+    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    auto rnd = core::random_bytes(4);
+    char stamp[32];
+    std::snprintf(stamp, sizeof stamp, "%013lld", static_cast<long long>(now));
+    entry.id = std::string(stamp) + "-" + core::to_hex(rnd.data(), rnd.size());
+    if (entry.created.empty()) entry.created = core::rfc3339_ms(now);
+    write_file(entry.id, to_json(entry).dump(2) + "\n", true);
+    return entry.id;
+}
+
+std::vector<OutboxEntry> Outbox::list(std::vector<std::string>* problems) const {
+    std::vector<OutboxEntry> out;
+    std::error_code ec;
+    for (const auto& file : fs::directory_iterator(m_dir, ec)) {
+        std::string name = file.path().filename().string();
+        if (name.front() == '.' || file.path().extension() != k_suffix) continue;
+        std::ifstream in(file.path());
+        std::stringstream ss;
+        ss << in.rdbuf();
+        try {
+            out.push_back(from_json(nlohmann::json::parse(ss.str())));
+        } catch (const std::exception& e) {
+            if (problems) problems->push_back(file.path().string() + ": " + e.what());
+        }
+    }
+    std::sort(out.begin(), out.end(),
+              [](const OutboxEntry& a, const OutboxEntry& b) { return a.id < b.id; });
+    return out;
+}
+
+void Outbox::update(const OutboxEntry& entry) const {
+    write_file(entry.id, to_json(entry).dump(2) + "\n", false);
+}
+
+bool Outbox::remove(const std::string& id) const {
+    if (id.empty() || id.find('/') != std::string::npos || id.front() == '.') return false;
+    std::string path = m_dir + "/" + id + std::string(k_suffix);
+    if (::unlink(path.c_str()) != 0) {
+        if (errno == ENOENT) return false;
+        fail("cannot remove " + path);
+    }
+    fsync_dir(m_dir);
+    return true;
+}
+
+Outbox::FlushLock Outbox::lock_for_flush() const {
+    ensure_dir(m_dir);
+    std::string path = m_dir + "/.flush.lock";
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) fail("cannot open " + path);
+    while (::flock(fd, LOCK_EX) != 0) {
+        if (errno == EINTR) continue;
+        int saved = errno;
+        ::close(fd);
+        errno = saved;
+        fail("cannot lock " + path);
+    }
+    return FlushLock(fd);
+}
+
+Outbox::FlushLock::~FlushLock() {
+    if (m_fd >= 0) ::close(m_fd);
+}
+
+} // namespace pjm::remote

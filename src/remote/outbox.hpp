@@ -1,0 +1,63 @@
+// The outbox: a folder of messages that could not be delivered yet, written durably (temporary
+// file, fsync, rename, fsync of the folder) and readable by their owner only. It may sit on a
+// shared filesystem and take writes from many processes at once; each message is one file.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pjm::remote {
+
+struct OutboxEntry {
+    std::string id;       // sorts in the order messages were queued
+    std::string created;  // RFC 3339
+    std::string url;      // the manager's messages URL, without credentials
+    std::string query;    // the message's own query string (URL-parameter form, sync flag)
+    std::string body;     // the message as it would have been POSTed
+    std::string key;      // Idempotency-Key, the same on every attempt
+    std::string job_uuid; // orders messages per job; empty for a create
+    std::string summary;  // "finish 1073f4ff-…" for listings
+    int attempts = 0;
+    std::string last_error;
+    bool failed = false; // refused for good: kept for inspection, never resent by flush
+};
+
+class Outbox {
+  public:
+    explicit Outbox(std::string dir) : m_dir(std::move(dir)) {}
+    const std::string& dir() const { return m_dir; }
+
+    // Writes the entry durably, giving it an id; throws std::runtime_error when it cannot.
+    std::string enqueue(OutboxEntry& entry) const;
+    // Every entry, oldest first; unreadable files are reported in `problems`.
+    std::vector<OutboxEntry> list(std::vector<std::string>* problems = nullptr) const;
+    // Replaces an entry's file durably (after an attempt).
+    void update(const OutboxEntry& entry) const;
+    // Removes an entry for good; false when there is no such entry.
+    bool remove(const std::string& id) const;
+
+    // Held while flushing so two flushes never send the same queue at once (flock on
+    // <dir>/.flush.lock; released by the kernel if the process dies).
+    class FlushLock {
+      public:
+        explicit FlushLock(int fd) : m_fd(fd) {}
+        FlushLock(FlushLock&& o) noexcept : m_fd(o.m_fd) { o.m_fd = -1; }
+        FlushLock(const FlushLock&) = delete;
+        FlushLock& operator=(const FlushLock&) = delete;
+        ~FlushLock();
+
+      private:
+        int m_fd;
+    };
+    FlushLock lock_for_flush() const;
+
+  private:
+    void write_file(const std::string& id, const std::string& text, bool exclusive) const;
+    std::string m_dir;
+};
+
+// $PJM_OUTBOX is read by the settings; this is the fallback: $XDG_STATE_HOME/pjm/outbox
+// (~/.local/state/pjm/outbox).
+std::string default_outbox_dir();
+
+} // namespace pjm::remote
