@@ -14,9 +14,25 @@ namespace pjm::store {
 enum class Create { no, yes };
 
 // "sqlite:/path/pjm.db", "sqlite:///path/pjm.db" or a plain path → SQLite;
-// "postgresql://…" / "postgres://…" → PostgreSQL. Migrates the schema as needed.
+// "postgresql://…" / "postgres://…" → PostgreSQL (loads the pjm-store-postgres module).
+// A SQLite file is migrated as needed; an empty PostgreSQL database is initialized, one of an
+// older schema needs `pjm db migrate` (other pjm installations may share it).
 // Throws core::StorageError with a message that says what to do.
 std::unique_ptr<core::Storage> open(const std::string& url, Create create = Create::yes);
+
+// What `pjm db init` / `pjm db migrate` found and did.
+struct SchemaReport {
+    std::string database; // the database, described without secrets
+    int before = 0;       // 0: it held no pjm schema
+    int after = 0;
+    int current = 0; // the schema version this pjm writes
+};
+enum class SchemaAction {
+    init,    // create the database (a SQLite file) and its schema when it has none
+    migrate, // bring an existing schema up to the current version
+};
+// Throws core::StorageError like open().
+SchemaReport update_schema(const std::string& url, SchemaAction action);
 
 // Backends compiled into this binary, for `pjm --version`.
 std::vector<std::string> backends();

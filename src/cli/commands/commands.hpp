@@ -15,6 +15,7 @@ void add_pipeline_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_handle_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_fsm_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_schema_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_db_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_outbox_command(CLI::App& app, Context& ctx, Commands& commands);
 
 } // namespace pjm::cli

@@ -4,6 +4,7 @@
 #include "store/sqlite/statement.hpp"
 
 #include <array>
+#include <filesystem>
 #include <string>
 
 #include <sqlite3.h>
@@ -104,6 +105,25 @@ void migrate(sqlite3* db) {
         exec(db, "COMMIT");
     } catch (...) {
         sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+int read_schema_version(const std::string& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return 0;
+    sqlite3* db = nullptr;
+    int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr);
+    if (rc != SQLITE_OK) {
+        sqlite3_close(db);
+        throw_sqlite(nullptr, rc, "cannot open database " + path);
+    }
+    try {
+        int version = user_version(db);
+        sqlite3_close(db);
+        return version;
+    } catch (...) {
+        sqlite3_close(db);
         throw;
     }
 }

@@ -1,0 +1,76 @@
+#include "cli/commands/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/errors.hpp"
+#include "cli/output.hpp"
+#include "cli/settings.hpp"
+#include "store/store.hpp"
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+namespace pjm::cli {
+
+namespace {
+
+int run_db(Context& ctx, store::SchemaAction action) {
+    std::string url = ctx.settings.get_or("database", default_database_path());
+    ctx.trace("database " + url);
+    store::SchemaReport r;
+    try {
+        r = store::update_schema(url, action);
+    } catch (const core::StorageError& e) {
+        throw CliError(core::ErrorKind::storage, e.what());
+    }
+    if (ctx.flags.json) {
+        print_json({{"database", r.database},
+                    {"before", r.before},
+                    {"after", r.after},
+                    {"current", r.current}});
+        return 0;
+    }
+    std::string v = "schema version " + std::to_string(r.after);
+    if (r.before == r.after && r.after == r.current)
+        std::cout << r.database << ": " << v << ", current; nothing to do\n";
+    else if (r.before == r.after)
+        std::cout << r.database << ": " << v << ", older than this pjm's " << r.current
+                  << "; run 'pjm db migrate' to bring it up to date\n";
+    else if (r.before == 0)
+        std::cout << r.database << ": initialized at " << v << '\n';
+    else
+        std::cout << r.database << ": migrated from schema version " << r.before << " to "
+                  << r.after << '\n';
+    return 0;
+}
+
+} // namespace
+
+void add_db_command(CLI::App& app, Context& ctx, Commands& commands) {
+    auto* sub = app.add_subcommand("db", "Create or upgrade the job database's schema");
+    sub->require_subcommand(1);
+    sub->footer(examples({
+        "pjm --db /scratch/pjm/jobs.db db init",
+        "pjm --db postgresql://pjm@db.example.org/pjm db init",
+        "PGPASSWORD=… pjm --db postgresql://pjm@db.example.org/pjm db migrate",
+    }));
+    auto* init = sub->add_subcommand(
+        "init", "Create the database (a SQLite file) and its tables if it has none; a database "
+                "that has them is left as it is");
+    init->footer(examples({
+        "pjm --db /scratch/pjm/jobs.db db init",
+        "createdb pjm && pjm --db postgresql://localhost/pjm db init",
+        "pjm --json --db postgresql://localhost/pjm db init",
+    }));
+    commands.on(init, [&ctx] { return run_db(ctx, store::SchemaAction::init); });
+    auto* migrate = sub->add_subcommand(
+        "migrate", "Upgrade the database's schema to this pjm's version. A PostgreSQL database "
+                   "shared by several machines is upgraded only this way, once every pjm that "
+                   "uses it has been upgraded (an older pjm refuses a newer schema)");
+    migrate->footer(examples({
+        "pjm --db postgresql://pjm@db.example.org/pjm db migrate",
+        "pjm --db /scratch/pjm/jobs.db db migrate",
+    }));
+    commands.on(migrate, [&ctx] { return run_db(ctx, store::SchemaAction::migrate); });
+}
+
+} // namespace pjm::cli
