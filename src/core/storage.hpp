@@ -59,6 +59,12 @@ class Storage {
     // Runs `fn` in one write transaction: committed when it returns true, rolled back when it
     // returns false or throws. Throws StorageError when the backend fails.
     virtual void write(const std::function<bool(StorageTx&)>& fn) = 0;
+    // Group commit (pjm serve): runs `fn` in one transaction in which each write() becomes a
+    // savepoint (committed or rolled back on its own, as write() says) and add_execution joins
+    // in, then commits once. Nothing in it is durable before this returns; when it throws
+    // StorageError, nothing in it was saved. A backend without it runs `fn` as it is, each
+    // write committing on its own.
+    virtual void write_batch(const std::function<void()>& fn) { fn(); }
 
     virtual std::optional<Job> get_job(const std::string& uuid, bool with_history) = 0;
     virtual std::vector<Job> find_jobs(const JobFilter& filter) = 0;

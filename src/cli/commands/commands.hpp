@@ -17,5 +17,6 @@ void add_fsm_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_schema_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_db_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_outbox_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_exec_command(CLI::App& app, Context& ctx, Commands& commands);
 
 } // namespace pjm::cli

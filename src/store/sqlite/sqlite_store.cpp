@@ -89,6 +89,7 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
     }
 
     void write(const std::function<bool(core::StorageTx&)>& fn) override {
+        if (m_batch) return write_in_batch(fn);
         exec(m_db, "BEGIN IMMEDIATE");
         bool commit = false;
         try {
@@ -105,6 +106,27 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
             }
         } else {
             exec(m_db, "ROLLBACK");
+        }
+    }
+
+    void write_batch(const std::function<void()>& fn) override {
+        if (m_batch) throw StorageError("write_batch cannot nest");
+        exec(m_db, "BEGIN IMMEDIATE");
+        m_batch = true;
+        try {
+            fn();
+        } catch (...) {
+            m_batch = false;
+            if (!sqlite3_get_autocommit(m_db))
+                sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+        m_batch = false;
+        check_batch_alive();
+        int rc = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
+        if (rc != SQLITE_OK) {
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw_sqlite(m_db, rc, "committing to " + m_path + " failed");
         }
     }
 
@@ -177,6 +199,7 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
     }
 
     void add_execution(const core::Execution& e) override {
+        if (m_batch) check_batch_alive();
         auto& s = stmt("INSERT INTO executions (id, actor_id, status, exit_code, start_time, "
                        "end_time, message_kind, job_uuid, log) "
                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
@@ -274,6 +297,38 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
         j.run();
     }
 
+    // --- group commit ---
+    // One message of a batch: a savepoint inside the batch's transaction.
+    void write_in_batch(const std::function<bool(core::StorageTx&)>& fn) {
+        check_batch_alive();
+        exec(m_db, "SAVEPOINT pjm_message");
+        bool keep = false;
+        try {
+            keep = fn(*this);
+        } catch (...) {
+            undo_savepoint();
+            throw;
+        }
+        if (keep)
+            exec(m_db, "RELEASE pjm_message");
+        else
+            undo_savepoint();
+    }
+
+    void undo_savepoint() {
+        if (sqlite3_get_autocommit(m_db)) return; // SQLite already rolled everything back
+        sqlite3_exec(m_db, "ROLLBACK TO pjm_message", nullptr, nullptr, nullptr);
+        sqlite3_exec(m_db, "RELEASE pjm_message", nullptr, nullptr, nullptr);
+    }
+
+    // Some errors (disk full, I/O) make SQLite roll the whole transaction back; what follows
+    // must then fail instead of committing on its own, outside the batch.
+    void check_batch_alive() {
+        if (sqlite3_get_autocommit(m_db))
+            throw StorageError("the database rolled back the batch's transaction (" + m_path +
+                               "); nothing in it was saved");
+    }
+
     // --- helpers ---
     std::optional<Job> select_job(const std::string& uuid) {
         auto& s = stmt(std::string("SELECT ") + k_job_columns + " FROM jobs WHERE uuid = ?1");
@@ -329,6 +384,7 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
 
     std::string m_path;
     sqlite3* m_db = nullptr;
+    bool m_batch = false; // inside write_batch()
     std::map<std::string, std::unique_ptr<Statement>> m_statements;
 };
 

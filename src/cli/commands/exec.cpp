@@ -1,0 +1,165 @@
+#include "cli/commands/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/dispatch.hpp"
+#include "cli/errors.hpp"
+#include "core/typed_uuid.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <iostream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+namespace pjm::cli {
+
+namespace {
+
+struct ExecArgs {
+    std::string uuid;
+    std::string token;
+    std::vector<std::string> command;
+};
+
+volatile sig_atomic_t g_child = 0;
+
+void forward(int sig) {
+    if (g_child > 0) ::kill(static_cast<pid_t>(g_child), sig);
+}
+
+// pjm's own reports go to stderr while it wraps a command: stdout belongs to the command.
+class StdoutToStderr {
+  public:
+    StdoutToStderr() : m_saved(::dup(STDOUT_FILENO)) {
+        std::cout.flush();
+        ::dup2(STDERR_FILENO, STDOUT_FILENO);
+    }
+    ~StdoutToStderr() {
+        std::cout.flush();
+        if (m_saved >= 0) {
+            ::dup2(m_saved, STDOUT_FILENO);
+            ::close(m_saved);
+        }
+    }
+    StdoutToStderr(const StdoutToStderr&) = delete;
+    StdoutToStderr& operator=(const StdoutToStderr&) = delete;
+
+  private:
+    int m_saved;
+};
+
+// Sends one event; whatever happens, the wrapped command's outcome is not affected.
+void report(Context& ctx, const std::string& uuid, const std::optional<std::string>& token,
+            const char* name, const nlohmann::json& data) {
+    nlohmann::json body = {{"uuid", uuid}, {"name", name}, {"data", data}};
+    if (token) body["token"] = *token;
+    StdoutToStderr redirect;
+    int code = 0;
+    try {
+        code = deliver(ctx, body, {});
+    } catch (const std::exception& e) {
+        std::cerr << "pjm: error: " << e.what() << '\n';
+        code = 1;
+    }
+    if (code != 0 && code != 75)
+        std::cerr << "pjm: warning: event '" << name << "' was not recorded (exit " << code
+                  << "); the command's own exit status is unaffected\n";
+}
+
+std::string hostname() {
+    char buf[256] = {};
+    ::gethostname(buf, sizeof buf - 1);
+    return buf;
+}
+
+int run_exec(Context& ctx, ExecArgs a) {
+    // After "--" every word is positional, so the first one fills <uuid> even when it is the
+    // command: only a job UUID is taken as the job.
+    if (!a.uuid.empty() && !core::is_typed_uuid(a.uuid, core::UuidType::job)) {
+        a.command.insert(a.command.begin(), a.uuid);
+        a.uuid.clear();
+    }
+    if (!a.command.empty() && a.command.front() == "--") a.command.erase(a.command.begin());
+    if (a.command.empty())
+        usage_error("no command to run: pjm exec [<job-uuid>] -- <command> [args…]");
+    std::string uuid = ctx.job_uuid(a.uuid);
+    auto token = ctx.token(a.token);
+    std::string host = hostname();
+    report(ctx, uuid, token, "run", {{"host", host}, {"command", a.command}});
+
+    auto start = std::chrono::steady_clock::now();
+    struct sigaction sa {};
+    sa.sa_handler = forward;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2})
+        ::sigaction(sig, &sa, nullptr);
+
+    int exec_error[2];
+    if (::pipe2(exec_error, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    pid_t child = ::fork();
+    if (child < 0) throw std::runtime_error(std::string("fork failed: ") + std::strerror(errno));
+    if (child == 0) {
+        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2})
+            ::signal(sig, SIG_DFL);
+        std::vector<char*> argv;
+        for (const auto& s : a.command)
+            argv.push_back(const_cast<char*>(s.c_str()));
+        argv.push_back(nullptr);
+        ::execvp(argv[0], argv.data());
+        int err = errno;
+        (void)!::write(exec_error[1], &err, sizeof err);
+        ::_exit(err == ENOENT ? 127 : 126);
+    }
+    g_child = child;
+    ::close(exec_error[1]);
+    int err = 0;
+    bool exec_failed = ::read(exec_error[0], &err, sizeof err) == sizeof err;
+    ::close(exec_error[0]);
+
+    int status = 0;
+    while (::waitpid(child, &status, 0) < 0 && errno == EINTR) {
+    }
+    g_child = 0;
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    nlohmann::json data = {{"exit_code", WIFEXITED(status) ? nlohmann::json(WEXITSTATUS(status))
+                                                           : nlohmann::json(nullptr)},
+                           {"signal", WIFSIGNALED(status) ? nlohmann::json(WTERMSIG(status))
+                                                          : nlohmann::json(nullptr)},
+                           {"duration_s", std::round(seconds * 1000) / 1000},
+                           {"host", host}};
+    if (exec_failed) {
+        data["error"] = std::string("cannot run ") + a.command.front() + ": " + std::strerror(err);
+        std::cerr << "pjm: error: " << data["error"].get<std::string>() << '\n';
+    }
+    report(ctx, uuid, token, code == 0 ? "finish" : "fail", data);
+    return code;
+}
+
+} // namespace
+
+void add_exec_command(CLI::App& app, Context& ctx, Commands& commands) {
+    auto args = std::make_shared<ExecArgs>();
+    auto* sub = app.add_subcommand(
+        "exec", "Run a command as the job: send run, run it, send finish or fail");
+    sub->add_option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
+    sub->add_option("--token", args->token, "The job's token (default: PJM_TOKEN)");
+    sub->add_option("command", args->command, "The command and its arguments, after --");
+    sub->positionals_at_end();
+    sub->footer(examples({
+        "pjm exec -- ./align.sh sample42.fastq          (PJM_JOB_UUID and PJM_TOKEN set)",
+        "pjm --local exec 107... --token T -- make -j8 all",
+        "The command's stdin, stdout and stderr pass through, signals are forwarded, and pjm",
+        "exits with the command's status; events that cannot be sent never change it.",
+    }));
+    commands.on(sub, [&ctx, args] { return run_exec(ctx, *args); });
+}
+
+} // namespace pjm::cli

@@ -1,0 +1,120 @@
+// pjm serve: the manager over HTTP (SPEC §6). The server lives in the pjm-server module, loaded
+// only here, so no other command pays for cpp-httplib and the libraries it brings.
+#include "cli/commands/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/errors.hpp"
+#include "cli/output.hpp"
+#include "server/server_abi.h"
+#include "util/module.hpp"
+
+#include <cstdint>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+namespace pjm::cli {
+
+namespace {
+
+struct ServeArgs {
+    std::string listen = "127.0.0.1:8080";
+    std::string bearer_file;
+    std::string nonce_file;
+    bool no_auth = false;
+    std::uint64_t max_body = 1024 * 1024;
+    int threads = 0;
+};
+
+core::ErrorKind kind_for_exit(int code) {
+    switch (code) {
+    case 2:
+        return core::ErrorKind::usage;
+    case 8:
+        return core::ErrorKind::storage;
+    default:
+        return core::ErrorKind::internal;
+    }
+}
+
+int run_serve(Context& ctx, const ServeArgs& a) {
+    if (a.bearer_file.empty() && a.nonce_file.empty() && !a.no_auth)
+        usage_error("serve will not start without credentials to check: give --bearer-file "
+                    "FILE and/or --nonce-file FILE (one accepted value a line), or --no-auth "
+                    "to accept every request");
+    auto actor = ctx.settings.get("actor_id");
+    if (!actor || actor->empty())
+        usage_error("serve needs the actor id it answers for: --actor-id ID or PJM_ACTOR_ID");
+    std::string database = ctx.settings.get_or("database", default_database_path());
+    // A manager starts its database when there is none yet, and the admin secret is the
+    // configured one, else the database's own.
+    ctx.storage(store::Create::yes);
+    core::AdminConfig admin = ctx.admin_config(true);
+    std::string uuid_domain =
+        ctx.settings.get_or("uuid_domain", std::string(core::k_default_uuid_domain));
+
+    util::Module module = [] {
+        try {
+            return util::Module::load("server", PJM_SERVER_ABI_VERSION);
+        } catch (const std::runtime_error& e) {
+            throw CliError(core::ErrorKind::internal, e.what());
+        }
+    }();
+    auto serve = module.function<pjm_serve_run_fn>("pjm_serve_run");
+
+    pjm_serve_options o{};
+    o.listen = a.listen.c_str();
+    o.database_url = database.c_str();
+    o.actor_id = actor->c_str();
+    o.bearer_file = a.bearer_file.empty() ? nullptr : a.bearer_file.c_str();
+    o.nonce_file = a.nonce_file.empty() ? nullptr : a.nonce_file.c_str();
+    o.no_auth = a.no_auth ? 1 : 0;
+    o.max_body = a.max_body;
+    o.admin_secret = admin.secret.c_str();
+    o.admin_key = admin.key.c_str();
+    o.admin_lifetime = admin.lifetime;
+    o.uuid_domain = uuid_domain.c_str();
+    o.threads = a.threads;
+    o.verbose = ctx.flags.verbose;
+    o.version = PJM_VERSION;
+    char error[2048] = {};
+    int code = serve(&o, error, sizeof error);
+    if (code != 0)
+        print_error(ctx.flags.json, kind_for_exit(code), error[0] ? error : "the server failed");
+    return code;
+}
+
+} // namespace
+
+void add_serve_command(CLI::App& app, Context& ctx, Commands& commands) {
+    auto args = std::make_shared<ServeArgs>();
+    auto* sub = app.add_subcommand(
+        "serve", "Run a PipelineJobs manager over HTTP: the Abaco messages, executions and "
+                 "jobs routes on the database, until SIGTERM or SIGINT");
+    sub->add_option("--listen", args->listen,
+                    "ADDR:PORT to listen on ([::1]:PORT for IPv6; port 0 picks a free one)")
+        ->capture_default_str();
+    sub->add_option("--bearer-file", args->bearer_file,
+                    "File of accepted 'Authorization: Bearer' tokens, one a line");
+    sub->add_option("--nonce-file", args->nonce_file,
+                    "File of accepted x-nonce URL parameters, one a line");
+    sub->add_flag("--no-auth", args->no_auth,
+                  "Accept requests without credentials (a trusted network only)");
+    sub->add_option("--max-body", args->max_body, "Largest accepted message body, in bytes")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    sub->add_option("--threads", args->threads,
+                    "Connection threads (default: 64, or 16 per core on larger machines)")
+        ->check(CLI::PositiveNumber);
+    sub->footer(examples({
+        "pjm serve --listen 127.0.0.1:8080 --db /srv/pjm/jobs.db --actor-id pjm "
+        "--bearer-file /etc/pjm/bearers",
+        "PJM_DATABASE=/srv/pjm/jobs.db PJM_ACTOR_ID=pjm pjm serve --listen :8080 "
+        "--nonce-file /etc/pjm/nonces",
+        "curl -H \"Authorization: Bearer $TOKEN\" --data '{\"uuid\": \"107...\", \"name\": "
+        "\"run\", \"token\": \"...\"}' http://127.0.0.1:8080/actors/v2/pjm/messages",
+        "curl http://127.0.0.1:8080/healthz; curl http://127.0.0.1:8080/metrics",
+    }));
+    commands.on(sub, [&ctx, args] { return run_serve(ctx, *args); });
+}
+
+} // namespace pjm::cli

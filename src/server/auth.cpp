@@ -1,0 +1,114 @@
+#include "server/auth.hpp"
+
+#include "core/token.hpp"
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace pjm::server {
+
+namespace {
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+// Compares `presented` with every accepted value, without stopping at the first match, so the
+// time taken does not tell which (or whether one) matched.
+bool any_equal(const std::vector<std::string>& accepted, std::string_view presented) {
+    bool found = false;
+    for (const auto& value : accepted)
+        found |= core::constant_time_equal(value, presented);
+    return found;
+}
+
+std::vector<std::string> read_values(const std::string& path, const char* what) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw std::invalid_argument(std::string(what) + " " + path + " is a directory");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw std::invalid_argument(std::string("cannot read ") + what + " " + path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto values = parse_secret_lines(text.str());
+    if (values.empty())
+        throw std::invalid_argument(std::string(what) + " " + path +
+                                    " holds no value (one accepted value a line)");
+    return values;
+}
+
+// The token of an "Authorization: Bearer <token>" header; nothing for another scheme.
+std::optional<std::string> bearer_of(std::string_view header) {
+    while (!header.empty() && is_space(header.front()))
+        header.remove_prefix(1);
+    constexpr std::string_view scheme = "bearer";
+    if (header.size() <= scheme.size()) return std::nullopt;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return std::nullopt;
+    if (!is_space(header[scheme.size()])) return std::nullopt;
+    header.remove_prefix(scheme.size());
+    while (!header.empty() && is_space(header.front()))
+        header.remove_prefix(1);
+    while (!header.empty() && is_space(header.back()))
+        header.remove_suffix(1);
+    if (header.empty()) return std::nullopt;
+    return std::string(header);
+}
+
+} // namespace
+
+std::vector<std::string> parse_secret_lines(std::string_view text) {
+    std::vector<std::string> out;
+    while (!text.empty()) {
+        auto end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        while (!line.empty() && is_space(line.front()))
+            line.remove_prefix(1);
+        while (!line.empty() && is_space(line.back()))
+            line.remove_suffix(1);
+        if (line.empty() || line.front() == '#') continue;
+        out.emplace_back(line);
+    }
+    return out;
+}
+
+Authenticator::Authenticator(std::vector<std::string> bearers, std::vector<std::string> nonces,
+                             bool no_auth)
+    : m_bearers(std::move(bearers)), m_nonces(std::move(nonces)), m_no_auth(no_auth) {}
+
+Authenticator Authenticator::from_files(const std::optional<std::string>& bearer_file,
+                                        const std::optional<std::string>& nonce_file,
+                                        bool no_auth) {
+    std::vector<std::string> bearers, nonces;
+    if (bearer_file) bearers = read_values(*bearer_file, "bearer file");
+    if (nonce_file) nonces = read_values(*nonce_file, "nonce file");
+    return Authenticator(std::move(bearers), std::move(nonces), no_auth);
+}
+
+AuthResult Authenticator::check(const std::optional<std::string>& authorization,
+                                const std::optional<std::string>& nonce) const {
+    if (m_no_auth) return {};
+    std::optional<std::string> bearer = authorization ? bearer_of(*authorization) : std::nullopt;
+    bool bearer_ok = bearer && any_equal(m_bearers, *bearer);
+    bool nonce_ok = nonce && any_equal(m_nonces, *nonce);
+    if (bearer_ok || nonce_ok) return {};
+    if (!authorization && !nonce)
+        return {AuthStatus::missing, "no credentials: send 'Authorization: Bearer <token>' or "
+                                     "the x-nonce URL parameter"};
+    std::string why;
+    if (authorization && !bearer)
+        why = "the Authorization header is not 'Bearer <token>'";
+    else if (bearer)
+        why = m_bearers.empty() ? "this manager accepts no bearer tokens" : "unknown bearer token";
+    if (nonce) {
+        if (!why.empty()) why += "; ";
+        why += m_nonces.empty() ? "this manager accepts no nonces" : "unknown nonce";
+    }
+    return {AuthStatus::refused, "not authorized: " + why};
+}
+
+} // namespace pjm::server

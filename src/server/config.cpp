@@ -1,0 +1,61 @@
+#include "server/config.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+
+namespace pjm::server {
+
+namespace {
+
+std::optional<std::string> optional_text(const char* s) {
+    if (!s || !*s) return std::nullopt;
+    return std::string(s);
+}
+
+} // namespace
+
+bool valid_actor_id(std::string_view id) {
+    if (id.empty() || id.size() > 64) return false;
+    return std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '_' || c == '-';
+    });
+}
+
+ServeConfig config_from(const pjm_serve_options& o) {
+    ServeConfig c;
+    auto listen = parse_listen(o.listen ? o.listen : "");
+    if (!listen)
+        throw std::invalid_argument(std::string("--listen '") + (o.listen ? o.listen : "") +
+                                    "' is not ADDR:PORT (e.g. 127.0.0.1:8080 or [::1]:8080)");
+    c.listen = *listen;
+    if (!o.database_url || !*o.database_url) throw std::invalid_argument("no database given");
+    c.database_url = o.database_url;
+    c.actor_id = o.actor_id ? o.actor_id : "";
+    if (!valid_actor_id(c.actor_id))
+        throw std::invalid_argument("actor id '" + c.actor_id +
+                                    "' is not 1 to 64 letters, digits, '.', '_' or '-'");
+    c.bearer_file = optional_text(o.bearer_file);
+    c.nonce_file = optional_text(o.nonce_file);
+    c.no_auth = o.no_auth != 0;
+    if (!c.bearer_file && !c.nonce_file && !c.no_auth)
+        throw std::invalid_argument("no credentials to check: give --bearer-file and/or "
+                                    "--nonce-file, or --no-auth to accept every request");
+    c.max_body = o.max_body == 0 ? k_default_max_body : static_cast<std::size_t>(o.max_body);
+    c.handler.admin.secret = o.admin_secret ? o.admin_secret : "";
+    if (o.admin_key && *o.admin_key) c.handler.admin.key = o.admin_key;
+    if (o.admin_lifetime > 0) c.handler.admin.lifetime = o.admin_lifetime;
+    if (o.uuid_domain && *o.uuid_domain) c.handler.uuid_domain = o.uuid_domain;
+    std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    // Each connection holds a thread while it is open (keep-alive included), so there are
+    // more threads than cores; the work itself is bounded by the database connections.
+    c.threads =
+        o.threads > 0 ? static_cast<std::size_t>(o.threads) : std::max<std::size_t>(64, 16 * cores);
+    c.read_threads = std::max<std::size_t>(2, cores);
+    c.verbose = o.verbose;
+    c.version = o.version ? o.version : "";
+    return c;
+}
+
+} // namespace pjm::server

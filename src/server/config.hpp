@@ -1,0 +1,37 @@
+// What pjm serve runs with: the C options of server_abi.h, checked and in C++ form.
+#pragma once
+
+#include "core/handler.hpp"
+#include "server/listen.hpp"
+#include "server/server_abi.h"
+
+#include <cstddef>
+#include <optional>
+#include <string>
+
+namespace pjm::server {
+
+inline constexpr std::size_t k_default_max_body = 1024 * 1024;
+
+struct ServeConfig {
+    ListenAddress listen;
+    std::string database_url;
+    std::string actor_id;
+    std::optional<std::string> bearer_file;
+    std::optional<std::string> nonce_file;
+    bool no_auth = false;
+    std::size_t max_body = k_default_max_body;
+    core::HandlerConfig handler;
+    std::size_t threads = 0;      // connection threads
+    std::size_t read_threads = 0; // database connections for the read routes
+    int verbose = 0;
+    std::string version;
+};
+
+// Checks and converts; throws std::invalid_argument with a printable message (exit code 2).
+ServeConfig config_from(const pjm_serve_options& options);
+
+// Whether `id` is an actor id pjm serve accepts: 1 to 64 of [A-Za-z0-9._-].
+bool valid_actor_id(std::string_view id);
+
+} // namespace pjm::server

@@ -1,0 +1,118 @@
+#include "server/execution.hpp"
+
+#include "core/random.hpp"
+#include "core/timefmt.hpp"
+
+namespace pjm::server {
+
+namespace {
+
+constexpr std::string_view k_alphabet =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr std::size_t k_id_length = 16;
+
+std::optional<std::string> job_uuid_of(const core::Outcome& outcome,
+                                       const std::optional<core::Message>& message) {
+    if (outcome.job) return outcome.job->uuid;
+    if (!message) return std::nullopt;
+    return std::visit(
+        [](const auto& m) -> std::optional<std::string> {
+            using T = std::decay_t<decltype(m)>;
+            if constexpr (std::is_same_v<T, core::CreateAction>)
+                return std::nullopt;
+            else
+                return m.uuid;
+        },
+        message->body);
+}
+
+nlohmann::json execution_links(const core::Execution& e, const Links& links) {
+    std::string self = links.actor() + "/executions/" + e.id;
+    return {{"self", self}, {"logs", self + "/logs"}, {"messages", links.actor() + "/messages"}};
+}
+
+} // namespace
+
+std::string new_execution_id() {
+    std::string id;
+    while (id.size() < k_id_length) {
+        for (std::uint8_t b : core::random_bytes(k_id_length)) {
+            // 62 * 4 = 248: bytes from 248 up would favour the first characters.
+            if (b >= 248 || id.size() == k_id_length) continue;
+            id += k_alphabet[b % k_alphabet.size()];
+        }
+    }
+    return id;
+}
+
+bool plausible_execution_id(std::string_view id) {
+    if (id.empty() || id.size() > 64) return false;
+    for (char c : id)
+        if (k_alphabet.find(c) == std::string_view::npos && c != '-' && c != '_') return false;
+    return true;
+}
+
+core::Execution make_execution(std::string id, std::string actor_id, const core::Outcome& outcome,
+                               const std::optional<core::Message>& message, std::int64_t start_ms,
+                               std::int64_t end_ms) {
+    core::Execution e;
+    e.id = std::move(id);
+    e.actor_id = std::move(actor_id);
+    e.status = "COMPLETE";
+    e.exit_code = core::exit_code(outcome.kind);
+    e.start_time = core::rfc3339_ms(start_ms);
+    e.end_time = core::rfc3339_ms(end_ms);
+    if (outcome.message_kind)
+        e.message_kind = std::string(core::to_string(*outcome.message_kind));
+    else if (message)
+        e.message_kind = std::string(core::to_string(message->kind));
+    e.job_uuid = job_uuid_of(outcome, message).value_or("");
+    e.log = outcome.message;
+    return e;
+}
+
+nlohmann::json message_result(const core::Execution& execution, std::string_view body,
+                              const core::Outcome& outcome, const Links& links) {
+    nlohmann::json result = {
+        {"execution_id", execution.id},
+        {"msg", body},
+        {"_links",
+         {{"self", links.actor() + "/executions/" + execution.id},
+          {"messages", links.actor() + "/messages"}}},
+        {"exit_code", execution.exit_code},
+        {"outcome", core::kind_name(outcome.kind)},
+        {"kind", execution.message_kind.empty() ? nlohmann::json(nullptr)
+                                                : nlohmann::json(execution.message_kind)},
+    };
+    if (outcome.ok() && outcome.job) {
+        result["job"] = core::to_document(*outcome.job, false);
+        if (outcome.token) result["token"] = *outcome.token;
+    }
+    return result;
+}
+
+nlohmann::json execution_document(const core::Execution& e, const Links& links) {
+    nlohmann::json doc = {
+        {"id", e.id},
+        {"actor_id", e.actor_id},
+        {"status", e.status},
+        {"exit_code", e.exit_code},
+        {"start_time", e.start_time},
+        {"end_time", e.end_time},
+        {"message_received_time", e.start_time},
+        {"message_kind", e.message_kind},
+        {"job_uuid", e.job_uuid},
+        {"_links", execution_links(e, links)},
+    };
+    auto start = core::parse_rfc3339_ms(e.start_time);
+    auto end = core::parse_rfc3339_ms(e.end_time);
+    if (start && end) doc["runtime"] = static_cast<double>(*end - *start) / 1000.0;
+    return doc;
+}
+
+nlohmann::json logs_document(const core::Execution& e, const Links& links) {
+    std::string self = links.actor() + "/executions/" + e.id;
+    return {{"logs", e.log}, {"_links", {{"self", self + "/logs"}, {"execution", self}}}};
+}
+
+} // namespace pjm::server

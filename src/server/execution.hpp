@@ -1,0 +1,50 @@
+// Executions (SPEC §6): every message pjm serve handles is one, recorded with the handler's
+// outcome, and read back through GET …/executions/<id> and …/logs. Pure functions: ids, the
+// record made from an outcome, and the documents the routes send.
+#pragma once
+
+#include "core/handler.hpp"
+#include "core/message.hpp"
+#include "core/storage.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace pjm::server {
+
+// Where the reply's _links point: "http://host:port" and the actor's id.
+struct Links {
+    std::string base;
+    std::string actor_id;
+    std::string actor() const { return base + "/actors/v2/" + actor_id; }
+};
+
+// A new random execution id: 16 characters of [0-9A-Za-z].
+std::string new_execution_id();
+// Whether `id` could be an execution id (what GET routes accept before asking the database).
+bool plausible_execution_id(std::string_view id);
+
+// The execution of a handled message: status COMPLETE, exit code of the outcome, its times,
+// and the outcome's message as its log. `message` is the classified message (nothing when the
+// body was refused before classification).
+core::Execution make_execution(std::string id, std::string actor_id, const core::Outcome& outcome,
+                               const std::optional<core::Message>& message, std::int64_t start_ms,
+                               std::int64_t end_ms);
+
+// The result of a POST …/messages reply: execution_id, msg (the body as received), _links,
+// plus what pjm did: exit_code, outcome (error kind name), kind (message kind), and for an
+// accepted message the job (without history) and, for a create, its token.
+nlohmann::json message_result(const core::Execution& execution, std::string_view body,
+                              const core::Outcome& outcome, const Links& links);
+
+// GET …/executions/<id>: id, actor_id, status, exit_code, start_time, end_time,
+// message_received_time, runtime (seconds), message_kind, job_uuid, _links.
+nlohmann::json execution_document(const core::Execution& execution, const Links& links);
+// GET …/executions/<id>/logs: logs and _links.
+nlohmann::json logs_document(const core::Execution& execution, const Links& links);
+
+} // namespace pjm::server

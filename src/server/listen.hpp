@@ -1,0 +1,18 @@
+// The --listen address of pjm serve: "ADDR:PORT", "[IPv6]:PORT" or ":PORT" (every IPv4
+// interface). Port 0 asks the kernel for a free one.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pjm::server {
+
+struct ListenAddress {
+    std::string host;
+    int port = 0;
+};
+
+std::optional<ListenAddress> parse_listen(std::string_view text);
+
+} // namespace pjm::server

@@ -1,0 +1,21 @@
+// The routes of pjm serve, one file each (SPEC §6): messages, executions, jobs, and the
+// service routes (/healthz, /metrics).
+#pragma once
+
+#include "server/http.hpp"
+
+namespace pjm::server {
+
+// Path patterns; group 1 is the actor id.
+inline constexpr const char* k_messages_route = R"(/actors/v2/([^/]+)/messages/?)";
+inline constexpr const char* k_execution_route = R"(/actors/v2/([^/]+)/executions/([^/]+)/?)";
+inline constexpr const char* k_logs_route = R"(/actors/v2/([^/]+)/executions/([^/]+)/logs/?)";
+inline constexpr const char* k_job_route = R"(/actors/v2/([^/]+)/jobs/([^/]+)/?)";
+inline constexpr const char* k_jobs_route = R"(/actors/v2/([^/]+)/jobs/?)";
+
+void add_message_routes(httplib::Server& server, ServerContext& ctx);
+void add_execution_routes(httplib::Server& server, ServerContext& ctx);
+void add_job_routes(httplib::Server& server, ServerContext& ctx);
+void add_service_routes(httplib::Server& server, ServerContext& ctx);
+
+} // namespace pjm::server

@@ -1,0 +1,43 @@
+// GET /actors/v2/<actorId>/executions/<id> and …/logs: the execution recorded for each handled
+// message (status COMPLETE, exit code, times; the log says what happened).
+#include "server/envelope.hpp"
+#include "server/routes.hpp"
+
+namespace pjm::server {
+
+namespace {
+
+// The execution named in the path, or nothing after writing the 404.
+std::optional<core::Execution> find_execution(ServerContext& ctx, const httplib::Request& req,
+                                              httplib::Response& res) {
+    std::string id = req.matches[2].str();
+    std::optional<core::Execution> e;
+    if (plausible_execution_id(id)) {
+        auto storage = ctx.reads.acquire();
+        e = storage->get_execution(id);
+    }
+    if (!e || e->actor_id != ctx.config.actor_id) {
+        reply(ctx, res, 404,
+              "execution " + std::string(plausible_execution_id(id) ? id : "?") +
+                  " not found for actor " + ctx.config.actor_id);
+        return std::nullopt;
+    }
+    return e;
+}
+
+} // namespace
+
+void add_execution_routes(httplib::Server& server, ServerContext& ctx) {
+    server.Get(k_execution_route, [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (!admit(ctx, req, res)) return;
+        if (auto e = find_execution(ctx, req, res))
+            reply(ctx, res, 200, status_message(200), execution_document(*e, links_for(ctx, req)));
+    });
+    server.Get(k_logs_route, [&ctx](const httplib::Request& req, httplib::Response& res) {
+        if (!admit(ctx, req, res)) return;
+        if (auto e = find_execution(ctx, req, res))
+            reply(ctx, res, 200, status_message(200), logs_document(*e, links_for(ctx, req)));
+    });
+}
+
+} // namespace pjm::server

@@ -1,0 +1,110 @@
+// POST /actors/v2/<actorId>/messages: every message kind, JSON body or URL parameters, handled
+// by core::Handler through the writer; the reply is the Abaco envelope with the execution id.
+// GET on the same path answers as Abaco does (nothing is ever queued: handling is synchronous).
+#include "server/envelope.hpp"
+#include "server/routes.hpp"
+
+namespace pjm::server {
+
+namespace {
+
+core::Outcome refusal(core::ErrorKind kind, std::string message) {
+    core::Outcome o;
+    o.kind = kind;
+    o.message = std::move(message);
+    return o;
+}
+
+void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
+                  const httplib::ContentReader& reader) {
+    auto t0 = std::chrono::steady_clock::now();
+    std::int64_t received_ms = ctx.clock.now_ms();
+    const std::size_t max = ctx.config.max_body;
+    if (!admit(ctx, req, res)) return drop_body(req, res, reader);
+    auto query = query_of(req);
+    if (!query) {
+        reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
+        return drop_body(req, res, reader);
+    }
+    // What the client announces is checked before a byte of the body is read; what it sends
+    // (chunked, or compressed) is counted as it arrives and refused at the limit.
+    std::string body;
+    BodyRead read = BodyRead::unreadable;
+    try {
+        read = read_body(req, reader, max, body);
+    } catch (const std::invalid_argument& e) {
+        reply(ctx, res, 400, e.what());
+        res.set_header("Connection", "close");
+        return;
+    }
+    if (read == BodyRead::too_large) {
+        reply(ctx, res, 413, body_too_large(max));
+        // A body announced too large is still unread; a chunked one was read to its end.
+        if (req.has_header("Content-Length")) return drop_body(req, res, reader);
+        res.set_header("Connection", "close");
+        return;
+    }
+    if (read == BodyRead::unreadable) {
+        reply(ctx, res, 400, "the request body could not be read");
+        res.set_header("Connection", "close");
+        return;
+    }
+
+    // Parsing and classifying need no database: done here, on the connection's thread.
+    Submission s;
+    s.execution_id = new_execution_id();
+    s.received_ms = received_ms;
+    core::ParsedBody parsed = core::parse_body(body);
+    if (!parsed.value) {
+        s.refusal = refusal(core::ErrorKind::invalid, parsed.error);
+    } else {
+        core::Classified c = core::classify(*parsed.value, *query);
+        if (c.message)
+            s.message = std::move(c.message);
+        else
+            s.refusal = refusal(c.error.kind, c.error.message);
+    }
+    Handled h = ctx.writer.submit(std::move(s));
+
+    const core::Outcome& o = h.outcome;
+    std::string kind = o.message_kind ? std::string(core::to_string(*o.message_kind))
+                                      : std::string("unclassified");
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ctx.metrics.message(kind, core::kind_name(o.kind), seconds);
+    int status = core::http_status(o.kind);
+    nlohmann::json result;
+    if (h.recorded) {
+        result = message_result(h.execution, body, o, links_for(ctx, req));
+    } else {
+        result = {{"execution_id", nullptr},
+                  {"msg", body},
+                  {"exit_code", core::exit_code(o.kind)},
+                  {"outcome", core::kind_name(o.kind)}};
+    }
+    RequestNote& note = request_note();
+    note.detail = "execution " + (h.recorded ? h.execution.id : std::string("-")) + " " + kind +
+                  " " + std::string(core::kind_name(o.kind));
+    if (ctx.config.verbose > 0) note.detail += ": " + o.message;
+    reply(ctx, res, status, o.message, std::move(result));
+}
+
+void get_messages(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+    if (!admit(ctx, req, res)) return;
+    Links links = links_for(ctx, req);
+    reply(ctx, res, 200, status_message(200),
+          {{"messages", 0}, {"_links", {{"self", links.actor() + "/messages"}}}});
+}
+
+} // namespace
+
+void add_message_routes(httplib::Server& server, ServerContext& ctx) {
+    server.Post(k_messages_route, [&ctx](const httplib::Request& req, httplib::Response& res,
+                                         const httplib::ContentReader& reader) {
+        post_message(ctx, req, res, reader);
+    });
+    server.Get(k_messages_route, [&ctx](const httplib::Request& req, httplib::Response& res) {
+        get_messages(ctx, req, res);
+    });
+}
+
+} // namespace pjm::server

@@ -1,0 +1,24 @@
+// GET /healthz (the database answers) and GET /metrics (Prometheus text). Neither needs
+// credentials, and neither tells anything about jobs.
+#include "server/envelope.hpp"
+#include "server/routes.hpp"
+
+namespace pjm::server {
+
+void add_service_routes(httplib::Server& server, ServerContext& ctx) {
+    server.Get("/healthz", [&ctx](const httplib::Request&, httplib::Response& res) {
+        try {
+            auto storage = ctx.reads.acquire();
+            storage->get_setting("schema_version");
+        } catch (const std::exception&) {
+            return reply(ctx, res, 500, "the database does not answer");
+        }
+        reply(ctx, res, 200, "ok", {{"status", "ok"}, {"actor_id", ctx.config.actor_id}});
+    });
+    server.Get("/metrics", [&ctx](const httplib::Request&, httplib::Response& res) {
+        res.status = 200;
+        res.set_content(ctx.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+    });
+}
+
+} // namespace pjm::server

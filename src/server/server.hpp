@@ -1,0 +1,14 @@
+// pjm serve: opens the database, wires the routes onto cpp-httplib, logs each request, and
+// serves until SIGTERM or SIGINT, finishing the requests in flight.
+#pragma once
+
+#include "server/config.hpp"
+
+#include <string>
+
+namespace pjm::server {
+
+// Returns the exit code; `error` gets the reason when it is not 0.
+int run(const ServeConfig& config, std::string& error);
+
+} // namespace pjm::server

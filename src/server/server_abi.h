@@ -1,0 +1,47 @@
+/* The C boundary of the server module pjm-server.so (DESIGN.md, "Start-up cost"): `pjm serve`
+ * fills one plain struct and calls pjm_serve_run, which returns when the server has stopped.
+ * No C++ object or exception crosses it. */
+#ifndef PJM_SERVER_ABI_H
+#define PJM_SERVER_ABI_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PJM_SERVER_ABI_VERSION 1
+
+struct pjm_serve_options {
+    const char* listen;       /* "ADDR:PORT", "[v6addr]:PORT"; port 0 picks a free one */
+    const char* database_url; /* as store::open takes it */
+    const char* actor_id;     /* the one actor this manager answers for */
+    const char* bearer_file;  /* accepted bearer tokens, one a line; NULL for none */
+    const char* nonce_file;   /* accepted x-nonce values, one a line; NULL for none */
+    int no_auth;              /* 1: accept requests without credentials */
+    unsigned long long max_body; /* largest accepted request body in bytes; 0: 1 MiB */
+    const char* admin_secret; /* "" : admin tokens are never valid */
+    const char* admin_key;
+    long long admin_lifetime; /* seconds */
+    const char* uuid_domain;
+    int threads; /* connection threads; 0: sized for the machine */
+    int verbose; /* 0: one line per request on stderr; 1+: also each message's outcome */
+    const char* version; /* pjm's version, for the reply envelopes */
+};
+
+/* The loader requires this symbol: PJM_SERVER_ABI_VERSION of the module. */
+int pjm_module_abi_version(void);
+
+/* Serves until SIGTERM or SIGINT and returns pjm's exit code: 0 after a clean shutdown,
+ * 2 for bad options, 8 when the database cannot be opened, 1 for anything else (the address
+ * is in use, …). On failure, `error` holds a printable message (NUL-terminated, truncated to
+ * `error_size`). */
+int pjm_serve_run(const struct pjm_serve_options* options, char* error, size_t error_size);
+
+typedef int (*pjm_serve_run_fn)(const struct pjm_serve_options*, char*, size_t);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

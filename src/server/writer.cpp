@@ -1,0 +1,116 @@
+#include "server/writer.hpp"
+
+#include "server/execution.hpp"
+
+#include <vector>
+
+namespace pjm::server {
+
+namespace {
+
+core::Outcome storage_failure(const std::string& why) {
+    core::Outcome o;
+    o.kind = core::ErrorKind::storage;
+    o.message = "storage failure: " + why + "; the message was not saved";
+    return o;
+}
+
+} // namespace
+
+Writer::Writer(std::unique_ptr<core::Storage> storage, const core::Clock& clock,
+               core::HandlerConfig config, std::string actor_id, std::size_t max_batch)
+    : m_storage(std::move(storage)), m_clock(clock),
+      m_handler(*m_storage, m_clock, std::move(config)), m_actor_id(std::move(actor_id)),
+      m_max_batch(max_batch == 0 ? 1 : max_batch) {
+    m_thread = std::thread([this] { run(); });
+}
+
+Writer::~Writer() {
+    stop();
+}
+
+void Writer::stop() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_cv.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+std::uint64_t Writer::batches() const {
+    std::lock_guard lock(m_mutex);
+    return m_batches;
+}
+
+Handled Writer::submit(Submission s) {
+    std::future<Handled> reply;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping) {
+            Handled h;
+            h.outcome = storage_failure("the server is shutting down");
+            return h;
+        }
+        m_queue.push_back(Item{std::move(s), {}});
+        reply = m_queue.back().reply.get_future();
+    }
+    m_cv.notify_one();
+    return reply.get();
+}
+
+void Writer::run() {
+    while (true) {
+        std::deque<Item> batch;
+        {
+            std::unique_lock lock(m_mutex);
+            m_cv.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
+            if (m_queue.empty()) return; // stopping, nothing left
+            while (!m_queue.empty() && batch.size() < m_max_batch) {
+                batch.push_back(std::move(m_queue.front()));
+                m_queue.pop_front();
+            }
+            ++m_batches;
+        }
+        handle_batch(batch);
+    }
+}
+
+void Writer::handle_batch(std::deque<Item>& batch) {
+    std::vector<Handled> results(batch.size());
+    try {
+        m_storage->write_batch([&] {
+            for (std::size_t i = 0; i < batch.size(); ++i) {
+                const Submission& s = batch[i].submission;
+                Handled& h = results[i];
+                h.outcome = s.message ? m_handler.handle(*s.message) : s.refusal;
+                h.execution = make_execution(s.execution_id, m_actor_id, h.outcome, s.message,
+                                             s.received_ms, m_clock.now_ms());
+                m_storage->add_execution(h.execution);
+            }
+        });
+        for (auto& h : results)
+            h.recorded = true;
+    } catch (const std::exception& e) {
+        fail_batch(batch, results, e.what());
+    } catch (...) {
+        fail_batch(batch, results, "unknown error");
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i)
+        batch[i].reply.set_value(std::move(results[i]));
+}
+
+// Nothing of the batch was committed: every message in it failed, whatever the handler had
+// decided inside the rolled-back transaction.
+void Writer::fail_batch(std::deque<Item>& batch, std::vector<Handled>& results,
+                        const std::string& why) {
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const Submission& s = batch[i].submission;
+        results[i] = Handled{};
+        results[i].outcome = storage_failure(why);
+        if (s.message) results[i].outcome.message_kind = s.message->kind;
+        results[i].execution.id = s.execution_id;
+    }
+}
+
+} // namespace pjm::server

@@ -1,0 +1,80 @@
+// The one writer of pjm serve: messages from every connection queue here and are handled by
+// core::Handler on a single database connection, in arrival order. Messages that arrive while
+// a commit is under way are handled together in the next transaction, one savepoint each, and
+// committed at once (group commit): one fsync for many messages, and still no reply before
+// the commit that makes its message durable has returned. Each message's execution is
+// written in the same transaction as the change it records.
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/handler.hpp"
+#include "core/message.hpp"
+#include "core/storage.hpp"
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace pjm::server {
+
+struct Submission {
+    std::optional<core::Message> message; // nothing when the body was refused already
+    core::Outcome refusal;                // why, when there is no message
+    std::string execution_id;
+    std::int64_t received_ms = 0;
+};
+
+struct Handled {
+    core::Outcome outcome;
+    core::Execution execution;
+    bool recorded = false; // the execution (and the outcome's change) was committed
+};
+
+class Writer {
+  public:
+    Writer(std::unique_ptr<core::Storage> storage, const core::Clock& clock,
+           core::HandlerConfig config, std::string actor_id, std::size_t max_batch = 64);
+    ~Writer();
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+
+    // Blocks until the message's transaction has committed (or failed). Thread-safe.
+    Handled submit(Submission s);
+    // Handles what is queued, then stops the thread; later submissions fail.
+    void stop();
+
+    std::uint64_t batches() const;
+
+  private:
+    struct Item {
+        Submission submission;
+        std::promise<Handled> reply;
+    };
+    void run();
+    void handle_batch(std::deque<Item>& batch);
+    static void fail_batch(std::deque<Item>& batch, std::vector<Handled>& results,
+                           const std::string& why);
+
+    std::unique_ptr<core::Storage> m_storage;
+    const core::Clock& m_clock;
+    core::Handler m_handler;
+    std::string m_actor_id;
+    std::size_t m_max_batch;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::deque<Item> m_queue;
+    bool m_stopping = false;
+    std::uint64_t m_batches = 0;
+    std::thread m_thread;
+};
+
+} // namespace pjm::server
