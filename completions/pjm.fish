@@ -1,0 +1,200 @@
+# fish completion for pjm(1). Installed as share/fish/vendor_completions.d/pjm.fish.
+# tests/cli/docs_sync_test.sh keeps it in step with `pjm … --help`.
+
+set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --actor-id --bearer \
+    --nonce --cacert --connect-timeout --timeout --retries --retry-max-time --outbox --token \
+    --data --batch --pipeline --archive-path --archive-system --session --execution --state \
+    --limit --key --lifetime --at --job --name --uuid --description --query --listen \
+    --bearer-file --nonce-file --max-body --threads
+
+function __pjm_children --description 'The subcommands of a pjm command'
+    switch "$argv[1]"
+        case ''
+            echo event delete create status list token pipeline handle fsm schema db outbox exec serve
+        case token
+            echo admin job verify
+        case pipeline
+            echo add list
+        case db
+            echo init migrate
+        case outbox
+            echo list flush drop
+    end
+end
+
+# Prints the command the words so far name ("" for none, "token admin", …), then on a second
+# line how many arguments follow it.
+function __pjm_parse
+    set -l words (commandline -opc)
+    set -e words[1]
+    set -l path
+    set -l args 0
+    set -l skip 0
+    for w in $words
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $w
+            case --
+                break
+            case '--*=*'
+            case $__pjm_value_options
+                set skip 1
+            case '-*'
+            case '*'
+                if test $args = 0; and contains -- $w (string split ' ' -- (__pjm_children "$path"))
+                    set path (string trim -- "$path $w")
+                else
+                    set args (math $args + 1)
+                end
+        end
+    end
+    echo "$path"
+    echo $args
+end
+
+# Whether the words so far hold a "--" (pjm exec … -- COMMAND).
+function __pjm_dashdash
+    contains -- -- (commandline -opc)
+end
+
+# Completes the command after "pjm exec … --" as a command line of its own.
+function __pjm_exec_command
+    set -l words (commandline -opc)
+    set -l i (contains -i -- -- $words)
+    set -l rest $words[(math $i + 1)..-1]
+    complete -C (string join ' ' -- (string escape -- $rest) (commandline -ct))
+end
+
+# __pjm_is PATH [ARGS]: the command line names exactly PATH (and has ARGS arguments after it).
+function __pjm_is
+    set -l state (__pjm_parse)
+    test "$state[1]" = "$argv[1]"; or return 1
+    test (count $argv) -lt 2; or test "$state[2]" = "$argv[2]"
+end
+
+# The value of --data: @FILE completes file names after the '@'.
+function __pjm_data_files
+    set -l word (commandline -ct)
+    string match -q -- '@*' $word; or return
+    for f in (__fish_complete_path (string sub -s 2 -- $word))
+        echo "@$f"
+    end
+end
+
+complete -c pjm -f
+
+# Global options, accepted before or after a command.
+complete -c pjm -n 'not __pjm_dashdash' -s h -l help -d 'Print help and exit'
+complete -c pjm -n 'not __pjm_dashdash' -l version -d 'Print the version and the modules found'
+complete -c pjm -n 'not __pjm_dashdash' -l local -d 'Apply messages to the database instead of sending them'
+complete -c pjm -n 'not __pjm_dashdash' -l json -d 'Print one JSON document on stdout'
+complete -c pjm -n 'not __pjm_dashdash' -l dry-run -d 'Print the message and its target; send nothing'
+complete -c pjm -n 'not __pjm_dashdash' -s v -l verbose -d 'Explain what pjm does on stderr'
+complete -c pjm -n 'not __pjm_dashdash' -l sync -d 'Ask the manager to handle the message before replying'
+complete -c pjm -n 'not __pjm_dashdash' -l wait -d 'Wait for the execution to complete'
+complete -c pjm -n 'not __pjm_dashdash' -l wait-timeout -x -d 'Seconds --wait waits (default 60)'
+complete -c pjm -n 'not __pjm_dashdash' -l no-outbox -d 'Exit 7 instead of queueing an undelivered message'
+complete -c pjm -n 'not __pjm_dashdash' -l insecure -d 'Do not verify the manager\'s TLS certificate'
+complete -c pjm -n 'not __pjm_dashdash' -l config -r -F -d 'Config file to read'
+complete -c pjm -n 'not __pjm_dashdash' -l db -r -F -d 'SQLite file or postgresql:// URL'
+complete -c pjm -n 'not __pjm_dashdash' -l url -x -d 'The manager\'s messages URL'
+complete -c pjm -n 'not __pjm_dashdash' -l tenant-url -x -d 'Tenant base URL (with --actor-id)'
+complete -c pjm -n 'not __pjm_dashdash' -l actor-id -x -d 'The manager\'s actor id'
+complete -c pjm -n 'not __pjm_dashdash' -l bearer -x -d 'OAuth bearer token (prefer PJM_BEARER_TOKEN)'
+complete -c pjm -n 'not __pjm_dashdash' -l nonce -x -d 'Abaco nonce (prefer PJM_NONCE)'
+complete -c pjm -n 'not __pjm_dashdash' -l cacert -r -F -d 'CA bundle for the manager\'s certificate'
+complete -c pjm -n 'not __pjm_dashdash' -l connect-timeout -x -d 'Seconds to wait for a connection'
+complete -c pjm -n 'not __pjm_dashdash' -l timeout -x -d 'Seconds a request may take in all'
+complete -c pjm -n 'not __pjm_dashdash' -l retries -x -d 'Attempts after the first before queueing'
+complete -c pjm -n 'not __pjm_dashdash' -l retry-max-time -x -d 'Seconds all attempts may take'
+complete -c pjm -n 'not __pjm_dashdash' -l outbox -x -a '(__fish_complete_directories)' -d 'Folder of undelivered messages'
+
+# Commands.
+complete -c pjm -n '__pjm_is ""' -a event -d 'Send an event to a job'
+complete -c pjm -n '__pjm_is ""' -a delete -d 'Hide a job, or remove it with --force'
+complete -c pjm -n '__pjm_is ""' -a create -d 'Create a job for a registered pipeline'
+complete -c pjm -n '__pjm_is ""' -a status -d 'Show a job: state, fields and history'
+complete -c pjm -n '__pjm_is ""' -a list -d 'List jobs'
+complete -c pjm -n '__pjm_is ""' -a token -d 'Make or check admin and job tokens'
+complete -c pjm -n '__pjm_is ""' -a pipeline -d 'Register and list pipelines'
+complete -c pjm -n '__pjm_is ""' -a handle -d 'Apply a raw manager message'
+complete -c pjm -n '__pjm_is ""' -a fsm -d 'Show the job lifecycle'
+complete -c pjm -n '__pjm_is ""' -a schema -d 'Print a bundled JSON Schema'
+complete -c pjm -n '__pjm_is ""' -a db -d 'Create or upgrade the database schema'
+complete -c pjm -n '__pjm_is ""' -a outbox -d 'Messages not delivered yet'
+complete -c pjm -n '__pjm_is ""' -a exec -d 'Run a command as the job: run, then finish or fail'
+complete -c pjm -n '__pjm_is ""' -a serve -d 'Run a PipelineJobs manager over HTTP'
+
+# pjm event NAME [UUID]
+complete -c pjm -n '__pjm_is event 0' -a 'run update resource fail finish index indexed validate validated finalize reject retire reset ready'
+complete -c pjm -n '__pjm_is event' -l token -x -d 'Job or admin token (default PJM_TOKEN)'
+complete -c pjm -n '__pjm_is event' -l data -x -a '(__pjm_data_files)' -d 'JSON object, @file or -'
+complete -c pjm -n '__pjm_is event' -l url-params -d 'Send uuid, name, token as URL parameters'
+
+# pjm delete [UUID]
+complete -c pjm -n '__pjm_is delete' -l token -x -d 'Admin token (default PJM_TOKEN)'
+complete -c pjm -n '__pjm_is delete' -l force -d 'Remove the job and its history for good'
+
+# pjm create
+complete -c pjm -n '__pjm_is create' -l pipeline -x -d 'The pipeline\'s UUID (106…)'
+complete -c pjm -n '__pjm_is create' -l archive-path -x -d 'Where the outputs are archived'
+complete -c pjm -n '__pjm_is create' -l archive-system -x -d 'Storage system of the archive'
+complete -c pjm -n '__pjm_is create' -l data -x -a '(__pjm_data_files)' -d 'The run\'s parameters: JSON, @file or -'
+complete -c pjm -n '__pjm_is create' -l session -x -d 'A correlation string'
+
+# pjm status [UUID]
+complete -c pjm -n '__pjm_is status' -l execution -x -d 'Show a manager execution instead'
+
+# pjm list
+complete -c pjm -n '__pjm_is list' -l state -x -a 'CREATED RUNNING FAILED FINISHED INDEXING VALIDATING VALIDATED REJECTED FINALIZED RETIRED RESET' -d 'Only jobs in this state'
+complete -c pjm -n '__pjm_is list' -l pipeline -x -d 'Only jobs of this pipeline'
+complete -c pjm -n '__pjm_is list' -l limit -x -d 'At most this many jobs'
+complete -c pjm -n '__pjm_is list' -l all -d 'Include deleted (hidden) jobs'
+
+# pjm token admin|job|verify
+complete -c pjm -n '__pjm_is token' -a admin -d 'Print an admin token'
+complete -c pjm -n '__pjm_is token' -a job -d 'Print a job\'s own token (local mode)'
+complete -c pjm -n '__pjm_is token' -a verify -d 'Check a token'
+complete -c pjm -n '__pjm_is "token admin"' -l key -x -d 'Admin key (default PJM_ADMIN_KEY or pjm)'
+complete -c pjm -n '__pjm_is "token admin"' -l lifetime -x -d 'Window length in seconds'
+complete -c pjm -n '__pjm_is "token admin"' -l at -x -d 'Unix time to make the token for'
+complete -c pjm -n '__pjm_is "token verify"' -l job -x -d 'Also accept it as this job\'s token'
+
+# pjm pipeline add|list
+complete -c pjm -n '__pjm_is pipeline' -a add -d 'Register a pipeline'
+complete -c pjm -n '__pjm_is pipeline' -a list -d 'List registered pipelines'
+complete -c pjm -n '__pjm_is "pipeline add"' -l name -x -d 'The pipeline\'s name'
+complete -c pjm -n '__pjm_is "pipeline add"' -l uuid -x -d 'Its UUID (default: from the name)'
+complete -c pjm -n '__pjm_is "pipeline add"' -l description -x -d 'What the pipeline does'
+
+# pjm handle [FILE]
+complete -c pjm -n '__pjm_is handle 0' -F
+complete -c pjm -n '__pjm_is handle' -l query -x -d 'The URL\'s query string'
+
+# pjm fsm, pjm schema KIND
+complete -c pjm -n '__pjm_is fsm' -l dot -d 'Print a Graphviz digraph'
+complete -c pjm -n '__pjm_is schema 0' -a 'event delete create agave urlparams'
+
+# pjm db init|migrate
+complete -c pjm -n '__pjm_is db' -a init -d 'Create the database and its tables'
+complete -c pjm -n '__pjm_is db' -a migrate -d 'Upgrade the schema to this pjm\'s version'
+
+# pjm outbox list|flush|drop
+complete -c pjm -n '__pjm_is outbox' -a list -d 'Show queued and refused messages'
+complete -c pjm -n '__pjm_is outbox' -a flush -d 'Deliver queued messages'
+complete -c pjm -n '__pjm_is outbox' -a drop -d 'Delete one message for good'
+complete -c pjm -n '__pjm_is "outbox flush"' -l url -x -d 'Send every message to this URL instead'
+
+# pjm exec [UUID] -- COMMAND [ARGS…]
+complete -c pjm -n '__pjm_is exec; and not __pjm_dashdash' -l token -x -d 'The job\'s token (default PJM_TOKEN)'
+complete -c pjm -n '__pjm_is exec; and __pjm_dashdash' -x -a '(__pjm_exec_command)'
+
+# pjm serve
+complete -c pjm -n '__pjm_is serve' -l listen -x -d 'ADDR:PORT to listen on (default 127.0.0.1:8080)'
+complete -c pjm -n '__pjm_is serve' -l bearer-file -r -F -d 'File of accepted bearer tokens'
+complete -c pjm -n '__pjm_is serve' -l nonce-file -r -F -d 'File of accepted nonces'
+complete -c pjm -n '__pjm_is serve' -l no-auth -d 'Accept requests without credentials'
+complete -c pjm -n '__pjm_is serve' -l max-body -x -d 'Largest accepted body in bytes (default 1 MiB)'
+complete -c pjm -n '__pjm_is serve' -l threads -x -d 'Connection threads'

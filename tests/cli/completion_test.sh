@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The shell completions in completions/: each file parses, and each shell, asked as it would be
+# on TAB, completes commands, nested subcommands, options (global ones after a command too),
+# event names, states, schema kinds and file names. docs_sync_test.sh checks that they cover
+# every command and option of `pjm --help`.
+# pjm-test: one backend
+source "$PJM_TEST_LIB"
+source "$(dirname "${BASH_SOURCE[0]}")/completion_lib.sh"
+
+D="$WORK/files"
+mkdir -p "$D/sub"
+touch "$D/config.toml" "$D/payload.json" "$D/message.json"
+
+# label, partial command line, and what each shell must offer: "= WORDS" exactly these,
+# "+ WORDS" at least these.
+CASES="command	pjm ev	= event
+events_f	pjm event f	= fail finalize finish
+events_fi	pjm event fi	= finalize finish
+all_events	pjm event 	= fail finalize finish index indexed ready reject reset resource retire run update validate validated
+state	pjm list --state RU	= RUNNING
+token	pjm token 	= admin job verify
+pipeline	pjm pipeline 	= add list
+db	pjm db 	= init migrate
+outbox	pjm outbox 	= drop flush list
+kinds	pjm schema 	= agave create delete event urlparams
+after_globals	pjm --local --db x.db --url https://h/m token a	= admin
+token_admin	pjm token admin --	+ --at --key --lifetime
+option_after_value	pjm --db x.db event run --to	= --token
+global_after_command	pjm event run --lo	+ --local
+delete_options	pjm delete --f	= --force"
+printf '%s\n' "$CASES" | cut -f1,2 >"$WORK/queries"
+# File names: each shell words them its own way, so only their last part is compared.
+FILE_CASES="config	pjm --config $D/co	config.toml
+db	pjm --db $D/pa	payload.json
+data	pjm event run --data @$D/pa	payload.json
+handle	pjm handle $D/me	message.json"
+printf '%s\n' "$FILE_CASES" | cut -f1,2 | sed 's/^/file_/' >>"$WORK/queries"
+
+check_shell() { # check_shell SHELL
+    local shell=$1 label line want got w
+    ask_completions "$shell" "$WORK/queries" "$WORK/$shell.out" 2>"$WORK/$shell.err"
+    while IFS=$'\t' read -r label line want; do
+        got=$(answer "$label" "$WORK/$shell.out")
+        check
+        case $want in
+        "= "*) [ "$got" = "${want#= }" ] || fail "$shell: '$line<TAB>' offers '$got', expected '${want#= }'" ;;
+        "+ "*)
+            for w in ${want#+ }; do
+                [[ " $got " == *" $w "* ]] || fail "$shell: '$line<TAB>' offers '$got', lacking $w"
+            done
+            ;;
+        esac
+    done <<<"$CASES"
+    while IFS=$'\t' read -r label line want; do
+        got=$(answer "file_$label" "$WORK/$shell.out")
+        check
+        [[ " $got" == *[\ /@]"$want"* ]] || fail "$shell: '$line<TAB>' offers '$got', not $want"
+    done <<<"$FILE_CASES"
+}
+
+check
+bash -n "$COMPLETIONS_DIR/pjm.bash" || fail "completions/pjm.bash does not parse"
+check_shell bash
+
+for shell in zsh fish; do
+    if ! command -v "$shell" >/dev/null; then
+        check
+        [ -z "${CI:-}" ] || fail "$shell is not installed: run scripts/install-deps"
+        echo "SKIP: $shell is not installed (scripts/install-deps installs it)" >&2
+        continue
+    fi
+    check
+    if [ "$shell" = zsh ]; then
+        zsh -n "$COMPLETIONS_DIR/_pjm" || fail "completions/_pjm does not parse"
+    else
+        fish --no-execute "$COMPLETIONS_DIR/pjm.fish" || fail "completions/pjm.fish does not parse"
+    fi
+    check_shell "$shell"
+done
+
+# The exact command the issue asks for works in fish.
+if command -v fish >/dev/null; then
+    check
+    got=$(fish --no-config -c "source '$COMPLETIONS_DIR/pjm.fish'; complete -C 'pjm ev'" | cut -f1)
+    [ "$got" = event ] || fail "fish: complete -C 'pjm ev' gives '$got'"
+fi
+finish
