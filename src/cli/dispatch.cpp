@@ -215,10 +215,18 @@ int send(Context& ctx, const std::string& text, const nlohmann::json& body,
     if (ctx.flags.wait && !r.execution_id.empty()) return wait_for(ctx, client, r);
     if (ctx.flags.json) {
         print_json(r.result);
+        return 0;
+    }
+    // pjm serve says what happened and, for a create, returns the job and its token.
+    const nlohmann::json& res = r.result;
+    if (res.is_object() && res.contains("token") && res.contains("job")) {
+        std::cout << "created job " << res["job"].value("uuid", "") << '\n'
+                  << "token " << res["token"].get<std::string>()
+                  << "  (shown once: keep it to send this job's events)\n";
     } else {
-        std::cout << (r.execution_id.empty() ? std::string("sent")
-                                             : "sent: execution " + r.execution_id)
-                  << '\n';
+        std::cout << (r.message.empty() ? std::string("sent") : r.message);
+        if (!r.execution_id.empty()) std::cout << " (execution " << r.execution_id << ")";
+        std::cout << '\n';
     }
     return 0;
 }
