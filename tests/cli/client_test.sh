@@ -79,7 +79,7 @@ expect_rc 0 "status --execution"
 expect_out "COMPLETE" "execution status"
 
 # The database agrees with what the client was told.
-expect_eq "$(db_query "SELECT group_concat(name, ',') FROM (SELECT name FROM history WHERE job_uuid='$JOB' ORDER BY seq)")" \
+expect_eq "$(db_query "SELECT name FROM history WHERE job_uuid='$JOB' ORDER BY seq" | paste -sd,)" \
     "create,run,update,finish,validate" "history written by the server"
 
 # Secrets never reach the server's log.
