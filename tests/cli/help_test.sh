@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Help, version, the lifecycle (pjm fsm, --dot, --json) checked against SPEC §1's table, and
 # the bundled schemas.
+# pjm-test: one backend (no job database here)
 source "$PJM_TEST_LIB"
 
 # --- --help of pjm and of every subcommand: exit 0, on stdout, with examples

@@ -7,9 +7,38 @@ TEST_NAME=$(basename "$0" .sh)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/pjm-${TEST_NAME}.XXXXXX")
 export HOME="$WORK/home" XDG_DATA_HOME="$WORK/data" XDG_CONFIG_HOME="$WORK/config" XDG_STATE_HOME="$WORK/state"
 mkdir -p "$HOME"
-# Nothing from the developer's environment leaks into a test.
-for v in $(env | grep -o '^PJM_[A-Z_]*' | grep -v '^PJM_TEST_LIB$'); do unset "$v"; done
+# Nothing from the developer's environment leaks into a test (the harness's PJM_TEST_* stay).
+for v in $(env | grep -o '^PJM_[A-Z_]*' | grep -v '^PJM_TEST_'); do unset "$v"; done
 export PJM_DATABASE="$WORK/pjm.db"
+
+# The backend under test: PJM_TEST_BACKEND=postgres (CTest's cli.<name>.postgres) puts the job
+# database in a fresh PostgreSQL database on the server of PJM_TEST_POSTGRES_URL (scripts/test
+# starts one) instead of a SQLite file.
+TEST_BACKEND=${PJM_TEST_BACKEND:-sqlite}
+PG_PREFIX="pjm_${TEST_NAME}_$$_" # the PostgreSQL databases made for this test, dropped when it passes
+# pg_url NAME : the test server's URL for database NAME.
+pg_url() { echo "${PJM_TEST_POSTGRES_URL%/*}/$1"; }
+# new_database NAME : prints the --db of a new, empty database on the backend under test.
+new_database() {
+    if [ "$TEST_BACKEND" != postgres ]; then
+        echo "$WORK/$1.db"
+        return
+    fi
+    local name="$PG_PREFIX$1"
+    psql "$PJM_TEST_POSTGRES_URL" -XqAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$name\" STRATEGY FILE_COPY" >/dev/null ||
+        { echo "$TEST_NAME: cannot create the PostgreSQL database $name" >&2; exit 1; }
+    pg_url "$name"
+}
+if [ "$TEST_BACKEND" = postgres ]; then
+    if [ -z "${PJM_TEST_POSTGRES_URL:-}" ]; then
+        echo "$TEST_NAME: PJM_TEST_POSTGRES_URL is not set, so this PostgreSQL run cannot start;" \
+            "run the tests through ./scripts/test (or scripts/with-postgres ctest …), which" \
+            "start a throwaway PostgreSQL server" >&2
+        exit 1
+    fi
+    PJM_DATABASE=$(new_database main) || exit 1
+    export PJM_DATABASE
+fi
 FAILURES=0
 CHECKS=0
 
@@ -67,7 +96,30 @@ print(v if not isinstance(v, (dict, list, bool)) else json.dumps(v))
 ' "$OUT" "$1"
 }
 
-db_dump() { sqlite3 "$PJM_DATABASE" .dump; }
+# db_query SQL : rows of a query on the job database ($PJM_DATABASE), columns joined by '|',
+# on either backend (write SQL both understand).
+db_query() {
+    case "$PJM_DATABASE" in
+    postgres://* | postgresql://*) psql "$PJM_DATABASE" -XqAt -v ON_ERROR_STOP=1 -c "$1" ;;
+    *) sqlite3 "$PJM_DATABASE" "$1" ;;
+    esac
+}
+# db_dump : the whole content of the job database as text, in a stable order, to compare
+# before and after (SQLite: .dump; PostgreSQL: every pjm table, ordered by its key, in one psql).
+db_dump() {
+    case "$PJM_DATABASE" in
+    postgres://* | postgresql://*)
+        local t args=()
+        for t in "pjm_schema_migrations ORDER BY version" "settings ORDER BY key" \
+            "pipelines ORDER BY uuid" "jobs ORDER BY uuid" "history ORDER BY job_uuid, seq" \
+            "executions ORDER BY id"; do
+            args+=(-c "\\echo -- ${t%% *}" -c "SELECT * FROM $t")
+        done
+        psql "$PJM_DATABASE" -XqAt -v ON_ERROR_STOP=1 "${args[@]}" 2>&1
+        ;;
+    *) sqlite3 "$PJM_DATABASE" .dump ;;
+    esac
+}
 # A pipeline and a job to work on: sets PIPELINE, JOB, TOKEN, ADMIN.
 setup_job() {
     PIPELINE=$("$PJM" --local pipeline add --name "${1:-demo}") || { echo "setup failed" >&2; exit 1; }
@@ -85,7 +137,15 @@ finish() {
         echo "$TEST_NAME: $FAILURES of $CHECKS checks failed (work folder kept: $WORK)" >&2
         exit 1
     fi
-    echo "$TEST_NAME: all $CHECKS checks passed"
+    echo "$TEST_NAME: all $CHECKS checks passed (on $TEST_BACKEND)"
+    if [ "$TEST_BACKEND" = postgres ]; then
+        local name
+        for name in $(psql "$PJM_TEST_POSTGRES_URL" -XqAt \
+            -c "SELECT datname FROM pg_database WHERE starts_with(datname, '$PG_PREFIX')"); do
+            psql "$PJM_TEST_POSTGRES_URL" -XqAt -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" \
+                >/dev/null 2>&1
+        done
+    fi
     rm -rf "$WORK"
     exit 0
 }
@@ -94,6 +154,8 @@ finish() {
 
 # A checksum of the database's content through its dump (not its bytes: WAL files change them).
 db_sum() { db_dump | sha256sum | cut -d' ' -f1; }
+# text_sum TEXT : the same checksum of a dump taken already (one dump, not two: psql is slow).
+text_sum() { printf '%s\n' "$1" | sha256sum | cut -d' ' -f1; }
 
 expect_err_nonempty() { # expect_err_nonempty WHAT (stderr holds a message)
     check

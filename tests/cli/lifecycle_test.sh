@@ -28,9 +28,9 @@ check
 grep -q '"salt"' "$OUT" && fail "status must never show the salt"
 
 # The database agrees: six events after create, in order, one row each.
-expect_eq "$(sqlite3 "$PJM_DATABASE" "SELECT group_concat(name, ',') FROM (SELECT name FROM history WHERE job_uuid='$JOB' ORDER BY seq)")" \
+expect_eq "$(db_query "SELECT name FROM history WHERE job_uuid='$JOB' ORDER BY seq" | paste -sd,)" \
     "create,run,finish,validate,validated,finalize" "history rows in the database"
-expect_eq "$(sqlite3 "$PJM_DATABASE" "SELECT state FROM jobs WHERE uuid='$JOB'")" "FINALIZED" "state column"
+expect_eq "$(db_query "SELECT state FROM jobs WHERE uuid='$JOB'")" "FINALIZED" "state column"
 
 # Environment defaults: PJM_JOB_UUID and PJM_TOKEN stand in for the arguments.
 setup_job second '{"n": 2}'

@@ -2,6 +2,7 @@
 # Where settings come from (SPEC §7): flags, then PJM_* variables, then the config file
 # ($XDG_CONFIG_HOME/pjm/config.toml, or PJM_CONFIG / --config instead), then defaults; -v shows
 # them with secrets redacted; `pjm token admin` prints the token of SPEC §4 and nothing else.
+# pjm-test: one backend (it names its own SQLite files at every level)
 source "$PJM_TEST_LIB"
 
 if [ -e /etc/pjm/config.toml ]; then

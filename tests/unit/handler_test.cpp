@@ -1,8 +1,9 @@
-// core::Handler over a real SQLite file: the order of checks, authorization, the lifecycle,
-// and that a refused message changes nothing.
+// core::Handler over a real database, on every backend (a SQLite file, a PostgreSQL
+// database): the order of checks, authorization, the lifecycle, and that a refused message
+// changes nothing.
 #include "core/handler.hpp"
 #include "store/store.hpp"
-#include "test_support.hpp"
+#include "test_databases.hpp"
 
 #include <memory>
 
@@ -15,10 +16,11 @@ using nlohmann::json;
 
 constexpr std::int64_t k_t0 = 1'790'000'000'000; // ms, a fixed "now"
 
-class HandlerTest : public ::testing::Test {
+class HandlerTest : public ::testing::TestWithParam<std::string> {
   protected:
     void SetUp() override {
-        storage = store::open(dir.file("pjm.db"));
+        db = std::make_unique<test::TestDatabase>(GetParam());
+        storage = store::open(db->url());
         HandlerConfig cfg;
         cfg.admin.secret = "test-secret";
         cfg.admin.key = "k";
@@ -50,14 +52,14 @@ class HandlerTest : public ::testing::Test {
         return all;
     }
 
-    test::TempDir dir;
+    std::unique_ptr<test::TestDatabase> db;
     FixedClock clock{k_t0};
     std::unique_ptr<Storage> storage;
     std::unique_ptr<Handler> handler;
     std::string pipeline, job, token;
 };
 
-TEST_F(HandlerTest, CreateReturnsTypedUuidTokenAndHistory) {
+TEST_P(HandlerTest, CreateReturnsTypedUuidTokenAndHistory) {
     EXPECT_TRUE(is_typed_uuid(job, UuidType::job));
     EXPECT_EQ(token, job_token(storage->get_job(job, false)->salt, job));
     auto stored = storage->get_job(job, true);
@@ -69,7 +71,7 @@ TEST_F(HandlerTest, CreateReturnsTypedUuidTokenAndHistory) {
     EXPECT_TRUE(is_typed_uuid(stored->history[0].uuid, UuidType::event));
 }
 
-TEST_F(HandlerTest, EventAppendsOneEntryAndMovesState) {
+TEST_P(HandlerTest, EventAppendsOneEntryAndMovesState) {
     clock.advance_ms(1234);
     Outcome o = event("run", token);
     ASSERT_TRUE(o.ok()) << o.message;
@@ -82,7 +84,7 @@ TEST_F(HandlerTest, EventAppendsOneEntryAndMovesState) {
     EXPECT_EQ(stored->event_count, 2);
 }
 
-TEST_F(HandlerTest, AnnotatingEventsKeepState) {
+TEST_P(HandlerTest, AnnotatingEventsKeepState) {
     ASSERT_TRUE(event("update", token).ok());
     ASSERT_TRUE(event("resource", token).ok());
     auto stored = storage->get_job(job, true);
@@ -91,7 +93,7 @@ TEST_F(HandlerTest, AnnotatingEventsKeepState) {
     EXPECT_EQ(stored->history.size(), 3u);
 }
 
-TEST_F(HandlerTest, ChecksRunInSpecOrder) {
+TEST_P(HandlerTest, ChecksRunInSpecOrder) {
     // invalid (3) beats everything: bad uuid and no token.
     EXPECT_EQ(handler->handle(json{{"uuid", "nope"}, {"name", "run"}}, {}).kind,
               ErrorKind::invalid);
@@ -104,14 +106,14 @@ TEST_F(HandlerTest, ChecksRunInSpecOrder) {
     EXPECT_EQ(event("finalize", token).kind, ErrorKind::conflict);
 }
 
-TEST_F(HandlerTest, TokensAreChecked) {
+TEST_P(HandlerTest, TokensAreChecked) {
     EXPECT_EQ(event("run", std::nullopt).kind, ErrorKind::unauthorized);
     EXPECT_EQ(event("run", "0123456789abcdef").kind, ErrorKind::unauthorized);
     EXPECT_EQ(event("run", token + "0").kind, ErrorKind::unauthorized); // 17 characters
     EXPECT_TRUE(event("run", admin()).ok()) << "an admin token works for any event";
 }
 
-TEST_F(HandlerTest, AdminOnlyEventsRefuseJobToken) {
+TEST_P(HandlerTest, AdminOnlyEventsRefuseJobToken) {
     Outcome o = event("reset", token);
     EXPECT_EQ(o.kind, ErrorKind::unauthorized);
     EXPECT_NE(o.message.find("admin"), std::string::npos);
@@ -121,7 +123,7 @@ TEST_F(HandlerTest, AdminOnlyEventsRefuseJobToken) {
     EXPECT_EQ(storage->get_job(job, false)->state, State::created);
 }
 
-TEST_F(HandlerTest, AdminTokenWindows) {
+TEST_P(HandlerTest, AdminTokenWindows) {
     std::string issued = admin();
     clock.advance_ms(3600 * 1000); // next window: the previous one is still accepted
     EXPECT_TRUE(event("update", issued).ok());
@@ -129,7 +131,7 @@ TEST_F(HandlerTest, AdminTokenWindows) {
     EXPECT_EQ(event("update", issued).kind, ErrorKind::unauthorized);
 }
 
-TEST_F(HandlerTest, RefusedMessagesChangeNothing) {
+TEST_P(HandlerTest, RefusedMessagesChangeNothing) {
     json before = snapshot();
     EXPECT_FALSE(event("finish", token).ok());                // conflict
     EXPECT_FALSE(event("run", "0000000000000000").ok());      // unauthorized
@@ -145,7 +147,7 @@ TEST_F(HandlerTest, RefusedMessagesChangeNothing) {
     EXPECT_EQ(snapshot(), before);
 }
 
-TEST_F(HandlerTest, CreateNeedsKnownPipelineAndIsDeterministic) {
+TEST_P(HandlerTest, CreateNeedsKnownPipelineAndIsDeterministic) {
     std::string unknown = handler->uuids().pipeline_uuid("unknown");
     Outcome o = handler->handle(
         json{{"pipeline_uuid", unknown}, {"archive_path", "/a"}, {"data", json::object()}}, {});
@@ -157,7 +159,7 @@ TEST_F(HandlerTest, CreateNeedsKnownPipelineAndIsDeterministic) {
     EXPECT_NE(again.message.find(job), std::string::npos);
 }
 
-TEST_F(HandlerTest, SoftDeleteHidesForceDeleteRemoves) {
+TEST_P(HandlerTest, SoftDeleteHidesForceDeleteRemoves) {
     json del = {{"uuid", job}, {"action", "delete"}, {"token", admin()}};
     ASSERT_TRUE(handler->handle(del, {}).ok());
     auto hidden = storage->get_job(job, true);
@@ -179,7 +181,7 @@ TEST_F(HandlerTest, SoftDeleteHidesForceDeleteRemoves) {
     EXPECT_EQ(storage->get_job(job, true)->history.size(), 1u);
 }
 
-TEST_F(HandlerTest, AgaveCallbackBecomesEvent) {
+TEST_P(HandlerTest, AgaveCallbackBecomesEvent) {
     json body = {{"owner", "me"},
                  {"appId", "app-1.0"},
                  {"executionSystem", "hpc"},
@@ -204,7 +206,7 @@ TEST_F(HandlerTest, AgaveCallbackBecomesEvent) {
     EXPECT_FALSE(data.contains("localId"));
 }
 
-TEST_F(HandlerTest, UrlParameterFormUsesBodyAsData) {
+TEST_P(HandlerTest, UrlParameterFormUsesBodyAsData) {
     auto query = QueryParams::parse("uuid=" + job + "&event=run&token=" + token);
     Outcome o = handler->handle_raw(R"({"arbitrary": "key value data"})", *query);
     ASSERT_TRUE(o.ok()) << o.message;
@@ -213,8 +215,8 @@ TEST_F(HandlerTest, UrlParameterFormUsesBodyAsData) {
               json({{"arbitrary", "key value data"}}));
 }
 
-TEST_F(HandlerTest, StorageFailureIsStorageKind) {
-    storage.reset();
+TEST(HandlerStorage, StorageFailureIsStorageKind) {
+    test::TempDir dir;
     // A database file that is not SQLite cannot be opened: the error is a StorageError.
     std::FILE* f = std::fopen(dir.file("junk.db").c_str(), "w");
     std::fputs("this is not a database, it is plain text long enough to be read\n", f);
@@ -228,7 +230,7 @@ TEST_F(HandlerTest, StorageFailureIsStorageKind) {
 namespace pjm::core {
 namespace {
 
-TEST_F(HandlerTest, JobDocumentRoundTrips) {
+TEST_P(HandlerTest, JobDocumentRoundTrips) {
     ASSERT_TRUE(event("run", token).ok());
     Job original = *storage->get_job(job, true);
     Job back = job_from_document(to_document(original));
@@ -236,6 +238,15 @@ TEST_F(HandlerTest, JobDocumentRoundTrips) {
     EXPECT_TRUE(back.salt.empty()) << "documents never carry the salt";
     EXPECT_THROW(job_from_document(json{{"uuid", job}}), std::invalid_argument);
 }
+
+} // namespace
+} // namespace pjm::core
+
+namespace pjm::core {
+namespace {
+
+INSTANTIATE_TEST_SUITE_P(Backends, HandlerTest, ::testing::ValuesIn(test::storage_backends()),
+                         test::backend_name);
 
 } // namespace
 } // namespace pjm::core

@@ -120,6 +120,21 @@ Result exec(pjm_pg* pg, std::string_view what, const char* sql, const Params& pa
     return owned;
 }
 
+// A read, or BEGIN, outside a transaction: when the connection turns out to have died while
+// idle (a restarted server, an idle timeout), connect again and run it once more. Writes are
+// not repeated this way: whether a write reached the server before it went is unknowable.
+Result exec_idempotent(pjm_pg* pg, std::string_view what, const char* sql,
+                       const Params& params = {}) {
+    try {
+        return exec(pg, what, sql, params);
+    } catch (const Failure&) {
+        if (pg->in_tx || PQstatus(pg->conn) != CONNECTION_BAD) throw;
+        PQreset(pg->conn);
+        if (PQstatus(pg->conn) != CONNECTION_OK) throw;
+    }
+    return exec(pg, what, sql, params);
+}
+
 // Several statements without parameters (migrations).
 void exec_script(pjm_pg* pg, std::string_view what, const char* sql) {
     PGresult* r = PQexec(pg->conn, sql);
@@ -271,8 +286,14 @@ std::string random_hex(std::size_t bytes) {
 // --- schema ---
 
 int read_version(pjm_pg* pg) {
-    Result t = exec(pg, "reading the schema version",
-                    "SELECT to_regclass('pjm_schema_migrations') IS NOT NULL");
+    // A plain scan of pg_class under this statement's snapshot: unlike to_regclass, whose
+    // catalog cache may miss a table another session just committed, it sees what the
+    // migration lock's holder made.
+    Result t = exec_idempotent(pg, "reading the schema version",
+                               "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN "
+                               "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
+                               "c.relname = 'pjm_schema_migrations' AND n.nspname = "
+                               "current_schema())");
     if (t.text(0, 0) != "t") return 0;
     Result v = exec(pg, "reading the schema version",
                     "SELECT coalesce(max(version), 0) FROM pjm_schema_migrations");
@@ -293,9 +314,9 @@ int read_version(pjm_pg* pg) {
 
 void begin_tx(pjm_pg* pg, int mode) {
     ensure_connected(pg);
-    exec(pg, "starting a transaction",
-         mode == PJM_PG_READ ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-                             : "BEGIN ISOLATION LEVEL READ COMMITTED");
+    exec_idempotent(pg, "starting a transaction",
+                    mode == PJM_PG_READ ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                        : "BEGIN ISOLATION LEVEL READ COMMITTED");
     pg->in_tx = true;
 }
 
@@ -453,7 +474,7 @@ int pg_get_job(pjm_pg* pg, const char* uuid, int flags, char** out, pjm_pg_error
         ensure_connected(pg);
         std::string sql = std::string("SELECT ") + k_job_columns + " FROM jobs WHERE uuid = $1";
         if (flags & PJM_PG_JOB_FOR_UPDATE) sql += " FOR UPDATE";
-        Result r = exec(pg, "reading a job", sql.c_str(), {uuid});
+        Result r = exec_idempotent(pg, "reading a job", sql.c_str(), {uuid});
         if (r.rows() == 0) return PJM_PG_NONE;
         json job = read_job(r, 0);
         if (flags & PJM_PG_JOB_WITH_HISTORY) {
@@ -493,7 +514,7 @@ int pg_find_jobs(pjm_pg* pg, const char* filter_text, char** out, pjm_pg_error* 
         Params params;
         for (const auto& v : values)
             params.push_back(v.c_str());
-        Result r = exec(pg, "listing jobs", sql.c_str(), params);
+        Result r = exec_idempotent(pg, "listing jobs", sql.c_str(), params);
         json jobs = json::array();
         for (int i = 0; i < r.rows(); ++i)
             jobs.push_back(read_job(r, i));
@@ -607,9 +628,9 @@ int pg_add_pipeline(pjm_pg* pg, const char* text, pjm_pg_error* err) {
 int pg_get_pipeline(pjm_pg* pg, const char* uuid, char** out, pjm_pg_error* err) {
     return guarded(err, [&] {
         ensure_connected(pg);
-        Result r =
-            exec(pg, "reading a pipeline",
-                 "SELECT uuid, name, description, created FROM pipelines WHERE uuid = $1", {uuid});
+        Result r = exec_idempotent(
+            pg, "reading a pipeline",
+            "SELECT uuid, name, description, created FROM pipelines WHERE uuid = $1", {uuid});
         if (r.rows() == 0) return PJM_PG_NONE;
         *out = dup(read_pipeline(r, 0).dump());
         return PJM_PG_OK;
@@ -619,9 +640,9 @@ int pg_get_pipeline(pjm_pg* pg, const char* uuid, char** out, pjm_pg_error* err)
 int pg_list_pipelines(pjm_pg* pg, char** out, pjm_pg_error* err) {
     return guarded(err, [&] {
         ensure_connected(pg);
-        Result r = exec(pg, "listing pipelines",
-                        "SELECT uuid, name, description, created FROM pipelines "
-                        "ORDER BY name, uuid");
+        Result r = exec_idempotent(pg, "listing pipelines",
+                                   "SELECT uuid, name, description, created FROM pipelines "
+                                   "ORDER BY name, uuid");
         json all = json::array();
         for (int i = 0; i < r.rows(); ++i)
             all.push_back(read_pipeline(r, i));
@@ -633,8 +654,8 @@ int pg_list_pipelines(pjm_pg* pg, char** out, pjm_pg_error* err) {
 int pg_get_setting(pjm_pg* pg, const char* key, char** out, pjm_pg_error* err) {
     return guarded(err, [&] {
         ensure_connected(pg);
-        Result r =
-            exec(pg, "reading a setting", "SELECT value FROM settings WHERE key = $1", {key});
+        Result r = exec_idempotent(pg, "reading a setting",
+                                   "SELECT value FROM settings WHERE key = $1", {key});
         if (r.rows() == 0) return PJM_PG_NONE;
         *out = dup(r.text(0, 0));
         return PJM_PG_OK;
@@ -673,10 +694,10 @@ int pg_add_execution(pjm_pg* pg, const char* text, pjm_pg_error* err) {
 int pg_get_execution(pjm_pg* pg, const char* id, char** out, pjm_pg_error* err) {
     return guarded(err, [&] {
         ensure_connected(pg);
-        Result r = exec(pg, "reading an execution",
-                        "SELECT id, actor_id, status, exit_code, start_time, end_time, "
-                        "message_kind, job_uuid, log FROM executions WHERE id = $1",
-                        {id});
+        Result r = exec_idempotent(pg, "reading an execution",
+                                   "SELECT id, actor_id, status, exit_code, start_time, end_time, "
+                                   "message_kind, job_uuid, log FROM executions WHERE id = $1",
+                                   {id});
         if (r.rows() == 0) return PJM_PG_NONE;
         json e = {{"id", r.text(0, 0)},           {"actor_id", r.text(0, 1)},
                   {"status", r.text(0, 2)},       {"exit_code", std::stoi(r.text(0, 3))},

@@ -1,0 +1,400 @@
+// One suite, every backend: what core::Storage promises, checked the same way against a SQLite
+// file and a real PostgreSQL database (a fresh one per test).
+#include "store/store.hpp"
+#include "test_databases.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace pjm::store {
+namespace {
+
+using core::Job;
+using core::State;
+using nlohmann::json;
+
+Job make_job(const std::string& uuid, const std::string& pipeline, const std::string& updated) {
+    Job j;
+    j.uuid = uuid;
+    j.pipeline_uuid = pipeline;
+    j.archive_path = "/a";
+    j.data = {{"k", uuid}};
+    j.created = j.updated = updated;
+    j.salt = "c2FsdA==";
+    j.history.push_back({"108" + uuid.substr(3), "create", updated, json::object()});
+    j.event_count = 1;
+    return j;
+}
+
+class StoreConformance : public ::testing::TestWithParam<std::string> {
+  protected:
+    void SetUp() override {
+        db = std::make_unique<test::TestDatabase>(GetParam());
+        s = open(db->url());
+        ASSERT_TRUE(s->add_pipeline({p1, "one", "first", "2026-01-01T00:00:00.000Z"}));
+        ASSERT_TRUE(s->add_pipeline({p2, "two", "", "2026-01-01T00:00:00.000Z"}));
+    }
+    void insert(const Job& j, core::Storage* on = nullptr) {
+        (on ? on : s.get())->write([&](core::StorageTx& tx) {
+            tx.insert_job(j);
+            return true;
+        });
+    }
+    // One `update` event through a transaction, as the handler appends it.
+    void append(core::Storage& on, const std::string& uuid, const json& data) {
+        on.write([&](core::StorageTx& tx) {
+            auto job = tx.load_job_for_update(uuid);
+            EXPECT_TRUE(job);
+            if (!job) return false;
+            tx.append_event(*job, {"108x", "update", "2026-01-01T00:00:02.000Z", data}, job->state);
+            return true;
+        });
+    }
+
+    std::unique_ptr<test::TestDatabase> db;
+    std::unique_ptr<core::Storage> s;
+    const std::string p1 = "10600000-0000-5000-8000-000000000001";
+    const std::string p2 = "10600000-0000-5000-8000-000000000002";
+    const std::string j1 = "10700000-0000-5000-8000-000000000001";
+    const std::string j2 = "10700000-0000-5000-8000-000000000002";
+};
+
+TEST_P(StoreConformance, NewDatabaseHasSchemaAndOwnAdminSecret) {
+    auto secret = s->get_setting("admin_secret");
+    ASSERT_TRUE(secret);
+    EXPECT_EQ(secret->size(), 64u) << "a random admin secret is made with the database";
+    EXPECT_EQ(secret->find_first_not_of("0123456789abcdef"), std::string::npos);
+    EXPECT_EQ(s->describe().rfind(db->postgres() ? "postgresql://" : "sqlite:", 0), 0u)
+        << s->describe();
+    auto other = test::TestDatabase(GetParam());
+    EXPECT_NE(open(other.url())->get_setting("admin_secret"), secret) << "each its own secret";
+}
+
+TEST_P(StoreConformance, ReopeningKeepsDataAndSecret) {
+    auto secret = s->get_setting("admin_secret");
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    s.reset();
+    s = open(db->url());
+    EXPECT_EQ(s->get_setting("admin_secret"), secret);
+    EXPECT_TRUE(s->get_job(j1, false));
+}
+
+TEST_P(StoreConformance, NewerSchemaIsRefused) {
+    s.reset();
+    db->set_newer_schema(99);
+    try {
+        open(db->url());
+        FAIL() << "a newer schema must be refused";
+    } catch (const core::StorageError& e) {
+        EXPECT_NE(std::string(e.what()).find("schema version 99"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("upgrade pjm"), std::string::npos) << e.what();
+    }
+    EXPECT_THROW(update_schema(db->url(), SchemaAction::migrate), core::StorageError)
+        << "migrate never downgrades";
+}
+
+TEST_P(StoreConformance, SchemaCommandsReportVersions) {
+    SchemaReport r = update_schema(db->url(), SchemaAction::init);
+    EXPECT_EQ(r.before, r.current);
+    EXPECT_EQ(r.after, r.current);
+    EXPECT_GE(r.current, 2);
+    r = update_schema(db->url(), SchemaAction::migrate);
+    EXPECT_EQ(r.before, r.current);
+    EXPECT_EQ(r.database, s->describe());
+}
+
+TEST_P(StoreConformance, SettingsAreKept) {
+    EXPECT_FALSE(s->get_setting("nothing"));
+    s->set_setting("k", "v1");
+    s->set_setting("k", "v2");
+    EXPECT_EQ(s->get_setting("k"), "v2");
+}
+
+TEST_P(StoreConformance, DuplicatePipelineIsReported) {
+    EXPECT_FALSE(s->add_pipeline({p1, "again", "", "2026-01-02T00:00:00.000Z"}));
+    auto all = s->list_pipelines();
+    ASSERT_EQ(all.size(), 2u);
+    EXPECT_EQ(all[0].name, "one");
+    EXPECT_EQ(all[1].name, "two");
+    auto got = s->get_pipeline(p1);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->description, "first");
+    EXPECT_EQ(got->created, "2026-01-01T00:00:00.000Z");
+    EXPECT_FALSE(s->get_pipeline("10600000-0000-5000-8000-00000000dead"));
+}
+
+TEST_P(StoreConformance, PipelinesListInByteOrderOfName) {
+    ASSERT_TRUE(s->add_pipeline({"10600000-0000-5000-8000-000000000003", "Zeta", "", "t"}));
+    ASSERT_TRUE(s->add_pipeline({"10600000-0000-5000-8000-000000000004", "alpha", "", "t"}));
+    std::vector<std::string> names;
+    for (const auto& p : s->list_pipelines())
+        names.push_back(p.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"Zeta", "alpha", "one", "two"}));
+}
+
+TEST_P(StoreConformance, EveryFieldRoundTrips) {
+    Job j = make_job(j1, p1, "2026-01-01T00:00:01.000Z");
+    j.archive_system = "storage.example.org";
+    j.archive_patterns = json::array({"^a.*\\.txt$", "b"});
+    j.product_patterns = json::array({"out/.*"});
+    j.data = json::parse(R"({"float": 0.1, "tiny": 1e-07, "one": 1.0, "big": 9223372036854775807,
+        "neg": -5, "text": "é ✓ \"quoted\" \\ back", "nested": {"list": [1, [2, {}]], "null": null},
+        "empty": ""})");
+    j.session = "session-1";
+    j.agent = "agent-1";
+    j.task = "task-1";
+    j.history[0].data = {{"why", "first"}};
+    j.history.push_back({"10800000-0000-5000-8000-000000000002", "run", "2026-01-01T00:00:02.000Z",
+                         json::parse(R"({"x": [1.5, "y"]})")});
+    j.state = State::running;
+    j.last_event = "run";
+    j.updated = "2026-01-01T00:00:02.000Z";
+    insert(j);
+    auto got = s->get_job(j1, true);
+    ASSERT_TRUE(got);
+    j.event_count = 2;
+    EXPECT_EQ(core::to_document(*got), core::to_document(j));
+    EXPECT_EQ(got->salt, j.salt);
+    EXPECT_EQ(got->data.dump(), j.data.dump()) << "numbers keep their form";
+    EXPECT_EQ(got->event_count, 2);
+
+    Job bare = make_job(j2, p2, "2026-01-01T00:00:03.000Z"); // optional fields absent
+    insert(bare);
+    got = s->get_job(j2, false);
+    ASSERT_TRUE(got);
+    EXPECT_FALSE(got->archive_system);
+    EXPECT_FALSE(got->session);
+    EXPECT_FALSE(got->agent);
+    EXPECT_FALSE(got->task);
+    EXPECT_TRUE(got->history.empty()) << "no history unless asked";
+}
+
+TEST_P(StoreConformance, AppendKeepsOrderAndCount) {
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    for (int i = 0; i < 50; ++i) {
+        s->write([&](core::StorageTx& tx) {
+            auto job = tx.load_job_for_update(j1);
+            EXPECT_TRUE(job);
+            tx.append_event(*job, {"108x", "update", "2026-01-01T00:00:02.000Z", {{"i", i}}},
+                            State::running);
+            return true;
+        });
+    }
+    auto job = s->get_job(j1, true);
+    ASSERT_EQ(job->history.size(), 51u);
+    EXPECT_EQ(job->event_count, 51);
+    EXPECT_EQ(job->state, State::running);
+    EXPECT_EQ(job->last_event, "update");
+    EXPECT_EQ(job->updated, "2026-01-01T00:00:02.000Z");
+    for (int i = 0; i < 50; ++i)
+        EXPECT_EQ(job->history[i + 1].data.at("i"), i);
+    EXPECT_EQ(db->query("SELECT max(seq) FROM history WHERE job_uuid = '" + j1 + "'"), "51");
+}
+
+TEST_P(StoreConformance, RollbackOnFalseAndOnException) {
+    s->write([&](core::StorageTx& tx) {
+        tx.insert_job(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+        return false;
+    });
+    EXPECT_FALSE(s->get_job(j1, false));
+    EXPECT_THROW(s->write([&](core::StorageTx& tx) -> bool {
+        tx.insert_job(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+        throw std::runtime_error("boom");
+    }),
+                 std::runtime_error);
+    EXPECT_FALSE(s->get_job(j1, false));
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    EXPECT_TRUE(s->get_job(j1, false)) << "the connection is usable after a rollback";
+}
+
+TEST_P(StoreConformance, UnknownPipelineViolatesForeignKey) {
+    EXPECT_THROW(insert(make_job(j1, "10600000-0000-5000-8000-00000000dead", "2026")),
+                 core::StorageError);
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    EXPECT_TRUE(s->get_job(j1, false)) << "the connection is usable after a failure";
+}
+
+TEST_P(StoreConformance, FindFiltersAndHidden) {
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    insert(make_job(j2, p2, "2026-01-01T00:00:02.000Z"));
+    EXPECT_EQ(s->find_jobs({}).size(), 2u);
+    EXPECT_EQ(s->find_jobs({}).front().uuid, j2) << "most recently updated first";
+    EXPECT_EQ(s->find_jobs({std::nullopt, p1, 0, false}).size(), 1u);
+    EXPECT_EQ(s->find_jobs({State::created, p2, 0, false}).front().uuid, j2);
+    EXPECT_EQ(s->find_jobs({State::running, std::nullopt, 0, false}).size(), 0u);
+    EXPECT_EQ(s->find_jobs({std::nullopt, std::nullopt, 1, false}).size(), 1u);
+    s->write([&](core::StorageTx& tx) {
+        tx.hide_job(j1, "2026-01-01T00:00:03.000Z");
+        return true;
+    });
+    EXPECT_EQ(s->find_jobs({}).size(), 1u);
+    EXPECT_EQ(s->find_jobs({std::nullopt, std::nullopt, 0, true}).size(), 2u);
+    auto hidden = s->get_job(j1, false);
+    EXPECT_FALSE(hidden->visible);
+    EXPECT_EQ(hidden->updated, "2026-01-01T00:00:03.000Z");
+}
+
+TEST_P(StoreConformance, EqualTimesOrderByUuid) {
+    insert(make_job(j2, p1, "2026-01-01T00:00:01.000Z"));
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    auto jobs = s->find_jobs({});
+    ASSERT_EQ(jobs.size(), 2u);
+    EXPECT_EQ(jobs[0].uuid, j1);
+}
+
+TEST_P(StoreConformance, RemoveDeletesHistoryToo) {
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    insert(make_job(j2, p1, "2026-01-01T00:00:01.000Z"));
+    s->write([&](core::StorageTx& tx) {
+        tx.remove_job(j1);
+        return true;
+    });
+    EXPECT_FALSE(s->get_job(j1, true));
+    EXPECT_EQ(db->query("SELECT count(*) FROM history"), "1");
+    EXPECT_EQ(db->query("SELECT count(*) FROM history WHERE job_uuid = '" + j1 + "'"), "0");
+}
+
+TEST_P(StoreConformance, TwoConnectionsSeeEachOthersCommits) {
+    auto other = open(db->url());
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    EXPECT_TRUE(other->get_job(j1, false));
+    other->write([&](core::StorageTx& tx) {
+        auto job = tx.load_job_for_update(j1);
+        tx.append_event(*job, {"108y", "run", "2026-01-01T00:00:05.000Z", {}}, State::running);
+        return true;
+    });
+    EXPECT_EQ(s->get_job(j1, true)->history.size(), 2u);
+}
+
+TEST_P(StoreConformance, ExecutionsRoundTrip) {
+    core::Execution e{"exec-1",
+                      "actor",
+                      "COMPLETE",
+                      6,
+                      "2026-01-01T00:00:00.000Z",
+                      "2026-01-01T00:00:00.004Z",
+                      "PipelineJobEvent",
+                      j1,
+                      "refused: conflict\nsecond line"};
+    s->add_execution(e);
+    auto got = s->get_execution("exec-1");
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->actor_id, "actor");
+    EXPECT_EQ(got->status, "COMPLETE");
+    EXPECT_EQ(got->exit_code, 6);
+    EXPECT_EQ(got->start_time, e.start_time);
+    EXPECT_EQ(got->end_time, e.end_time);
+    EXPECT_EQ(got->message_kind, "PipelineJobEvent");
+    EXPECT_EQ(got->log, e.log);
+    EXPECT_EQ(got->job_uuid, j1);
+    EXPECT_FALSE(s->get_execution("exec-2"));
+}
+
+// Writers on their own connections, all at once: every append lands, numbered 1..N.
+TEST_P(StoreConformance, ConcurrentAppendsAreAllKept) {
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    constexpr int k_threads = 4, k_each = 40;
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < k_threads; ++t)
+        threads.emplace_back([&, t] {
+            try {
+                auto mine = open(db->url());
+                for (int i = 0; i < k_each; ++i)
+                    append(*mine, j1, {{"t", t}, {"i", i}});
+            } catch (const std::exception& e) {
+                ++failures;
+                ADD_FAILURE() << e.what();
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    EXPECT_EQ(failures, 0);
+    auto job = s->get_job(j1, true);
+    ASSERT_EQ(job->history.size(), 1u + k_threads * k_each);
+    EXPECT_EQ(job->event_count, 1 + k_threads * k_each);
+    EXPECT_EQ(db->query("SELECT count(DISTINCT seq) FROM history WHERE job_uuid = '" + j1 + "'"),
+              std::to_string(1 + k_threads * k_each));
+    EXPECT_EQ(db->query("SELECT max(seq) FROM history WHERE job_uuid = '" + j1 + "'"),
+              std::to_string(1 + k_threads * k_each));
+    std::vector<int> next(k_threads, 0); // each writer's events appear in its own order
+    for (std::size_t i = 1; i < job->history.size(); ++i) {
+        int t = job->history[i].data.at("t"), n = job->history[i].data.at("i");
+        EXPECT_EQ(n, next[t]++);
+    }
+}
+
+// The same job created at once from several connections: exactly one insert wins, and the
+// others see the winner's row (PostgreSQL: a unique violation retried as a lost race).
+TEST_P(StoreConformance, ConcurrentCreatesOfOneJobInsertOnce) {
+    constexpr int k_threads = 6;
+    std::atomic<int> existed{0}, failures{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < k_threads; ++t)
+        threads.emplace_back([&] {
+            try {
+                auto mine = open(db->url());
+                mine->write([&](core::StorageTx& tx) {
+                    if (tx.load_job_for_update(j1)) {
+                        ++existed;
+                        return false;
+                    }
+                    tx.insert_job(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+                    return true;
+                });
+            } catch (const std::exception& e) {
+                ++failures;
+                ADD_FAILURE() << e.what();
+            }
+        });
+    for (auto& t : threads)
+        t.join();
+    EXPECT_EQ(failures, 0);
+    EXPECT_EQ(existed, k_threads - 1) << "all but one found the job made by another";
+    EXPECT_EQ(db->query("SELECT count(*) FROM jobs"), "1");
+    EXPECT_EQ(db->query("SELECT count(*) FROM history"), "1");
+}
+
+// Two transactions that lock two jobs in opposite orders: PostgreSQL breaks the deadlock by
+// failing one, which write() runs again; SQLite never lets them overlap. Both always commit.
+TEST_P(StoreConformance, DeadlockedTransactionIsRunAgain) {
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    insert(make_job(j2, p1, "2026-01-01T00:00:01.000Z"));
+    std::atomic<int> runs{0}, failures{0};
+    auto cross = [&](const std::string& first, const std::string& second) {
+        try {
+            auto mine = open(db->url());
+            mine->write([&](core::StorageTx& tx) {
+                ++runs;
+                auto a = tx.load_job_for_update(first);
+                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                auto b = tx.load_job_for_update(second);
+                tx.append_event(*a, {"108a", "update", "2026-01-01T00:00:02.000Z", {}}, a->state);
+                tx.append_event(*b, {"108b", "update", "2026-01-01T00:00:02.000Z", {}}, b->state);
+                return true;
+            });
+        } catch (const std::exception& e) {
+            ++failures;
+            ADD_FAILURE() << e.what();
+        }
+    };
+    std::thread t1(cross, j1, j2), t2(cross, j2, j1);
+    t1.join();
+    t2.join();
+    EXPECT_EQ(failures, 0);
+    EXPECT_GE(runs, 2);
+    if (db->postgres()) {
+        EXPECT_EQ(runs, 3) << "the deadlock's victim ran once more";
+    }
+    EXPECT_EQ(s->get_job(j1, true)->history.size(), 3u);
+    EXPECT_EQ(s->get_job(j2, true)->history.size(), 3u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(test::storage_backends()),
+                         test::backend_name);
+
+} // namespace
+} // namespace pjm::store
