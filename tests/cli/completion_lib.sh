@@ -47,12 +47,6 @@ ask_zsh() {
     timeout 60 zsh -f "$(dirname "${BASH_SOURCE[0]}")/ask_zsh.zsh" "$COMPLETIONS_DIR" "$2" "$1"
 }
 
-# offered LABEL WORD OUT: the answer to query LABEL in OUT includes WORD.
-offered() {
-    awk -v k="@@$1" -v w="$2" '/^@@/ { inside = ($0 == k); next } inside && $0 == w { found = 1 }
-        END { exit !found }' "$3"
-}
-
 # answer LABEL OUT: the answer to query LABEL, on one line, sorted.
 answer() {
     awk -v k="@@$1" '/^@@/ { inside = ($0 == k); next } inside && $0 != ""' "$2" | sort | tr '\n' ' ' |
