@@ -286,14 +286,26 @@ std::string random_hex(std::size_t bytes) {
 // --- schema ---
 
 int read_version(pjm_pg* pg) {
-    // A plain scan of pg_class under this statement's snapshot: unlike to_regclass, whose
-    // catalog cache may miss a table another session just committed, it sees what the
-    // migration lock's holder made.
-    Result t = exec_idempotent(pg, "reading the schema version",
-                               "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN "
-                               "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE "
-                               "c.relname = 'pjm_schema_migrations' AND n.nspname = "
-                               "current_schema())");
+    if (!pg->in_tx) {
+        // The common case in one round trip: the table is there. (Outside a transaction a
+        // failed statement costs nothing more.)
+        try {
+            Result v = exec_idempotent(pg, "reading the schema version",
+                                       "SELECT coalesce(max(version), 0) FROM "
+                                       "pjm_schema_migrations");
+            return std::stoi(v.text(0, 0));
+        } catch (const Failure& f) {
+            if (f.sqlstate != "42P01") throw; // undefined_table: an empty database
+            return 0;
+        }
+    }
+    // Under the migration lock: a plain scan of pg_class under this statement's snapshot.
+    // Unlike to_regclass, whose catalog cache may miss a table another session just
+    // committed, it sees what the lock's previous holder made.
+    Result t = exec(pg, "reading the schema version",
+                    "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN "
+                    "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relname = "
+                    "'pjm_schema_migrations' AND n.nspname = current_schema())");
     if (t.text(0, 0) != "t") return 0;
     Result v = exec(pg, "reading the schema version",
                     "SELECT coalesce(max(version), 0) FROM pjm_schema_migrations");
