@@ -124,17 +124,28 @@ case_ 4 not_found "not found" "token job of a force-deleted job" --local token j
 
 # --- 7: remote failure (nothing listens on port 1 of loopback), nothing queued
 case_ 7 remote "cannot reach the manager at http://127.0.0.1:1/actors/v2/A1" "client mode with --url" \
-    --url http://127.0.0.1:1/actors/v2/A1/messages event run "$JOB" --token "$TOKEN"
-PJM_TENANT_URL=http://127.0.0.1:1 PJM_ACTOR_ID=A1 case_ 7 remote \
-    "cannot reach the manager" "client mode with PJM_TENANT_URL and PJM_ACTOR_ID" \
-    delete "$JOB" --token "$ADMIN"
+    --no-outbox --retries 0 --url http://127.0.0.1:1/actors/v2/A1/messages event run "$JOB" --token "$TOKEN"
+PJM_TENANT_URL=http://127.0.0.1:1 PJM_ACTOR_ID=A1 PJM_RETRIES=0 case_ 7 remote \
+    "nothing queued (--no-outbox)" "client mode with PJM_TENANT_URL and PJM_ACTOR_ID" \
+    --no-outbox delete "$JOB" --token "$ADMIN"
 case_ 7 remote "cannot reach the manager" "status --execution" \
-    --url http://127.0.0.1:1/actors/v2/A1/messages status --execution 5kB0xNbz
+    --retries 0 --url http://127.0.0.1:1/actors/v2/A1/messages status --execution 5kB0xNbz
 case_ 2 usage "no manager configured" "status --execution without a manager" \
     status --execution 5kB0xNbz
 check
 [ ! -e "$XDG_STATE_HOME/pjm/outbox" ] || [ -z "$(ls -A "$XDG_STATE_HOME/pjm/outbox")" ] ||
     fail "exit 7 means nothing queued, yet the outbox has files"
+# --- 75: not delivered now, safely queued
+run --retries 0 --url http://127.0.0.1:1/actors/v2/A1/messages event run "$JOB" --token "$TOKEN"
+expect_rc 75 "manager down, message queued"
+expect_err "not delivered now" "75 explained"
+expect_err "pjm outbox flush" "75 says what to do"
+run --json --retries 0 --url http://127.0.0.1:1/actors/v2/A1/messages event run "$JOB" --token "$TOKEN"
+expect_rc 75 "manager down, message queued (--json)"
+expect_eq "$(json_field queued)" "true" "--json says queued"
+check
+[ "$(ls "$XDG_STATE_HOME/pjm/outbox" | grep -c '\.json$')" -eq 2 ] ||
+    fail "exit 75 twice (plain and --json) means two queued messages"
 # Without any manager configured it is a usage error, not a remote failure.
 case_ 2 usage "no manager configured" "client mode without a URL" event run "$JOB" --token "$TOKEN"
 
