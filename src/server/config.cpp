@@ -43,6 +43,7 @@ ServeConfig config_from(const pjm_serve_options& o) {
         throw std::invalid_argument("no credentials to check: give --bearer-file and/or "
                                     "--nonce-file, or --no-auth to accept every request");
     c.max_body = o.max_body == 0 ? k_default_max_body : static_cast<std::size_t>(o.max_body);
+    c.secret_from_database = o.admin_secret == nullptr;
     c.handler.admin.secret = o.admin_secret ? o.admin_secret : "";
     if (o.admin_key && *o.admin_key) c.handler.admin.key = o.admin_key;
     if (o.admin_lifetime > 0) c.handler.admin.lifetime = o.admin_lifetime;

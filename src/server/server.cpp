@@ -70,9 +70,14 @@ int run(const ServeConfig& config, std::string& error) {
     Metrics metrics;
     std::unique_ptr<core::Storage> writer_storage;
     StoragePool reads([&config] { return open_storage(config); }, config.read_threads);
+    core::HandlerConfig handler = config.handler;
     try {
         writer_storage = open_storage(config);
         reads.acquire(); // a read connection opens as well: fail now, not on the first request
+        // Every database gets a random admin secret when it is made; it serves when the
+        // site configures none.
+        if (config.secret_from_database)
+            handler.admin.secret = writer_storage->get_setting("admin_secret").value_or("");
     } catch (const core::StorageError& e) {
         error = e.what();
         return 8;
@@ -87,7 +92,7 @@ int run(const ServeConfig& config, std::string& error) {
     pthread_sigmask(SIG_BLOCK, &signals, &previous);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not end the server
 
-    Writer writer(std::move(writer_storage), clock, config.handler, config.actor_id);
+    Writer writer(std::move(writer_storage), clock, handler, config.actor_id);
     ServerContext ctx{config, auth, reads, writer, metrics, log, clock};
 
     httplib::Server server;
@@ -97,6 +102,12 @@ int run(const ServeConfig& config, std::string& error) {
     server.set_keep_alive_timeout(k_keep_alive_seconds);
     server.set_keep_alive_max_count(k_keep_alive_requests);
     server.set_tcp_nodelay(true);
+    // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a second server
+    // on the same port would start and silently take half of the requests.
+    server.set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
         RequestNote& note = request_note();
         note.start = Clock::now();
@@ -110,7 +121,9 @@ int run(const ServeConfig& config, std::string& error) {
     // the envelope too.
     server.set_error_handler(httplib::Server::HandlerWithResponse(
         [&ctx](const httplib::Request& req, httplib::Response& res) {
-            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+            // Handled either way: only then does cpp-httplib give a refusal made before
+            // routing (Expect: 100-continue) its Content-Length.
+            if (!res.body.empty()) return httplib::Server::HandlerResponse::Handled;
             std::string message(status_message(res.status));
             if (res.status == 404)
                 message = "no route " + req.method + " " + loggable_target(req.path);
@@ -131,25 +144,30 @@ int run(const ServeConfig& config, std::string& error) {
             reply(ctx, res, status, "internal error: " + what);
         });
     // A client that asks before sending its body (Expect: 100-continue) is refused before
-    // sending it when it has no credentials, names another actor, or announces too much.
-    server.set_expect_100_continue_handler([&ctx](const httplib::Request& req,
-                                                  httplib::Response& res) {
-        if (!actor_of(req.path)) return 100;
-        if (!admit(ctx, req, res)) return res.status;
-        try {
-            auto length = announced_length(req);
-            if (length && *length > ctx.config.max_body) {
-                reply(ctx, res, 413,
-                      "the message body is over the limit of " +
-                          std::to_string(ctx.config.max_body) + " bytes (pjm serve --max-body)");
-                return 413;
+    // sending it when it has no credentials, names another actor, or announces too much. The
+    // connection closes after the refusal: a client may send the body anyway.
+    server.set_expect_100_continue_handler(
+        [&ctx](const httplib::Request& req, httplib::Response& res) {
+            if (!actor_of(req.path)) return 100;
+            request_note().start = Clock::now();
+            request_note().started = true;
+            auto refuse = [&req](int status) {
+                const_cast<httplib::Request&>(req).set_header("Connection", "close");
+                return status;
+            };
+            if (!admit(ctx, req, res)) return refuse(res.status);
+            try {
+                auto length = announced_length(req);
+                if (length && *length > ctx.config.max_body) {
+                    reply(ctx, res, 413, body_too_large(ctx.config.max_body));
+                    return refuse(413);
+                }
+            } catch (const std::invalid_argument& e) {
+                reply(ctx, res, 400, e.what());
+                return refuse(400);
             }
-        } catch (const std::invalid_argument& e) {
-            reply(ctx, res, 400, e.what());
-            return 400;
-        }
-        return 100;
-    });
+            return 100;
+        });
     add_message_routes(server, ctx);
     add_execution_routes(server, ctx);
     add_job_routes(server, ctx);

@@ -14,13 +14,13 @@ extern "C" {
 
 struct pjm_serve_options {
     const char* listen;       /* "ADDR:PORT", "[v6addr]:PORT"; port 0 picks a free one */
-    const char* database_url; /* as store::open takes it */
+    const char* database_url; /* as store::open takes it; made when missing */
     const char* actor_id;     /* the one actor this manager answers for */
     const char* bearer_file;  /* accepted bearer tokens, one a line; NULL for none */
     const char* nonce_file;   /* accepted x-nonce values, one a line; NULL for none */
     int no_auth;              /* 1: accept requests without credentials */
     unsigned long long max_body; /* largest accepted request body in bytes; 0: 1 MiB */
-    const char* admin_secret; /* "" : admin tokens are never valid */
+    const char* admin_secret; /* NULL: the database's own secret; "": no admin tokens */
     const char* admin_key;
     long long admin_lifetime; /* seconds */
     const char* uuid_domain;

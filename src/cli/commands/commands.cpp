@@ -8,7 +8,7 @@ const std::vector<Registrar>& all_commands() {
         add_event_command, add_delete_command, add_create_command,   add_status_command,
         add_list_command,  add_token_command,  add_pipeline_command, add_handle_command,
         add_fsm_command,   add_schema_command, add_db_command,       add_outbox_command,
-        add_exec_command,
+        add_exec_command,  add_serve_command,
     };
     return list;
 }

@@ -18,5 +18,6 @@ void add_schema_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_db_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_outbox_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_exec_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_serve_command(CLI::App& app, Context& ctx, Commands& commands);
 
 } // namespace pjm::cli

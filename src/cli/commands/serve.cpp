@@ -45,10 +45,11 @@ int run_serve(Context& ctx, const ServeArgs& a) {
     if (!actor || actor->empty())
         usage_error("serve needs the actor id it answers for: --actor-id ID or PJM_ACTOR_ID");
     std::string database = ctx.settings.get_or("database", default_database_path());
-    // A manager starts its database when there is none yet, and the admin secret is the
-    // configured one, else the database's own.
-    ctx.storage(store::Create::yes);
-    core::AdminConfig admin = ctx.admin_config(true);
+    // The module opens the database (and makes it when there is none yet); this process must
+    // not hold it open as well: two copies of SQLite in one process do not see each other's
+    // locks. Without a configured admin secret, the server uses the database's own.
+    core::AdminConfig admin = ctx.admin_config(false);
+    bool secret_configured = ctx.settings.get("admin_secret").has_value();
     std::string uuid_domain =
         ctx.settings.get_or("uuid_domain", std::string(core::k_default_uuid_domain));
 
@@ -69,7 +70,7 @@ int run_serve(Context& ctx, const ServeArgs& a) {
     o.nonce_file = a.nonce_file.empty() ? nullptr : a.nonce_file.c_str();
     o.no_auth = a.no_auth ? 1 : 0;
     o.max_body = a.max_body;
-    o.admin_secret = admin.secret.c_str();
+    o.admin_secret = secret_configured ? admin.secret.c_str() : nullptr;
     o.admin_key = admin.key.c_str();
     o.admin_lifetime = admin.lifetime;
     o.uuid_domain = uuid_domain.c_str();

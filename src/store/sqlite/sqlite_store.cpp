@@ -375,6 +375,11 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
                 throw StorageError("cannot create the folder " + p.parent_path().string() +
                                    " for the database: " + ec.message());
         }
+        // Only a file that does not exist yet is opened here. Closing any descriptor of a
+        // database drops every POSIX lock this process holds on it, those of its open SQLite
+        // connections included (pjm serve holds several): another process would then take
+        // itself for the last user, checkpoint and delete the WAL the server still writes to.
+        if (fs::exists(p, ec)) return;
         int fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0)
             throw StorageError("cannot open database " + m_path + ": " + std::strerror(errno) +

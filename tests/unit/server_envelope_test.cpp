@@ -1,0 +1,145 @@
+// The Abaco reply envelope, the execution documents and the reply to a message.
+#include "core/timefmt.hpp"
+#include "server/envelope.hpp"
+#include "server/execution.hpp"
+
+#include <set>
+
+#include <gtest/gtest.h>
+
+namespace pjm::server {
+namespace {
+
+using nlohmann::json;
+
+TEST(Envelope, HasTheFourAbacoFields) {
+    json e = envelope(true, "done", {{"k", 1}}, "0.1.0");
+    EXPECT_EQ(e, json({{"status", "success"},
+                       {"message", "done"},
+                       {"version", "0.1.0"},
+                       {"result", {{"k", 1}}}}));
+    json err = envelope(false, "why", nullptr, "0.1.0");
+    EXPECT_EQ(err["status"], "error");
+    EXPECT_TRUE(err["result"].is_null());
+}
+
+TEST(Envelope, TextSurvivesBytesThatAreNotUtf8) {
+    std::string text = envelope_text(false, "bad", {{"msg", std::string("a\xff\xfe")}}, "v");
+    json back = json::parse(text);
+    EXPECT_EQ(back["status"], "error");
+    EXPECT_TRUE(back["result"]["msg"].is_string());
+}
+
+TEST(Envelope, StatusMessages) {
+    EXPECT_EQ(status_message(200), "The request was successful");
+    EXPECT_EQ(status_message(404), "Not found");
+    EXPECT_EQ(status_message(418), "The request failed");
+}
+
+TEST(ExecutionId, RandomSixteenAlphanumerics) {
+    std::set<std::string> seen;
+    for (int i = 0; i < 200; ++i) {
+        std::string id = new_execution_id();
+        ASSERT_EQ(id.size(), 16u);
+        for (char c : id)
+            ASSERT_TRUE(std::isalnum(static_cast<unsigned char>(c))) << id;
+        EXPECT_TRUE(plausible_execution_id(id));
+        seen.insert(id);
+    }
+    EXPECT_EQ(seen.size(), 200u);
+    EXPECT_FALSE(plausible_execution_id(""));
+    EXPECT_FALSE(plausible_execution_id("../etc"));
+    EXPECT_FALSE(plausible_execution_id(std::string(65, 'a')));
+    EXPECT_TRUE(plausible_execution_id("abc-DEF_123"));
+}
+
+core::Outcome event_outcome() {
+    core::Outcome o;
+    o.kind = core::ErrorKind::ok;
+    o.message = "107... run: CREATED -> RUNNING";
+    o.message_kind = core::MessageKind::event;
+    core::Job job;
+    job.uuid = "107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee";
+    job.salt = "never shown";
+    job.state = core::State::running;
+    o.job = job;
+    return o;
+}
+
+const Links k_links{"http://h:1", "act"};
+
+TEST(Execution, MadeFromAnOutcome) {
+    auto e = make_execution("X1", "act", event_outcome(), std::nullopt, 1000, 1250);
+    EXPECT_EQ(e.id, "X1");
+    EXPECT_EQ(e.actor_id, "act");
+    EXPECT_EQ(e.status, "COMPLETE");
+    EXPECT_EQ(e.exit_code, 0);
+    EXPECT_EQ(e.start_time, core::rfc3339_ms(1000));
+    EXPECT_EQ(e.end_time, core::rfc3339_ms(1250));
+    EXPECT_EQ(e.message_kind, "PipelineJobEvent");
+    EXPECT_EQ(e.job_uuid, "107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee");
+    EXPECT_EQ(e.log, "107... run: CREATED -> RUNNING");
+}
+
+TEST(Execution, ARefusalKeepsItsExitCodeAndTheMessagesJob) {
+    core::Outcome o;
+    o.kind = core::ErrorKind::conflict;
+    o.message = "not allowed";
+    core::Message m;
+    m.kind = core::MessageKind::event;
+    m.body = core::EventMessage{
+        "107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee", core::Event::finalize, {}, std::nullopt};
+    auto e = make_execution("X2", "act", o, m, 0, 0);
+    EXPECT_EQ(e.exit_code, 6);
+    EXPECT_EQ(e.message_kind, "PipelineJobEvent");
+    EXPECT_EQ(e.job_uuid, "107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee");
+    EXPECT_EQ(e.log, "not allowed");
+    core::Outcome invalid;
+    invalid.kind = core::ErrorKind::invalid;
+    auto unclassified = make_execution("X3", "act", invalid, std::nullopt, 0, 0);
+    EXPECT_EQ(unclassified.exit_code, 3);
+    EXPECT_EQ(unclassified.message_kind, "");
+    EXPECT_EQ(unclassified.job_uuid, "");
+}
+
+TEST(Execution, Documents) {
+    auto e = make_execution("X1", "act", event_outcome(), std::nullopt, 1000, 1250);
+    json doc = execution_document(e, k_links);
+    EXPECT_EQ(doc["id"], "X1");
+    EXPECT_EQ(doc["status"], "COMPLETE");
+    EXPECT_EQ(doc["exit_code"], 0);
+    EXPECT_EQ(doc["start_time"], e.start_time);
+    EXPECT_EQ(doc["end_time"], e.end_time);
+    EXPECT_DOUBLE_EQ(doc["runtime"].get<double>(), 0.25);
+    EXPECT_EQ(doc["_links"]["self"], "http://h:1/actors/v2/act/executions/X1");
+    EXPECT_EQ(doc["_links"]["logs"], "http://h:1/actors/v2/act/executions/X1/logs");
+    json logs = logs_document(e, k_links);
+    EXPECT_EQ(logs["logs"], e.log);
+    EXPECT_EQ(logs["_links"]["execution"], "http://h:1/actors/v2/act/executions/X1");
+}
+
+TEST(MessageResult, CarriesTheExecutionTheJobAndACreatesToken) {
+    core::Outcome o = event_outcome();
+    auto e = make_execution("X1", "act", o, std::nullopt, 0, 0);
+    json r = message_result(e, "{\"a\": 1}", o, k_links);
+    EXPECT_EQ(r["execution_id"], "X1");
+    EXPECT_EQ(r["msg"], "{\"a\": 1}");
+    EXPECT_EQ(r["_links"]["self"], "http://h:1/actors/v2/act/executions/X1");
+    EXPECT_EQ(r["exit_code"], 0);
+    EXPECT_EQ(r["outcome"], "ok");
+    EXPECT_EQ(r["kind"], "PipelineJobEvent");
+    EXPECT_EQ(r["job"]["uuid"], "107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee");
+    EXPECT_FALSE(r["job"].contains("salt"));
+    EXPECT_FALSE(r["job"].contains("history"));
+    EXPECT_EQ(r.dump().find("never shown"), std::string::npos);
+    EXPECT_FALSE(r.contains("token"));
+    o.token = "0123456789abcdef";
+    EXPECT_EQ(message_result(e, "", o, k_links)["token"], "0123456789abcdef");
+    o.kind = core::ErrorKind::conflict;
+    json refused = message_result(e, "", o, k_links);
+    EXPECT_FALSE(refused.contains("job"));
+    EXPECT_FALSE(refused.contains("token"));
+}
+
+} // namespace
+} // namespace pjm::server

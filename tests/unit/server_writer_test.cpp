@@ -1,0 +1,174 @@
+// pjm serve's writer: messages from many threads handled by one connection, committed in
+// groups (Storage::write_batch on SQLite: one savepoint per message), each with its execution.
+#include "core/handler.hpp"
+#include "core/message.hpp"
+#include "server/execution.hpp"
+#include "server/writer.hpp"
+#include "store/store.hpp"
+#include "test_support.hpp"
+
+#include <atomic>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+namespace pjm::server {
+namespace {
+
+using nlohmann::json;
+
+class WriterTest : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        path = dir.file("pjm.db");
+        setup = store::open(path);
+        core::Handler h(*setup, clock, config());
+        pipeline = h.uuids().pipeline_uuid("demo");
+        ASSERT_TRUE(setup->add_pipeline({pipeline, "demo", "", "2026-01-01T00:00:00.000Z"}));
+        for (int i = 0; i < 4; ++i) {
+            core::Outcome o = h.handle(
+                json{{"pipeline_uuid", pipeline}, {"archive_path", "/a"}, {"data", {{"n", i}}}},
+                {});
+            ASSERT_TRUE(o.ok()) << o.message;
+            jobs.push_back(o.job->uuid);
+            tokens.push_back(*o.token);
+        }
+    }
+
+    static core::HandlerConfig config() {
+        core::HandlerConfig c;
+        c.admin.secret = "s";
+        return c;
+    }
+
+    Submission message(const json& body, const core::QueryParams& query = {}) {
+        Submission s;
+        s.execution_id = new_execution_id();
+        s.received_ms = clock.now_ms();
+        core::Classified c = core::classify(body, query);
+        if (c.message) {
+            s.message = std::move(c.message);
+        } else {
+            s.refusal.kind = c.error.kind;
+            s.refusal.message = c.error.message;
+        }
+        return s;
+    }
+
+    Submission event(int job, const std::string& name) {
+        return message({{"uuid", jobs[job]}, {"name", name}, {"token", tokens[job]}});
+    }
+
+    test::TempDir dir;
+    std::string path;
+    core::SystemClock clock;
+    std::unique_ptr<core::Storage> setup;
+    std::string pipeline;
+    std::vector<std::string> jobs, tokens;
+};
+
+TEST_F(WriterTest, HandlesAndRecordsEachMessage) {
+    Writer w(store::open(path), clock, config(), "act");
+    Handled ok = w.submit(event(0, "run"));
+    ASSERT_TRUE(ok.outcome.ok()) << ok.outcome.message;
+    EXPECT_TRUE(ok.recorded);
+    EXPECT_EQ(ok.outcome.job->state, core::State::running);
+    auto e = setup->get_execution(ok.execution.id);
+    ASSERT_TRUE(e);
+    EXPECT_EQ(e->actor_id, "act");
+    EXPECT_EQ(e->status, "COMPLETE");
+    EXPECT_EQ(e->exit_code, 0);
+    EXPECT_EQ(e->job_uuid, jobs[0]);
+    EXPECT_EQ(e->log, ok.outcome.message);
+
+    Handled refused = w.submit(event(1, "finalize"));
+    EXPECT_EQ(refused.outcome.kind, core::ErrorKind::conflict);
+    EXPECT_TRUE(refused.recorded);
+    EXPECT_EQ(setup->get_execution(refused.execution.id)->exit_code, 6);
+    EXPECT_EQ(setup->get_job(jobs[1], true)->history.size(), 1u);
+
+    Handled invalid = w.submit(message(json::array()));
+    EXPECT_EQ(invalid.outcome.kind, core::ErrorKind::invalid);
+    EXPECT_TRUE(invalid.recorded);
+    EXPECT_EQ(setup->get_execution(invalid.execution.id)->exit_code, 3);
+}
+
+TEST_F(WriterTest, ManyThreadsEveryMessageOnceAndRefusalsLeaveNoTrace) {
+    Writer w(store::open(path), clock, config(), "act");
+    for (int j = 0; j < 4; ++j)
+        ASSERT_TRUE(w.submit(event(j, "run")).outcome.ok());
+    constexpr int k_threads = 16, k_each = 25;
+    std::atomic<int> ok{0}, conflicts{0}, recorded{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < k_threads; ++t) {
+        threads.emplace_back([&, t] {
+            for (int i = 0; i < k_each; ++i) {
+                // Every fifth message is refused (finalize from RUNNING) inside the same
+                // batches as the accepted ones.
+                Handled h = w.submit(event((t + i) % 4, i % 5 == 0 ? "finalize" : "update"));
+                ok += h.outcome.ok();
+                conflicts += h.outcome.kind == core::ErrorKind::conflict;
+                recorded += h.recorded;
+            }
+        });
+    }
+    for (auto& t : threads)
+        t.join();
+    EXPECT_EQ(ok + conflicts, k_threads * k_each);
+    EXPECT_EQ(conflicts, k_threads * k_each / 5);
+    EXPECT_EQ(recorded, k_threads * k_each);
+    std::size_t entries = 0;
+    for (const auto& j : jobs) {
+        auto job = setup->get_job(j, true);
+        entries += job->history.size();
+        EXPECT_EQ(job->event_count, static_cast<std::int64_t>(job->history.size()));
+        EXPECT_EQ(job->state, core::State::running);
+        for (const auto& e : job->history)
+            EXPECT_NE(e.name, "finalize");
+    }
+    EXPECT_EQ(entries, 4u * 2 + ok); // create + run each, then every accepted update
+    EXPECT_LE(w.batches(), 4u + k_threads * k_each);
+}
+
+TEST_F(WriterTest, SubmitAfterStopFailsWithoutChangingAnything) {
+    Writer w(store::open(path), clock, config(), "act");
+    w.stop();
+    Handled h = w.submit(event(0, "run"));
+    EXPECT_EQ(h.outcome.kind, core::ErrorKind::storage);
+    EXPECT_FALSE(h.recorded);
+    EXPECT_EQ(setup->get_job(jobs[0], false)->state, core::State::created);
+}
+
+// write_batch itself: savepoints keep a refused write out; an exception drops the batch.
+TEST_F(WriterTest, WriteBatchSavepointsAndRollback) {
+    auto s = store::open(path);
+    core::Handler h(*s, clock, config());
+    auto body = [&](int j, const char* name) {
+        return json{{"uuid", jobs[j]}, {"name", name}, {"token", tokens[j]}};
+    };
+    core::Outcome a, b, c;
+    s->write_batch([&] {
+        a = h.handle(body(0, "run"), {});
+        b = h.handle(body(1, "finalize"), {}); // refused: its savepoint is rolled back
+        c = h.handle(body(2, "run"), {});
+    });
+    EXPECT_TRUE(a.ok());
+    EXPECT_EQ(b.kind, core::ErrorKind::conflict);
+    EXPECT_TRUE(c.ok());
+    EXPECT_EQ(setup->get_job(jobs[0], false)->state, core::State::running);
+    EXPECT_EQ(setup->get_job(jobs[1], true)->history.size(), 1u);
+    EXPECT_EQ(setup->get_job(jobs[2], false)->state, core::State::running);
+
+    EXPECT_THROW(s->write_batch([&] {
+        ASSERT_TRUE(h.handle(body(3, "run"), {}).ok());
+        throw core::StorageError("simulated failure");
+    }),
+                 core::StorageError);
+    EXPECT_EQ(setup->get_job(jobs[3], true)->history.size(), 1u); // nothing of the batch
+    // The connection is usable afterwards, inside a batch or not.
+    EXPECT_TRUE(h.handle(body(3, "run"), {}).ok());
+    EXPECT_THROW(s->write_batch([&] { s->write_batch([] {}); }), core::StorageError);
+}
+
+} // namespace
+} // namespace pjm::server
