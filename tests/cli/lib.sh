@@ -18,24 +18,30 @@ TEST_BACKEND=${PJM_TEST_BACKEND:-sqlite}
 PG_PREFIX="pjm_${TEST_NAME}_$$_" # the PostgreSQL databases made for this test, dropped when it passes
 # pg_url NAME : the test server's URL for database NAME.
 pg_url() { echo "${PJM_TEST_POSTGRES_URL%/*}/$1"; }
-# new_database NAME : prints the --db of a new, empty database on the backend under test.
-new_database() {
-    if [ "$TEST_BACKEND" != postgres ]; then
-        echo "$WORK/$1.db"
-        return
-    fi
-    local name="$PG_PREFIX$1"
-    psql "$PJM_TEST_POSTGRES_URL" -XqAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$name\" STRATEGY FILE_COPY" >/dev/null ||
-        { echo "$TEST_NAME: cannot create the PostgreSQL database $name" >&2; exit 1; }
-    pg_url "$name"
-}
-if [ "$TEST_BACKEND" = postgres ]; then
+need_postgres() {
     if [ -z "${PJM_TEST_POSTGRES_URL:-}" ]; then
-        echo "$TEST_NAME: PJM_TEST_POSTGRES_URL is not set, so this PostgreSQL run cannot start;" \
+        echo "$TEST_NAME: PJM_TEST_POSTGRES_URL is not set, so this PostgreSQL test cannot run;" \
             "run the tests through ./scripts/test (or scripts/with-postgres ctest …), which" \
             "start a throwaway PostgreSQL server" >&2
         exit 1
     fi
+}
+# new_postgres_database NAME : creates an empty PostgreSQL database, prints its URL.
+new_postgres_database() {
+    need_postgres
+    local name="$PG_PREFIX$1"
+    touch "$WORK/.postgres-used" # (this runs in a subshell: a file tells finish to clean up)
+    psql "$PJM_TEST_POSTGRES_URL" -XqAt -v ON_ERROR_STOP=1 \
+        -c "CREATE DATABASE \"$name\" STRATEGY FILE_COPY" >/dev/null ||
+        { echo "$TEST_NAME: cannot create the PostgreSQL database $name" >&2; exit 1; }
+    pg_url "$name"
+}
+# new_database NAME : prints the --db of a new, empty database on the backend under test.
+new_database() {
+    if [ "$TEST_BACKEND" = postgres ]; then new_postgres_database "$1"; else echo "$WORK/$1.db"; fi
+}
+if [ "$TEST_BACKEND" = postgres ]; then
+    need_postgres
     PJM_DATABASE=$(new_database main) || exit 1
     export PJM_DATABASE
 fi
@@ -138,7 +144,7 @@ finish() {
         exit 1
     fi
     echo "$TEST_NAME: all $CHECKS checks passed (on $TEST_BACKEND)"
-    if [ "$TEST_BACKEND" = postgres ]; then
+    if [ -e "$WORK/.postgres-used" ]; then
         local name
         for name in $(psql "$PJM_TEST_POSTGRES_URL" -XqAt \
             -c "SELECT datname FROM pg_database WHERE starts_with(datname, '$PG_PREFIX')"); do

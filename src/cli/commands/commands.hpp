@@ -16,6 +16,8 @@ void add_handle_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_fsm_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_schema_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_db_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_export_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_import_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_outbox_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_exec_command(CLI::App& app, Context& ctx, Commands& commands);
 void add_serve_command(CLI::App& app, Context& ctx, Commands& commands);

@@ -1,0 +1,119 @@
+// pjm export: the whole job database as NDJSON (store/transfer.hpp), to a file created readable
+// by its owner only, or to standard output.
+#include "cli/commands/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/errors.hpp"
+#include "cli/output.hpp"
+#include "core/timefmt.hpp"
+#include "store/transfer.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+
+namespace pjm::cli {
+
+namespace {
+
+struct ExportArgs {
+    std::string output;
+    bool force = false;
+};
+
+[[noreturn]] void cannot_write(const std::string& path, int err) {
+    throw CliError(core::ErrorKind::storage, "cannot write " + path + ": " + std::strerror(err) +
+                                                 " (check the folder exists and is writable)");
+}
+
+// Writes through a temporary file in the same folder, flushed to disk and renamed into place:
+// a failed export never leaves a partial file under the name asked for.
+store::TransferCounts export_to_file(core::Storage& storage, const std::string& path, bool force,
+                                     const std::string& now) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!force && fs::exists(path, ec))
+        usage_error(path + " exists already; give --force to replace it");
+    std::string tmp = path + ".tmp-" + std::to_string(getpid());
+    // The export holds every job's salt and the admin secret: owner only, from the start.
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) cannot_write(path, errno);
+    ::close(fd);
+    store::TransferCounts counts;
+    try {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) cannot_write(path, errno);
+        counts = store::export_ndjson(storage, out, now);
+        out.close();
+        if (!out) cannot_write(path, errno);
+        fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || ::fsync(fd) != 0) cannot_write(path, errno);
+        ::close(fd);
+        fs::rename(tmp, path);
+    } catch (...) {
+        fs::remove(tmp, ec);
+        throw;
+    }
+    return counts;
+}
+
+int run_export(Context& ctx, const ExportArgs& a) {
+    core::Storage& storage = ctx.storage();
+    std::string now = core::rfc3339_ms(ctx.clock.now_ms());
+    bool to_stdout = a.output.empty() || a.output == "-";
+    if (to_stdout && ctx.flags.json)
+        usage_error("the export itself goes to standard output; --json (a summary) needs "
+                    "--output FILE");
+    store::TransferCounts c;
+    try {
+        if (to_stdout) {
+            c = store::export_ndjson(storage, std::cout, now);
+            ctx.trace("exported " + std::to_string(c.jobs) + " jobs");
+            return 0;
+        }
+        c = export_to_file(storage, a.output, a.force, now);
+    } catch (const std::filesystem::filesystem_error& e) {
+        throw CliError(core::ErrorKind::storage, e.what());
+    }
+    if (ctx.flags.json) {
+        print_json({{"file", a.output},
+                    {"settings", c.settings},
+                    {"pipelines", c.pipelines},
+                    {"jobs", c.jobs},
+                    {"events", c.events}});
+    } else {
+        std::cout << "exported " << c.pipelines << " pipelines, " << c.jobs << " jobs (" << c.events
+                  << " events) and " << c.settings << " settings to " << a.output
+                  << " (readable by you only: it holds every job's salt and the admin secret)\n";
+    }
+    return 0;
+}
+
+} // namespace
+
+void add_export_command(CLI::App& app, Context& ctx, Commands& commands) {
+    auto args = std::make_shared<ExportArgs>();
+    auto* sub = app.add_subcommand(
+        "export", "Write the whole job database (pipelines, jobs with full history, salts, "
+                  "settings) as NDJSON: a backup, and the way to move between backends");
+    sub->add_option("-o,--output", args->output,
+                    "File to write (created readable by its owner only); default: stdout");
+    sub->add_flag("--force", args->force, "Replace the --output file if it exists");
+    sub->footer(
+        examples({
+            "pjm --db /scratch/pjm/jobs.db export --output jobs.ndjson",
+            "pjm --db /scratch/pjm/jobs.db export -o jobs.ndjson && "
+            "pjm --db postgresql://db.example.org/pjm import jobs.ndjson",
+            "pjm --db postgresql://db.example.org/pjm export | gzip > pjm-$(date +%F).ndjson.gz",
+        }) +
+        "\n\nThe export is a backup: it holds every job's salt (job tokens derive from it) "
+        "and the\ndatabase's admin secret. Keep it as private as the database.");
+    commands.on(sub, [&ctx, args] { return run_export(ctx, *args); });
+}
+
+} // namespace pjm::cli

@@ -1,0 +1,229 @@
+#include "store/transfer.hpp"
+
+#include "store/records.hpp"
+
+#include <array>
+#include <set>
+#include <string_view>
+#include <vector>
+
+namespace pjm::store {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view k_format = "pjm-export";
+constexpr int k_version = 1;
+// The settings a database keeps (Storage has no way to list them).
+constexpr std::array<std::string_view, 1> k_setting_keys = {"admin_secret"};
+constexpr std::size_t k_jobs_per_transaction = 200;
+
+void line(std::ostream& out, const json& record) {
+    out << record.dump() << '\n';
+    if (!out) throw core::StorageError("writing the export failed (disk full?)");
+}
+
+[[noreturn]] void bad(std::size_t n, const std::string& why) {
+    throw ImportError("line " + std::to_string(n) + ": " + why);
+}
+
+// Reads line after line, parsed, numbered from 1.
+template <typename F> void each_line(std::istream& in, F&& f) {
+    std::string text;
+    std::size_t n = 0;
+    while (std::getline(in, text)) {
+        ++n;
+        if (text.empty()) bad(n, "empty line");
+        json record;
+        try {
+            record = json::parse(text);
+        } catch (const json::parse_error& e) {
+            bad(n, std::string("not JSON: ") + e.what());
+        }
+        if (!record.is_object()) bad(n, "not a JSON object");
+        f(n, record);
+    }
+    if (in.bad()) throw ImportError("reading the export failed");
+}
+
+std::string type_of(std::size_t n, const json& r) {
+    auto t = r.find("type");
+    if (t == r.end() || !t->is_string()) bad(n, "a record without a \"type\"");
+    return t->get<std::string>();
+}
+
+json body(json r) {
+    r.erase("type");
+    return r;
+}
+
+// The first pass: the whole file is well formed and complete.
+TransferCounts check(std::istream& in) {
+    TransferCounts seen;
+    bool header = false, end = false, jobs_started = false;
+    std::set<std::string> pipelines;
+    each_line(in, [&](std::size_t n, const json& r) {
+        if (end) bad(n, "a record after the end record");
+        if (!header) {
+            if (r.value("format", "") != k_format)
+                bad(n, "not a pjm export (the first line must say \"format\": \"pjm-export\")");
+            if (r.value("version", 0) != k_version)
+                bad(n, "an export of format version " + r.value("version", json()).dump() +
+                           "; this pjm reads version " + std::to_string(k_version) +
+                           " (upgrade pjm)");
+            header = true;
+            return;
+        }
+        std::string type = type_of(n, r);
+        if (type == "setting") {
+            if (jobs_started || !pipelines.empty()) bad(n, "a setting after pipelines or jobs");
+            if (!r.contains("key") || !r["key"].is_string() || !r.contains("value") ||
+                !r["value"].is_string())
+                bad(n, "a setting needs a string \"key\" and \"value\"");
+            ++seen.settings;
+        } else if (type == "pipeline") {
+            if (jobs_started) bad(n, "a pipeline after the jobs");
+            try {
+                pipelines.insert(pipeline_from_record(body(r)).uuid);
+            } catch (const core::StorageError& e) {
+                bad(n, e.what());
+            }
+            ++seen.pipelines;
+        } else if (type == "job") {
+            jobs_started = true;
+            core::Job job;
+            try {
+                job = job_from_record(body(r));
+            } catch (const core::StorageError& e) {
+                bad(n, e.what());
+            }
+            if (!r.contains("history")) bad(n, "job " + job.uuid + " has no \"history\"");
+            if (job.history.empty()) bad(n, "job " + job.uuid + " has an empty history");
+            if (job.event_count != static_cast<std::int64_t>(job.history.size()))
+                bad(n, "job " + job.uuid + " counts " + std::to_string(job.event_count) +
+                           " events but its history holds " + std::to_string(job.history.size()));
+            ++seen.jobs;
+            seen.events += job.history.size();
+        } else if (type == "end") {
+            for (auto [key, count] :
+                 {std::pair<const char*, std::size_t>{"settings", seen.settings},
+                  {"pipelines", seen.pipelines},
+                  {"jobs", seen.jobs},
+                  {"events", seen.events}})
+                if (r.value(key, json()) != count)
+                    bad(n, std::string("the end record counts ") + r.value(key, json()).dump() +
+                               " " + key + " but the file holds " + std::to_string(count));
+            end = true;
+        } else {
+            bad(n, "unknown record type '" + type + "'");
+        }
+    });
+    if (!header) throw ImportError("the file is empty: not a pjm export");
+    if (!end)
+        throw ImportError("the file ends without its end record: it is truncated (an export "
+                          "that did not finish?); nothing was imported");
+    return seen;
+}
+
+} // namespace
+
+TransferCounts export_ndjson(core::Storage& storage, std::ostream& out,
+                             const std::string& exported_at) {
+    TransferCounts c;
+    line(out, {{"format", k_format},
+               {"version", k_version},
+               {"exported", exported_at},
+               {"database", storage.describe()}});
+    for (auto key : k_setting_keys) {
+        if (auto value = storage.get_setting(std::string(key))) {
+            line(out, {{"type", "setting"}, {"key", key}, {"value", *value}});
+            ++c.settings;
+        }
+    }
+    for (const auto& p : storage.list_pipelines()) {
+        json r = pipeline_record(p);
+        r["type"] = "pipeline";
+        line(out, r);
+        ++c.pipelines;
+    }
+    core::JobFilter all;
+    all.include_hidden = true;
+    for (const auto& listed : storage.find_jobs(all)) {
+        auto job = storage.get_job(listed.uuid, true);
+        if (!job) continue; // removed since the listing
+        json r = job_record(*job, true);
+        r["type"] = "job";
+        line(out, r);
+        ++c.jobs;
+        c.events += job->history.size();
+    }
+    line(out, {{"type", "end"},
+               {"settings", c.settings},
+               {"pipelines", c.pipelines},
+               {"jobs", c.jobs},
+               {"events", c.events}});
+    out.flush();
+    if (!out) throw core::StorageError("writing the export failed (disk full?)");
+    return c;
+}
+
+ImportReport import_ndjson(core::Storage& storage,
+                           const std::function<std::unique_ptr<std::istream>()>& open,
+                           bool keep_settings) {
+    {
+        auto in = open();
+        check(*in);
+    }
+    ImportReport report;
+    std::vector<core::Job> batch;
+    auto flush = [&] {
+        if (batch.empty()) return;
+        TransferCounts added;
+        std::size_t present = 0;
+        storage.write([&](core::StorageTx& tx) {
+            added = {}; // the transaction may run more than once (a lost race)
+            present = 0;
+            for (const auto& job : batch) {
+                if (tx.load_job_for_update(job.uuid)) {
+                    ++present;
+                    continue;
+                }
+                tx.insert_job(job);
+                ++added.jobs;
+                added.events += job.history.size();
+            }
+            return true;
+        });
+        report.jobs_present += present;
+        report.imported.jobs += added.jobs;
+        report.imported.events += added.events;
+        batch.clear();
+    };
+    auto in = open();
+    bool header = true;
+    each_line(*in, [&](std::size_t, const json& r) {
+        if (header) {
+            header = false;
+            return;
+        }
+        std::string type = r.at("type").get<std::string>();
+        if (type == "setting") {
+            if (keep_settings) return;
+            storage.set_setting(r.at("key").get<std::string>(), r.at("value").get<std::string>());
+            ++report.imported.settings;
+        } else if (type == "pipeline") {
+            if (storage.add_pipeline(pipeline_from_record(body(r))))
+                ++report.imported.pipelines;
+            else
+                ++report.pipelines_present;
+        } else if (type == "job") {
+            batch.push_back(job_from_record(body(r)));
+            if (batch.size() == k_jobs_per_transaction) flush();
+        }
+    });
+    flush();
+    return report;
+}
+
+} // namespace pjm::store

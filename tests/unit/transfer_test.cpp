@@ -1,0 +1,154 @@
+// pjm export / import: SQLite → PostgreSQL → SQLite loses nothing, and a bad file changes
+// nothing.
+#include "core/handler.hpp"
+#include "store/records.hpp"
+#include "store/store.hpp"
+#include "store/transfer.hpp"
+#include "test_databases.hpp"
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+namespace pjm::store {
+namespace {
+
+using nlohmann::json;
+
+std::string export_text(core::Storage& s) {
+    std::ostringstream out;
+    export_ndjson(s, out, "2026-11-28T00:00:00.000Z");
+    return out.str();
+}
+
+// Everything but the first line (when and from where it was exported).
+std::string records(const std::string& text) {
+    return text.substr(text.find('\n') + 1);
+}
+
+ImportReport import_text(core::Storage& s, const std::string& text, bool keep = false) {
+    return import_ndjson(
+        s, [&] { return std::make_unique<std::istringstream>(text); }, keep);
+}
+
+// A database with a bit of everything: two pipelines, a job through several events with
+// awkward data, a hidden job, settings.
+void fill(core::Storage& s) {
+    core::FixedClock clock{1'790'000'000'000};
+    core::HandlerConfig cfg;
+    cfg.admin = {"secret", "k", 3600};
+    core::Handler h(s, clock, cfg);
+    std::string p1 = h.uuids().pipeline_uuid("one"), p2 = h.uuids().pipeline_uuid("two");
+    ASSERT_TRUE(s.add_pipeline({p1, "one", "the first, ünïcode", "2026-01-01T00:00:00.000Z"}));
+    ASSERT_TRUE(s.add_pipeline({p2, "two", "", "2026-01-02T00:00:00.000Z"}));
+    for (int n = 0; n < 5; ++n) {
+        auto o = h.handle(json{{"pipeline_uuid", n % 2 ? p1 : p2},
+                               {"archive_path", "/a/" + std::to_string(n)},
+                               {"data", {{"n", n}, {"f", 0.1 * n}, {"s", "✓ \"q\" \\"}}},
+                               {"session", "s-" + std::to_string(n)}},
+                          {});
+        ASSERT_TRUE(o.ok()) << o.message;
+        for (const char* e : {"run", "update", "finish"}) {
+            clock.advance_ms(7);
+            auto r = h.handle(json{{"uuid", o.job->uuid},
+                                   {"name", e},
+                                   {"token", *o.token},
+                                   {"data", {{"e", e}, {"big", 9007199254740993LL}}}},
+                              {});
+            ASSERT_TRUE(r.ok()) << r.message;
+        }
+        if (n == 3) {
+            auto d = h.handle(json{{"uuid", o.job->uuid},
+                                   {"action", "delete"},
+                                   {"token", core::admin_token(cfg.admin, clock.now_s())}},
+                              {});
+            ASSERT_TRUE(d.ok()) << d.message;
+        }
+    }
+}
+
+TEST(Transfer, SqliteToPostgresToSqliteLosesNothing) {
+    test::TestDatabase a("sqlite"), b("postgres"), c("sqlite");
+    auto sa = open(a.url());
+    fill(*sa);
+    std::string first = export_text(*sa);
+
+    auto sb = open(b.url());
+    ImportReport rb = import_text(*sb, first);
+    EXPECT_EQ(rb.imported.pipelines, 2u);
+    EXPECT_EQ(rb.imported.jobs, 5u);
+    EXPECT_EQ(rb.imported.events, 20u);
+    EXPECT_EQ(rb.imported.settings, 1u);
+    std::string second = export_text(*sb);
+    EXPECT_EQ(records(second), records(first));
+
+    auto sc = open(c.url());
+    import_text(*sc, second);
+    std::string third = export_text(*sc);
+    EXPECT_EQ(records(third), records(first));
+
+    // The same jobs, salts (hence tokens) and admin secret on every side.
+    EXPECT_EQ(sb->get_setting("admin_secret"), sa->get_setting("admin_secret"));
+    EXPECT_EQ(sc->get_setting("admin_secret"), sa->get_setting("admin_secret"));
+    core::JobFilter all;
+    all.include_hidden = true;
+    for (const auto& j : sa->find_jobs(all)) {
+        auto there = sb->get_job(j.uuid, true);
+        ASSERT_TRUE(there);
+        EXPECT_EQ(job_record(*there), job_record(*sa->get_job(j.uuid, true)));
+    }
+    EXPECT_EQ(sb->find_jobs({}).size(), 4u) << "the hidden job stays hidden";
+}
+
+TEST(Transfer, ImportingTwiceAddsNothing) {
+    test::TestDatabase a("sqlite"), b("postgres");
+    auto sa = open(a.url());
+    fill(*sa);
+    std::string text = export_text(*sa);
+    auto sb = open(b.url());
+    import_text(*sb, text);
+    ImportReport again = import_text(*sb, text);
+    EXPECT_EQ(again.imported.jobs, 0u);
+    EXPECT_EQ(again.imported.pipelines, 0u);
+    EXPECT_EQ(again.jobs_present, 5u);
+    EXPECT_EQ(again.pipelines_present, 2u);
+    EXPECT_EQ(records(export_text(*sb)), records(text));
+}
+
+TEST(Transfer, KeepSettingsKeepsTheDatabasesSecret) {
+    test::TestDatabase a("sqlite"), b("sqlite");
+    auto sa = open(a.url());
+    fill(*sa);
+    auto sb = open(b.url());
+    auto own = sb->get_setting("admin_secret");
+    import_text(*sb, export_text(*sa), true);
+    EXPECT_EQ(sb->get_setting("admin_secret"), own);
+}
+
+TEST(Transfer, BadFilesChangeNothing) {
+    test::TestDatabase a("sqlite"), b("sqlite");
+    auto sa = open(a.url());
+    fill(*sa);
+    std::string good = export_text(*sa);
+    auto sb = open(b.url());
+    std::string before = export_text(*sb);
+    std::string truncated = good.substr(0, good.rfind('\n', good.size() - 2) + 1); // no end
+    std::string lines_only = records(good);
+    std::string bad_count = good;
+    bad_count.replace(bad_count.rfind("\"jobs\":5"), 8, "\"jobs\":6");
+    std::string garbage = good;
+    garbage.insert(garbage.find("\n{\"type\":\"job\"") + 1, "not json\n");
+    for (const auto& [what, text] : std::vector<std::pair<std::string, std::string>>{
+             {"empty", ""},
+             {"truncated", truncated},
+             {"no header", lines_only},
+             {"wrong count", bad_count},
+             {"garbage line", garbage},
+             {"newer format", "{\"format\":\"pjm-export\",\"version\":2}\n"}}) {
+        EXPECT_THROW(import_text(*sb, text), ImportError) << what;
+        EXPECT_EQ(export_text(*sb), before) << what << " changed the database";
+    }
+}
+
+} // namespace
+} // namespace pjm::store
