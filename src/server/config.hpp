@@ -23,8 +23,8 @@ struct ServeConfig {
     std::size_t max_body = k_default_max_body;
     core::HandlerConfig handler;
     bool secret_from_database = false; // the admin secret is the database's own
-    std::size_t threads = 0;      // connection threads
-    std::size_t read_threads = 0; // database connections for the read routes
+    std::size_t threads = 0;           // connection threads
+    std::size_t read_threads = 0;      // database connections for the read routes
     int verbose = 0;
     std::string version;
 };
