@@ -61,7 +61,10 @@ std::string_view schema_text(std::string_view name) {
 
 std::vector<std::string> schema_errors(std::string_view name, const nlohmann::json& value) {
     const Compiled& c = compiled(name);
-    valijson::Validator validator;
+    // valijson caches the std::regex of each "pattern" in its Validator: one validator per
+    // thread keeps them compiled. A fresh one per call compiled the UUID patterns again for
+    // every message, which cost more than the rest of handling it (pjm serve).
+    thread_local valijson::Validator validator;
     valijson::ValidationResults results;
     valijson::adapters::NlohmannJsonAdapter target(value);
     std::vector<std::string> out;

@@ -65,6 +65,12 @@ class Storage {
     // StorageError, nothing in it was saved. A backend without it runs `fn` as it is, each
     // write committing on its own.
     virtual void write_batch(const std::function<void()>& fn) { fn(); }
+    // SQLite's WAL is copied back into the database by the commit that fills it (a
+    // checkpoint), which stalls that commit. A long-running writer (pjm serve) turns that off
+    // and calls checkpoint() on another connection, from another thread. No-ops elsewhere.
+    virtual void set_automatic_checkpoints(bool on) { (void)on; }
+    // Copies what the WAL holds into the database without blocking readers or the writer.
+    virtual void checkpoint() {}
 
     virtual std::optional<Job> get_job(const std::string& uuid, bool with_history) = 0;
     virtual std::vector<Job> find_jobs(const JobFilter& filter) = 0;

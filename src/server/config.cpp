@@ -53,7 +53,7 @@ ServeConfig config_from(const pjm_serve_options& o) {
     // more threads than cores; the work itself is bounded by the database connections.
     c.threads =
         o.threads > 0 ? static_cast<std::size_t>(o.threads) : std::max<std::size_t>(64, 16 * cores);
-    c.read_threads = std::max<std::size_t>(2, cores);
+    c.read_threads = std::max<std::size_t>(4, 2 * cores);
     c.verbose = o.verbose;
     c.version = o.version ? o.version : "";
     return c;

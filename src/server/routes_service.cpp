@@ -17,7 +17,13 @@ void add_service_routes(httplib::Server& server, ServerContext& ctx) {
     });
     server.Get("/metrics", [&ctx](const httplib::Request&, httplib::Response& res) {
         res.status = 200;
-        res.set_content(ctx.metrics.render(), "text/plain; version=0.0.4; charset=utf-8");
+        std::string text = ctx.metrics.render();
+        text += "# HELP pjm_writer_batches_total Transactions the writer ran, each holding one or "
+                "more messages (group commit).\n"
+                "# TYPE pjm_writer_batches_total counter\n"
+                "pjm_writer_batches_total " +
+                std::to_string(ctx.writer.batches()) + "\n";
+        res.set_content(text, "text/plain; version=0.0.4; charset=utf-8");
     });
 }
 

@@ -1,6 +1,7 @@
 #include "server/server.hpp"
 
 #include "core/storage.hpp"
+#include "server/checkpointer.hpp"
 #include "server/envelope.hpp"
 #include "server/routes.hpp"
 #include "store/store.hpp"
@@ -23,6 +24,8 @@ using Clock = std::chrono::steady_clock;
 // carry before it is closed (so waiting connections get a thread).
 constexpr time_t k_keep_alive_seconds = 2;
 constexpr std::size_t k_keep_alive_requests = 1000;
+// How often the checkpointer copies the WAL into the database while messages arrive.
+constexpr std::chrono::milliseconds k_checkpoint_period{100};
 
 std::unique_ptr<core::Storage> open_storage(const ServeConfig& config) {
     return store::open(config.database_url, store::Create::yes);
@@ -68,11 +71,12 @@ int run(const ServeConfig& config, std::string& error) {
     core::SystemClock clock;
     RequestLog log;
     Metrics metrics;
-    std::unique_ptr<core::Storage> writer_storage;
+    std::unique_ptr<core::Storage> writer_storage, checkpoint_storage;
     StoragePool reads([&config] { return open_storage(config); }, config.read_threads);
     core::HandlerConfig handler = config.handler;
     try {
         writer_storage = open_storage(config);
+        checkpoint_storage = open_storage(config);
         reads.acquire(); // a read connection opens as well: fail now, not on the first request
         // Every database gets a random admin secret when it is made; it serves when the
         // site configures none.
@@ -92,7 +96,13 @@ int run(const ServeConfig& config, std::string& error) {
     pthread_sigmask(SIG_BLOCK, &signals, &previous);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not end the server
 
+    // Commits do not copy the WAL into the database themselves; a checkpointer does, on its
+    // own connection, so no reply waits for it.
+    writer_storage->set_automatic_checkpoints(false);
     Writer writer(std::move(writer_storage), clock, handler, config.actor_id);
+    Checkpointer checkpointer(
+        std::move(checkpoint_storage), k_checkpoint_period, [&writer] { return writer.batches(); },
+        [&log](const std::string& why) { log.write("pjm serve: checkpoint failed: " + why); });
     ServerContext ctx{config, auth, reads, writer, metrics, log, clock};
 
     httplib::Server server;
@@ -178,6 +188,7 @@ int run(const ServeConfig& config, std::string& error) {
                            : server.bind_to_port(config.listen.host, port);
     if (!bound) {
         writer.stop();
+        checkpointer.stop();
         pthread_sigmask(SIG_SETMASK, &previous, nullptr);
         error = "cannot listen on " + config.listen.host + ":" +
                 std::to_string(config.listen.port) +
@@ -201,6 +212,7 @@ int run(const ServeConfig& config, std::string& error) {
     done = true;
     watcher.join();
     writer.stop();
+    checkpointer.stop();
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     log.write("pjm serve: stopped");
     if (!clean) {

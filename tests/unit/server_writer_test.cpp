@@ -2,6 +2,7 @@
 // groups (Storage::write_batch on SQLite: one savepoint per message), each with its execution.
 #include "core/handler.hpp"
 #include "core/message.hpp"
+#include "server/checkpointer.hpp"
 #include "server/execution.hpp"
 #include "server/writer.hpp"
 #include "store/store.hpp"
@@ -168,6 +169,44 @@ TEST_F(WriterTest, WriteBatchSavepointsAndRollback) {
     // The connection is usable afterwards, inside a batch or not.
     EXPECT_TRUE(h.handle(body(3, "run"), {}).ok());
     EXPECT_THROW(s->write_batch([&] { s->write_batch([] {}); }), core::StorageError);
+}
+
+} // namespace
+} // namespace pjm::server
+
+namespace pjm::server {
+namespace {
+
+TEST(Checkpointer, RunsOnlyAfterCommitsAndOnceMoreAtStop) {
+    test::TempDir dir;
+    auto storage = store::open(dir.file("pjm.db"));
+    std::atomic<std::uint64_t> commits{0};
+    std::vector<std::string> errors;
+    Checkpointer c(
+        std::move(storage), std::chrono::milliseconds(5), [&] { return commits.load(); },
+        [&](const std::string& e) { errors.push_back(e); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    EXPECT_EQ(c.rounds(), 0u); // nothing committed: nothing to copy
+    commits = 1;
+    for (int i = 0; i < 200 && c.rounds() == 0; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    EXPECT_EQ(c.rounds(), 1u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    EXPECT_EQ(c.rounds(), 1u);
+    c.stop();
+    EXPECT_EQ(c.rounds(), 2u);
+    EXPECT_TRUE(errors.empty());
+}
+
+TEST_F(WriterTest, CommitsWithoutAutomaticCheckpointsStayReadable) {
+    auto writer_storage = store::open(path);
+    writer_storage->set_automatic_checkpoints(false);
+    Writer w(std::move(writer_storage), clock, config(), "act");
+    for (int i = 0; i < 50; ++i)
+        ASSERT_TRUE(w.submit(event(i % 4, i < 4 ? "run" : "update")).outcome.ok());
+    auto reader = store::open(path);
+    reader->checkpoint();
+    EXPECT_EQ(reader->get_job(jobs[0], true)->history.size(), 1u + 13u); // create + 13 messages
 }
 
 } // namespace

@@ -90,7 +90,7 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
 
     void write(const std::function<bool(core::StorageTx&)>& fn) override {
         if (m_batch) return write_in_batch(fn);
-        exec(m_db, "BEGIN IMMEDIATE");
+        prepared("BEGIN IMMEDIATE");
         bool commit = false;
         try {
             commit = fn(*this);
@@ -111,7 +111,7 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
 
     void write_batch(const std::function<void()>& fn) override {
         if (m_batch) throw StorageError("write_batch cannot nest");
-        exec(m_db, "BEGIN IMMEDIATE");
+        prepared("BEGIN IMMEDIATE");
         m_batch = true;
         try {
             fn();
@@ -130,13 +130,26 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
         }
     }
 
+    void set_automatic_checkpoints(bool on) override {
+        // Off, a commit still copies the WAL once it passes 50,000 pages (about 200 MB),
+        // should nothing else do it.
+        sqlite3_wal_autocheckpoint(m_db, on ? 1000 : 50000);
+    }
+
+    void checkpoint() override {
+        int rc =
+            sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            throw_sqlite(m_db, rc, "copying the WAL into " + m_path + " failed");
+    }
+
     std::optional<Job> get_job(const std::string& uuid, bool with_history) override {
         // One read transaction so the job row and its history agree.
-        exec(m_db, "BEGIN");
+        prepared("BEGIN");
         try {
             auto job = select_job(uuid);
             if (job && with_history) load_history(*job);
-            exec(m_db, "COMMIT");
+            prepared("COMMIT");
             return job;
         } catch (...) {
             sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -301,7 +314,7 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
     // One message of a batch: a savepoint inside the batch's transaction.
     void write_in_batch(const std::function<bool(core::StorageTx&)>& fn) {
         check_batch_alive();
-        exec(m_db, "SAVEPOINT pjm_message");
+        prepared("SAVEPOINT pjm_message");
         bool keep = false;
         try {
             keep = fn(*this);
@@ -310,7 +323,7 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
             throw;
         }
         if (keep)
-            exec(m_db, "RELEASE pjm_message");
+            prepared("RELEASE pjm_message");
         else
             undo_savepoint();
     }
@@ -348,6 +361,10 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
             job.history.push_back({s.text(0), s.text(1), s.text(2), parse_stored(s.text(3))});
         s.reset();
     }
+
+    // Runs a statement that returns no rows, prepared once per connection: BEGIN, COMMIT and
+    // savepoints run for every message and read, and parsing them each time showed up.
+    void prepared(const char* sql) { stmt(sql).run(); }
 
     Statement& stmt(const std::string& sql) {
         auto it = m_statements.find(sql);
