@@ -10,7 +10,7 @@ _pjm_schema_kinds="event delete create agave urlparams"
 # _pjm_children PATH: the subcommands of a command ("" is pjm itself).
 _pjm_children() {
     case $1 in
-    "") echo "event delete create status list token pipeline handle fsm schema db outbox exec serve" ;;
+    "") echo "event delete create status list token pipeline handle fsm schema db outbox exec serve export import" ;;
     token) echo "admin job verify" ;;
     pipeline) echo "add list" ;;
     db) echo "init migrate" ;;
@@ -37,6 +37,8 @@ _pjm_options() {
     "outbox flush") echo "--url" ;;
     exec) echo "--token" ;;
     serve) echo "--listen --bearer-file --nonce-file --no-auth --max-body --threads" ;;
+    export) echo "--output --force" ;;
+    import) echo "--keep-settings" ;;
     esac
 }
 
@@ -47,7 +49,8 @@ _pjm_takes_value() {
         --cacert | --connect-timeout | --timeout | --retries | --retry-max-time | --outbox | \
         --token | --data | --batch | --pipeline | --archive-path | --archive-system | --session | \
         --execution | --state | --limit | --key | --lifetime | --at | --job | --name | --uuid | \
-        --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads)
+        --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads | \
+        --output)
         return 0
         ;;
     esac
@@ -110,7 +113,7 @@ _pjm() {
 
     if [[ -n $value_of ]]; then
         case $value_of in
-        --config | --db | --cacert | --bearer-file | --nonce-file | --batch) _pjm_files "$given" "$cur" ;;
+        --config | --db | --cacert | --bearer-file | --nonce-file | --batch | --output) _pjm_files "$given" "$cur" ;;
         --outbox) _pjm_files "$given" "$cur" d ;;
         --data) [[ $cur == @* ]] && _pjm_files "$given@" "${cur#@}" ;;
         --state) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;

@@ -5,12 +5,12 @@ set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --act
     --nonce --cacert --connect-timeout --timeout --retries --retry-max-time --outbox --token \
     --data --batch --pipeline --archive-path --archive-system --session --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
-    --bearer-file --nonce-file --max-body --threads
+    --bearer-file --nonce-file --max-body --threads --output
 
 function __pjm_children --description 'The subcommands of a pjm command'
     switch "$argv[1]"
         case ''
-            echo event delete create status list token pipeline handle fsm schema db outbox exec serve
+            echo event delete create status list token pipeline handle fsm schema db outbox exec serve export import
         case token
             echo admin job verify
         case pipeline
@@ -126,6 +126,8 @@ complete -c pjm -n '__pjm_is ""' -a db -d 'Create or upgrade the database schema
 complete -c pjm -n '__pjm_is ""' -a outbox -d 'Messages not delivered yet'
 complete -c pjm -n '__pjm_is ""' -a exec -d 'Run a command as the job: run, then finish or fail'
 complete -c pjm -n '__pjm_is ""' -a serve -d 'Run a PipelineJobs manager over HTTP'
+complete -c pjm -n '__pjm_is ""' -a export -d 'Write the whole job database as NDJSON'
+complete -c pjm -n '__pjm_is ""' -a import -d 'Load a pjm export into the database'
 
 # pjm event NAME [UUID]
 complete -c pjm -n '__pjm_is event 0' -a 'run update resource fail finish index indexed validate validated finalize reject retire reset ready'
@@ -198,3 +200,9 @@ complete -c pjm -n '__pjm_is serve' -l nonce-file -r -F -d 'File of accepted non
 complete -c pjm -n '__pjm_is serve' -l no-auth -d 'Accept requests without credentials'
 complete -c pjm -n '__pjm_is serve' -l max-body -x -d 'Largest accepted body in bytes (default 1 MiB)'
 complete -c pjm -n '__pjm_is serve' -l threads -x -d 'Connection threads'
+
+# pjm export / pjm import
+complete -c pjm -n '__pjm_is export' -s o -l output -r -F -d 'File to write (owner-only); default stdout'
+complete -c pjm -n '__pjm_is export' -l force -d 'Replace the --output file if it exists'
+complete -c pjm -n '__pjm_is import' -l keep-settings -d "Keep the database's own settings"
+complete -c pjm -n '__pjm_is import' -F -d 'The export to read, or - for stdin'
