@@ -10,6 +10,7 @@
 #include <csignal>
 #include <ctime>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <thread>
 
 #include <fmt/format.h>
@@ -114,9 +115,11 @@ int run(const ServeConfig& config, std::string& error) {
     server.set_tcp_nodelay(true);
     // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a second server
     // on the same port would start and silently take half of the requests.
-    server.set_socket_options([](socket_t sock) {
+    socket_t listening = INVALID_SOCKET;
+    server.set_socket_options([&listening](socket_t sock) {
         int yes = 1;
         setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+        listening = sock;
     });
     server.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
         RequestNote& note = request_note();
@@ -195,6 +198,10 @@ int run(const ServeConfig& config, std::string& error) {
                 " (address in use, not an address of this machine, or a port below 1024?)";
         return 1;
     }
+    // Debian's cpp-httplib is a compiled library that listens with a backlog of 5: a burst
+    // of new connections (32 clients at once) overflows it and the kernel resets some. Listening
+    // again on the bound socket only widens the queue.
+    if (listening != INVALID_SOCKET) ::listen(listening, SOMAXCONN);
     std::string host = config.listen.host.find(':') != std::string::npos
                            ? "[" + config.listen.host + "]"
                            : config.listen.host;

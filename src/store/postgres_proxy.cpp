@@ -112,6 +112,7 @@ class PostgresStore final : public core::Storage, private core::StorageTx {
     }
 
     void write(const std::function<bool(core::StorageTx&)>& fn) override {
+        if (m_batch) return write_in_batch(fn);
         std::string last;
         for (int attempt = 1; attempt <= k_max_attempts; ++attempt) {
             pjm_pg_error err{};
@@ -144,6 +145,47 @@ class PostgresStore final : public core::Storage, private core::StorageTx {
         throw StorageError("gave up after " + std::to_string(k_max_attempts) +
                            " attempts that each lost a race with other writers (last: " + last +
                            "); try again");
+    }
+
+    // Group commit (pjm serve): one transaction for many messages, a savepoint each. A lost
+    // race inside it (a deadlock with another server's batch, say) cannot be undone message by
+    // message, since the batch keeps the rows its earlier messages locked: the whole batch
+    // rolls back and runs again, which `fn` allows (nothing of it has been answered yet).
+    void write_batch(const std::function<void()>& fn) override {
+        if (m_batch) throw StorageError("write_batch cannot nest");
+        std::string last;
+        for (int attempt = 1; attempt <= k_max_attempts; ++attempt) {
+            pjm_pg_error err{};
+            ok(m_api.begin(pg(), PJM_PG_WRITE, &err), err);
+            m_batch = true;
+            try {
+                fn();
+            } catch (const Retry& r) {
+                m_batch = false;
+                m_api.rollback(pg());
+                last = r.message;
+                back_off(attempt);
+                continue;
+            } catch (...) {
+                m_batch = false;
+                m_api.rollback(pg());
+                throw;
+            }
+            m_batch = false;
+            int rc = m_api.commit(pg(), &err);
+            if (rc == PJM_PG_RETRY) {
+                last = err.message;
+                back_off(attempt);
+                continue;
+            }
+            if (rc != PJM_PG_OK)
+                throw StorageError(std::string(err.message) + "; nothing of the batch was saved");
+            return;
+        }
+        throw StorageError("gave up after " + std::to_string(k_max_attempts) +
+                           " attempts of a batch that each lost a race with other writers "
+                           "(last: " +
+                           last + "); nothing of the batch was saved");
     }
 
     std::optional<core::Job> get_job(const std::string& uuid, bool with_history) override {
@@ -257,6 +299,24 @@ class PostgresStore final : public core::Storage, private core::StorageTx {
         tx_check(m_api.remove_job(pg(), uuid.c_str(), &err), err);
     }
 
+    // One message of a batch: a savepoint inside the batch's transaction. A Retry passes
+    // through to write_batch.
+    void write_in_batch(const std::function<bool(core::StorageTx&)>& fn) {
+        pjm_pg_error err{};
+        ok(m_api.savepoint(pg(), PJM_PG_SAVEPOINT, &err), err);
+        bool keep = false;
+        try {
+            keep = fn(*this);
+        } catch (const Retry&) {
+            throw;
+        } catch (...) {
+            pjm_pg_error ignored{};
+            m_api.savepoint(pg(), PJM_PG_ROLLBACK_TO, &ignored);
+            throw;
+        }
+        ok(m_api.savepoint(pg(), keep ? PJM_PG_RELEASE : PJM_PG_ROLLBACK_TO, &err), err);
+    }
+
     // --- helpers ---
     pjm_pg* pg() const { return m_conn.get(); }
 
@@ -278,6 +338,7 @@ class PostgresStore final : public core::Storage, private core::StorageTx {
     Connection m_conn;
     const pjm_pg_api& m_api;
     std::string m_describe;
+    bool m_batch = false; // inside write_batch()
 };
 
 } // namespace

@@ -52,9 +52,13 @@ def client(c):
     start.wait()
     for i in range(each):
         body = json.dumps({"uuid": job, "name": "update", "token": token, "data": {"c": c, "i": i}})
-        conn.request("POST", u.path, body, {"Content-Type": "application/json"})
-        r = conn.getresponse()
-        text = r.read()
+        try:
+            conn.request("POST", u.path, body, {"Content-Type": "application/json"})
+            r = conn.getresponse()
+            text = r.read()
+        except Exception as e:  # a connection that failed is an error too, never a retry
+            errors.append(f"connection {c} event {i}: {type(e).__name__}: {e}")
+            return
         if r.status != 200 or json.loads(text)["status"] != "success":
             errors.append(f"connection {c} event {i}: HTTP {r.status} {text[:200]!r}")
             return
@@ -99,7 +103,8 @@ URL_A=$SERVER_URL
 setup_job one '{"n": 1}'
 run --local event run "$JOB" --token "$TOKEN"
 check
-storm "$JOB" "$TOKEN" "$URL_A" || fail "32 connections through one server: a request failed"
+storm "$JOB" "$TOKEN" "$URL_A" 2>"$WORK/storm-one.err" ||
+    fail "32 connections through one server: a request failed: $(cat "$WORK/storm-one.err")"
 expect_exact "$JOB" "one server"
 
 # --- two servers over one database, the connections spread across both
@@ -108,7 +113,8 @@ URL_B=$SERVER_URL
 setup_job two '{"n": 2}'
 run --local event run "$JOB" --token "$TOKEN"
 check
-storm "$JOB" "$TOKEN" "$URL_A" "$URL_B" || fail "two servers, one database: a request failed"
+storm "$JOB" "$TOKEN" "$URL_A" "$URL_B" 2>"$WORK/storm-two.err" ||
+    fail "two servers, one database: a request failed: $(cat "$WORK/storm-two.err")"
 expect_exact "$JOB" "two servers"
 check
 [ "$(grep -c . "$WORK/serve-b.log")" -ge 1 ] || fail "the second server logged nothing"
@@ -129,11 +135,14 @@ def racer(i):
     conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
     conn.connect()
     start.wait()
-    conn.request("POST", u.path, json.dumps({"uuid": job, "name": name, "token": token,
-                                             "data": {"racer": i}}))
-    r = conn.getresponse()
-    r.read()
-    results[i] = (name, r.status)
+    try:
+        conn.request("POST", u.path, json.dumps({"uuid": job, "name": name, "token": token,
+                                                 "data": {"racer": i}}))
+        r = conn.getresponse()
+        r.read()
+        results[i] = (name, r.status)
+    except Exception as e:
+        results[i] = (name, f"{type(e).__name__}")
 threads = [threading.Thread(target=racer, args=(i,)) for i in range(n)]
 for t in threads: t.start()
 for t in threads: t.join()

@@ -721,12 +721,30 @@ int pg_get_execution(pjm_pg* pg, const char* id, char** out, pjm_pg_error* err) 
     });
 }
 
+int pg_savepoint(pjm_pg* pg, int action, pjm_pg_error* err) {
+    return guarded(err, [&] {
+        if (!pg->in_tx) fail("a savepoint needs an open transaction");
+        switch (action) {
+        case PJM_PG_SAVEPOINT:
+            exec(pg, "starting a message", "SAVEPOINT pjm_message");
+            break;
+        case PJM_PG_RELEASE:
+            exec(pg, "keeping a message", "RELEASE SAVEPOINT pjm_message");
+            break;
+        default:
+            exec(pg, "undoing a message", "ROLLBACK TO SAVEPOINT pjm_message");
+            exec(pg, "undoing a message", "RELEASE SAVEPOINT pjm_message");
+        }
+        return PJM_PG_OK;
+    });
+}
+
 constexpr pjm_pg_api k_api = {
     pg_connect,       pg_close,         pg_free_text,      pg_schema,      pg_schema_version,
     pg_describe,      pg_begin,         pg_commit,         pg_rollback,    pg_get_job,
     pg_find_jobs,     pg_insert_job,    pg_append_event,   pg_hide_job,    pg_remove_job,
     pg_add_pipeline,  pg_get_pipeline,  pg_list_pipelines, pg_get_setting, pg_set_setting,
-    pg_add_execution, pg_get_execution,
+    pg_add_execution, pg_get_execution, pg_savepoint,
 };
 
 } // namespace

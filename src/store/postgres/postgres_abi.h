@@ -19,7 +19,7 @@
 extern "C" {
 #endif
 
-#define PJM_PG_ABI_VERSION 1
+#define PJM_PG_ABI_VERSION 2
 
 /* One connection; opaque to pjm. Used by one thread at a time. */
 typedef struct pjm_pg pjm_pg;
@@ -49,6 +49,14 @@ enum {
 enum {
     PJM_PG_WRITE = 0, /* READ COMMITTED; rows read with JOB_FOR_UPDATE stay locked */
     PJM_PG_READ = 1   /* REPEATABLE READ READ ONLY: one consistent snapshot */
+};
+
+/* savepoint() actions, inside a transaction (pjm serve's group commit: one savepoint per
+ * message, one commit per batch). */
+enum {
+    PJM_PG_SAVEPOINT = 0,  /* SAVEPOINT pjm_message */
+    PJM_PG_RELEASE = 1,    /* keep what the message did */
+    PJM_PG_ROLLBACK_TO = 2 /* undo what the message did, keep the transaction */
 };
 
 /* get_job() flags. */
@@ -97,6 +105,8 @@ typedef struct pjm_pg_api {
      * "message_kind", "job_uuid", "log"} */
     int (*add_execution)(pjm_pg* pg, const char* execution, pjm_pg_error* err);
     int (*get_execution)(pjm_pg* pg, const char* id, char** execution, pjm_pg_error* err);
+
+    int (*savepoint)(pjm_pg* pg, int action, pjm_pg_error* err);
 } pjm_pg_api;
 
 /* The two exported symbols. */
