@@ -162,10 +162,24 @@ char* dup(const std::string& s) {
     return p;
 }
 
+// libpq and the server write some messages over several lines ("…failed: Connection
+// refused\n\tIs the server running…?"); pjm prints one line.
+std::string one_line(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        bool space = c == '\n' || c == '\t' || c == '\r' || c == ' ';
+        if (space && (out.empty() || out.back() == ' ')) continue;
+        out += space ? ' ' : c;
+    }
+    while (!out.empty() && out.back() == ' ')
+        out.pop_back();
+    return out;
+}
+
 void fill(pjm_pg_error* err, const Failure& f) {
     if (!err) return;
     std::snprintf(err->sqlstate, sizeof err->sqlstate, "%s", f.sqlstate.c_str());
-    std::snprintf(err->message, sizeof err->message, "%s", f.message.c_str());
+    std::snprintf(err->message, sizeof err->message, "%s", one_line(f.message).c_str());
 }
 
 template <typename F> int guarded(pjm_pg_error* err, F&& f) noexcept {
