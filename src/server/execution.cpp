@@ -1,5 +1,6 @@
 #include "server/execution.hpp"
 
+#include "core/hash.hpp"
 #include "core/random.hpp"
 #include "core/timefmt.hpp"
 
@@ -50,6 +51,43 @@ bool plausible_execution_id(std::string_view id) {
     for (char c : id)
         if (k_alphabet.find(c) == std::string_view::npos && c != '-' && c != '_') return false;
     return true;
+}
+
+bool valid_idempotency_key(std::string_view key) {
+    if (key.empty() || key.size() > 255) return false;
+    for (char c : key)
+        if (c < 0x21 || c > 0x7e) return false;
+    return true;
+}
+
+std::string idempotent_execution_id(std::string_view actor_id, std::string_view key) {
+    std::string seed = "pjm idempotency key\n" + std::string(actor_id) + "\n" + std::string(key);
+    std::string id;
+    while (id.size() < k_id_length) {
+        auto digest = core::sha256(seed);
+        for (std::uint8_t b : digest)
+            if (b < 248 && id.size() < k_id_length) id += k_alphabet[b % k_alphabet.size()];
+        seed = core::to_hex(digest); // rarely needed: more bytes from the digest's digest
+    }
+    return id;
+}
+
+core::Outcome outcome_of(const core::Execution& e) {
+    core::Outcome o;
+    o.kind = core::ErrorKind::internal;
+    for (auto kind : {core::ErrorKind::ok, core::ErrorKind::invalid, core::ErrorKind::not_found,
+                      core::ErrorKind::unauthorized, core::ErrorKind::conflict,
+                      core::ErrorKind::storage, core::ErrorKind::usage, core::ErrorKind::internal})
+        if (core::exit_code(kind) == e.exit_code) {
+            o.kind = kind;
+            break;
+        }
+    o.message = e.log;
+    for (auto kind : {core::MessageKind::event, core::MessageKind::delete_action,
+                      core::MessageKind::create_action, core::MessageKind::agave_callback,
+                      core::MessageKind::url_params})
+        if (core::to_string(kind) == e.message_kind) o.message_kind = kind;
+    return o;
 }
 
 core::Execution make_execution(std::string id, std::string actor_id, const core::Outcome& outcome,

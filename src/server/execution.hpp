@@ -28,6 +28,16 @@ std::string new_execution_id();
 // Whether `id` could be an execution id (what GET routes accept before asking the database).
 bool plausible_execution_id(std::string_view id);
 
+// Idempotency-Key (SPEC §6): a request with a key seen before gets the reply of the message
+// first sent with it, and changes nothing. The execution id is derived from the actor and the
+// key (16 characters of [0-9A-Za-z], which do not reveal the key), so the execution recorded
+// for the first message is what a repeat finds.
+bool valid_idempotency_key(std::string_view key); // 1 to 255 printable ASCII characters
+std::string idempotent_execution_id(std::string_view actor_id, std::string_view key);
+// The outcome an execution recorded: kind (from its exit code), message (its log), kind of
+// message. The job and a create's token are not in it.
+core::Outcome outcome_of(const core::Execution& execution);
+
 // The execution of a handled message: status COMPLETE, exit code of the outcome, its times,
 // and the outcome's message as its log. `message` is the classified message (nothing when the
 // body was refused before classification).

@@ -15,6 +15,21 @@ core::Outcome refusal(core::ErrorKind kind, std::string message) {
     return o;
 }
 
+// A repeated Idempotency-Key gets the first message's reply: its outcome from the execution,
+// and the job it named as it is now (with a create's token, which never changes).
+void complete_replay(ServerContext& ctx, Handled& h) {
+    if (!h.outcome.ok() || h.execution.job_uuid.empty()) return;
+    std::optional<core::Job> job;
+    {
+        auto storage = ctx.reads.acquire();
+        job = storage->get_job(h.execution.job_uuid, false);
+    }
+    if (!job) return;
+    if (h.outcome.message_kind == core::MessageKind::create_action)
+        h.outcome.token = core::job_token(job->salt, job->uuid);
+    h.outcome.job = std::move(job);
+}
+
 void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
                   const httplib::ContentReader& reader) {
     auto t0 = std::chrono::steady_clock::now();
@@ -25,6 +40,14 @@ void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Resp
     if (!query) {
         reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
         return drop_body(req, res, reader);
+    }
+    std::optional<std::string> idempotency_key;
+    if (req.has_header("Idempotency-Key")) {
+        idempotency_key = req.get_header_value("Idempotency-Key");
+        if (!valid_idempotency_key(*idempotency_key)) {
+            reply(ctx, res, 400, "Idempotency-Key must be 1 to 255 printable ASCII characters");
+            return drop_body(req, res, reader);
+        }
     }
     // What the client announces is checked before a byte of the body is read; what it sends
     // (chunked, or compressed) is counted as it arrives and refused at the limit.
@@ -52,7 +75,10 @@ void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Resp
 
     // Parsing and classifying need no database: done here, on the connection's thread.
     Submission s;
-    s.execution_id = new_execution_id();
+    s.execution_id = idempotency_key
+                         ? idempotent_execution_id(ctx.config.actor_id, *idempotency_key)
+                         : new_execution_id();
+    s.idempotent = idempotency_key.has_value();
     s.received_ms = received_ms;
     core::ParsedBody parsed = core::parse_body(body);
     if (!parsed.value) {
@@ -65,12 +91,13 @@ void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Resp
             s.refusal = refusal(c.error.kind, c.error.message);
     }
     Handled h = ctx.writer.submit(std::move(s));
+    if (h.replayed) complete_replay(ctx, h);
 
     const core::Outcome& o = h.outcome;
     std::string kind = o.message_kind ? std::string(core::to_string(*o.message_kind))
                                       : std::string("unclassified");
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    ctx.metrics.message(kind, core::kind_name(o.kind), seconds);
+    ctx.metrics.message(kind, h.replayed ? "replayed" : core::kind_name(o.kind), seconds);
     int status = core::http_status(o.kind);
     nlohmann::json result;
     if (h.recorded) {
@@ -83,7 +110,7 @@ void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Resp
     }
     RequestNote& note = request_note();
     note.detail = "execution " + (h.recorded ? h.execution.id : std::string("-")) + " " + kind +
-                  " " + std::string(core::kind_name(o.kind));
+                  " " + std::string(core::kind_name(o.kind)) + (h.replayed ? " (replayed)" : "");
     if (ctx.config.verbose > 0) note.detail += ": " + o.message;
     reply(ctx, res, status, o.message, std::move(result));
 }

@@ -83,6 +83,15 @@ void Writer::handle_batch(std::deque<Item>& batch) {
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 const Submission& s = batch[i].submission;
                 Handled& h = results[i];
+                // Inside the transaction: a repeat in the same batch finds the first one.
+                if (s.idempotent) {
+                    if (auto prior = m_storage->get_execution(s.execution_id)) {
+                        h.outcome = outcome_of(*prior);
+                        h.execution = std::move(*prior);
+                        h.replayed = true;
+                        continue;
+                    }
+                }
                 h.outcome = s.message ? m_handler.handle(*s.message) : s.refusal;
                 h.execution = make_execution(s.execution_id, m_actor_id, h.outcome, s.message,
                                              s.received_ms, m_clock.now_ms());

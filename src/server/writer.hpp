@@ -29,6 +29,9 @@ struct Submission {
     std::optional<core::Message> message; // nothing when the body was refused already
     core::Outcome refusal;                // why, when there is no message
     std::string execution_id;
+    // The id comes from an Idempotency-Key: when an execution with it exists, its outcome is
+    // the reply and nothing is handled.
+    bool idempotent = false;
     std::int64_t received_ms = 0;
 };
 
@@ -36,6 +39,7 @@ struct Handled {
     core::Outcome outcome;
     core::Execution execution;
     bool recorded = false; // the execution (and the outcome's change) was committed
+    bool replayed = false; // an earlier execution with this Idempotency-Key answered
 };
 
 class Writer {

@@ -203,6 +203,40 @@ http -H "Authorization: Bearer $BEARER" "$URL/jobs/$JOB2"
 expect_status 404 "a force-deleted job is gone"
 expect_envelope error "a force-deleted job is gone"
 
+# --- Idempotency-Key: a repeat gets the first reply and changes nothing ----------------------
+KEY=key-$RANDOM$RANDOM
+post -H "Idempotency-Key: $KEY" \
+    --data "{\"pipeline_uuid\": \"$PIPELINE\", \"archive_path\": \"/archive/run4\", \"data\": {\"n\": 4}}" \
+    "$URL/messages"
+expect_status 200 "create with an Idempotency-Key"
+JOB4=$(json_field result.job.uuid)
+TOKEN4=$(json_field result.token)
+EXEC4=$(json_field result.execution_id)
+BEFORE=$(tables)
+post -H "Idempotency-Key: $KEY" \
+    --data "{\"pipeline_uuid\": \"$PIPELINE\", \"archive_path\": \"/archive/run4\", \"data\": {\"n\": 4}}" \
+    "$URL/messages"
+expect_status 200 "the same create, the same key: the first reply"
+expect_eq "$(json_field result.execution_id)" "$EXEC4" "a repeat: the same execution"
+expect_eq "$(json_field result.job.uuid)" "$JOB4" "a repeat: the same job"
+expect_eq "$(json_field result.token)" "$TOKEN4" "a repeat: the same token"
+check
+[ "$(tables)" = "$BEFORE" ] || fail "a repeated Idempotency-Key changed the database"
+post --data "{\"pipeline_uuid\": \"$PIPELINE\", \"archive_path\": \"/archive/run4\", \"data\": {\"n\": 4}}" \
+    "$URL/messages"
+expect_status 409 "the same create without the key: a conflict"
+post -H "Idempotency-Key: $KEY-run" --data "{\"uuid\": \"$JOB4\", \"name\": \"run\", \"token\": \"$TOKEN4\"}" "$URL/messages"
+expect_status 200 "an event with a key"
+BEFORE=$(tables)
+post -H "Idempotency-Key: $KEY-run" --data "{\"uuid\": \"$JOB4\", \"name\": \"run\", \"token\": \"$TOKEN4\"}" "$URL/messages"
+expect_status 200 "the same event, the same key"
+check
+[ "$(tables)" = "$BEFORE" ] || fail "a repeated event with its key was applied twice"
+refused 400 "a malformed Idempotency-Key" -X POST -H "Authorization: Bearer $BEARER" \
+    -H "Idempotency-Key: $(printf 'k%.0s' $(seq 1 300))" \
+    --data "{\"uuid\": \"$JOB4\", \"name\": \"update\", \"token\": \"$TOKEN4\"}" "$URL/messages"
+run --local delete "$JOB4" --force --token "$ADMIN"
+
 # --- Jobs routes ----------------------------------------------------------------------------
 run --local --json create --pipeline "$PIPELINE" --archive-path /archive/run3 --data '{"n": 3}'
 JOB3=$(json_field uuid)

@@ -143,3 +143,54 @@ TEST(MessageResult, CarriesTheExecutionTheJobAndACreatesToken) {
 
 } // namespace
 } // namespace pjm::server
+
+namespace pjm::server {
+namespace {
+
+TEST(Idempotency, KeysAndTheirExecutionIds) {
+    EXPECT_TRUE(valid_idempotency_key("0123456789abcdef0123456789abcdef"));
+    EXPECT_TRUE(valid_idempotency_key("a"));
+    EXPECT_TRUE(valid_idempotency_key(std::string(255, 'k')));
+    EXPECT_FALSE(valid_idempotency_key(""));
+    EXPECT_FALSE(valid_idempotency_key(std::string(256, 'k')));
+    EXPECT_FALSE(valid_idempotency_key("with space"));
+    EXPECT_FALSE(valid_idempotency_key("tab\there"));
+    EXPECT_FALSE(valid_idempotency_key("caf\xc3\xa9"));
+
+    std::string id = idempotent_execution_id("act", "key-1");
+    EXPECT_EQ(id, idempotent_execution_id("act", "key-1")); // the same key: the same execution
+    EXPECT_NE(id, idempotent_execution_id("act", "key-2"));
+    EXPECT_NE(id, idempotent_execution_id("other", "key-1")); // keys are per actor
+    EXPECT_EQ(id.size(), 16u);
+    EXPECT_TRUE(plausible_execution_id(id));
+    EXPECT_EQ(id.find("key"), std::string::npos);
+    std::set<std::string> ids;
+    for (int i = 0; i < 500; ++i)
+        ids.insert(idempotent_execution_id("act", std::to_string(i)));
+    EXPECT_EQ(ids.size(), 500u);
+}
+
+TEST(Idempotency, OutcomeOfARecordedExecution) {
+    core::Execution e;
+    e.exit_code = 6;
+    e.log = "not allowed";
+    e.message_kind = "PipelineJobEvent";
+    core::Outcome o = outcome_of(e);
+    EXPECT_EQ(o.kind, core::ErrorKind::conflict);
+    EXPECT_EQ(o.message, "not allowed");
+    EXPECT_EQ(o.message_kind, core::MessageKind::event);
+    e.exit_code = 0;
+    e.message_kind = "PipelineJobCreateAction";
+    EXPECT_TRUE(outcome_of(e).ok());
+    EXPECT_EQ(outcome_of(e).message_kind, core::MessageKind::create_action);
+    e.exit_code = 3;
+    e.message_kind = "";
+    EXPECT_EQ(outcome_of(e).kind, core::ErrorKind::invalid);
+    EXPECT_FALSE(outcome_of(e).message_kind);
+    e.exit_code = 8;
+    EXPECT_EQ(outcome_of(e).kind, core::ErrorKind::storage);
+    EXPECT_EQ(core::http_status(outcome_of(e).kind), 500);
+}
+
+} // namespace
+} // namespace pjm::server

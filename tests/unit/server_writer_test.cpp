@@ -131,6 +131,43 @@ TEST_F(WriterTest, ManyThreadsEveryMessageOnceAndRefusalsLeaveNoTrace) {
     EXPECT_LE(w.batches(), 4u + k_threads * k_each);
 }
 
+TEST_F(WriterTest, ARepeatedIdempotencyKeyIsAnsweredNotHandled) {
+    Writer w(store::open(path), clock, config(), "act");
+    auto keyed = [&](const std::string& key, int job, const std::string& name) {
+        Submission s = event(job, name);
+        s.execution_id = idempotent_execution_id("act", key);
+        s.idempotent = true;
+        return s;
+    };
+    Handled first = w.submit(keyed("k1", 0, "run"));
+    ASSERT_TRUE(first.outcome.ok());
+    EXPECT_FALSE(first.replayed);
+    Handled again = w.submit(keyed("k1", 0, "run"));
+    EXPECT_TRUE(again.replayed);
+    EXPECT_TRUE(again.outcome.ok());
+    EXPECT_EQ(again.execution.id, first.execution.id);
+    EXPECT_EQ(again.outcome.message, first.outcome.message);
+    EXPECT_EQ(setup->get_job(jobs[0], true)->history.size(), 2u); // create + one run
+    // A refusal is remembered as well: the same key gets the same 409, even once the job
+    // would accept the message.
+    Handled refused = w.submit(keyed("k2", 1, "finish"));
+    EXPECT_EQ(refused.outcome.kind, core::ErrorKind::conflict);
+    ASSERT_TRUE(w.submit(event(1, "run")).outcome.ok());
+    Handled still = w.submit(keyed("k2", 1, "finish"));
+    EXPECT_TRUE(still.replayed);
+    EXPECT_EQ(still.outcome.kind, core::ErrorKind::conflict);
+    EXPECT_EQ(setup->get_job(jobs[1], false)->state, core::State::running);
+    // Repeats inside one batch: many threads, one key, one change.
+    std::vector<std::thread> threads;
+    std::atomic<int> handled{0};
+    for (int t = 0; t < 8; ++t)
+        threads.emplace_back([&] { handled += !w.submit(keyed("k3", 2, "run")).replayed; });
+    for (auto& t : threads)
+        t.join();
+    EXPECT_EQ(handled, 1);
+    EXPECT_EQ(setup->get_job(jobs[2], true)->history.size(), 2u);
+}
+
 TEST_F(WriterTest, SubmitAfterStopFailsWithoutChangingAnything) {
     Writer w(store::open(path), clock, config(), "act");
     w.stop();
