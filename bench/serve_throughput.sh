@@ -68,6 +68,9 @@ done
 BASE="http://127.0.0.1:$PORT"
 
 history_rows() { sqlite3 "$PJM_DATABASE" "SELECT count(*) FROM history"; }
+# The server's CPU time so far (user + system), in clock ticks: a figure the machine's other
+# work does not change, unlike requests per second.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$SERVER_PID/stat"; }
 batches() { curl -s "$BASE/metrics" | sed -n 's/^pjm_writer_batches_total //p'; }
 # wrk_run NAME ARGS… : runs wrk, keeps its report in $WORK/NAME.wrk
 wrk_run() {
@@ -78,18 +81,24 @@ wrk_run() {
 
 ROWS0=$(history_rows)
 BATCHES0=$(batches)
+CPU0=$(cpu_ticks)
 wrk_run events -s "$WORK/events.lua" "$BASE"
+CPU1=$(cpu_ticks)
 ROWS1=$(history_rows)
 BATCHES1=$(batches)
 wrk_run reads "$BASE/actors/v2/bench/jobs/$READ_JOB?x-nonce=$NONCE"
+CPU2=$(cpu_ticks)
 HWM=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$SERVER_PID/status")
 FS=$(df -T "$WORK" | awk 'NR==2 {print $2}')
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 
 python3 - "$WORK" "$((ROWS1 - ROWS0))" "$((BATCHES1 - BATCHES0))" "$HWM" "$FS" \
-    "$CONNECTIONS" "$DURATION" "$WRK_THREADS" "$LOAD" "$(nproc)" <<'PY'
+    "$CONNECTIONS" "$DURATION" "$WRK_THREADS" "$LOAD" "$(nproc)" "$((CPU1 - CPU0))" \
+    "$((CPU2 - CPU1))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
-work, committed, batches, hwm_kb, fs, conns, duration, threads, load, cores = sys.argv[1:]
+(work, committed, batches, hwm_kb, fs, conns, duration, threads, load, cores, e_cpu, r_cpu,
+ hz) = sys.argv[1:]
+e_cpu, r_cpu, hz = int(e_cpu), int(r_cpu), int(hz)
 committed, batches, hwm_kb = int(committed), int(batches), int(hwm_kb)
 
 def report(name):
@@ -108,8 +117,10 @@ print(f"serve_throughput: wrk -t{threads} -c{conns} -d{duration}, database on {f
       f"{cores} cores, load average {load} (other work on the machine)")
 print(f"  events: {e_rps:,.0f}/s, p99 {e_p99:.1f} ms; {e_total:,} replies, {committed:,} "
       f"history entries committed, {e_bad} not 2xx; {committed / max(batches, 1):.1f} "
-      f"messages per commit{'; socket errors: ' + e_err if e_err else ''}")
-print(f"  job reads: {r_rps:,.0f}/s, p99 {r_p99:.1f} ms; {r_bad} not 2xx"
+      f"messages per commit; server CPU {e_cpu / hz / max(e_total, 1) * 1e6:.0f} µs per event"
+      f"{'; socket errors: ' + e_err if e_err else ''}")
+print(f"  job reads: {r_rps:,.0f}/s, p99 {r_p99:.1f} ms; {r_bad} not 2xx; server CPU "
+      f"{r_cpu / hz / max(r_total, 1) * 1e6:.0f} µs per read"
       f"{'; socket errors: ' + r_err if r_err else ''}")
 print(f"  server peak RSS (VmHWM): {hwm_kb / 1024:.1f} MiB")
 # Every event answered 200 is one committed history entry (wrk may count a few replies

@@ -49,7 +49,11 @@ Module Module::load(const std::string& name, int abi_version) {
             continue;
         }
         // RTLD_LOCAL: the module's libraries (libcurl, libpq, …) stay out of the global scope.
-        void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+        // RTLD_LAZY: libcurl drags in ~25 libraries (OpenSSL, GnuTLS, Kerberos, LDAP, …) with
+        // thousands of symbols a send never calls; binding them all up front (RTLD_NOW) cost
+        // ~2 ms per `pjm event`, more than curl's whole start-up (bench/client_vs_curl.sh).
+        // The ABI check below still catches a module from another build at once.
+        void* handle = dlopen(path.c_str(), RTLD_LAZY | RTLD_LOCAL);
         if (!handle)
             throw std::runtime_error("cannot load module " + path.string() + ": " + dlerror());
         Module m(handle, path.string());
