@@ -4,6 +4,7 @@
 #include "store/store.hpp"
 
 #include <iostream>
+#include <utility>
 
 namespace pjm::cli {
 
@@ -107,6 +108,10 @@ remote::AbacoClient Context::client_for(const std::string& url) const {
     http.total_timeout_ms = seconds_setting(settings, "timeout", 30'000);
     http.cacert = settings.get_or("cacert", "");
     http.insecure = flags.insecure;
+    static bool warned_insecure = false; // once per process, however many clients it makes
+    if (flags.insecure && url.starts_with("https:") && !std::exchange(warned_insecure, true))
+        std::cerr << "pjm: warning: --insecure: the manager's TLS certificate is not verified; "
+                     "anyone on the path can read the message and its token\n";
     if (flags.verbose > 0)
         http.trace = [](const std::string& line) { std::cerr << "pjm: " << line << '\n'; };
     remote::RetryPolicy retry;

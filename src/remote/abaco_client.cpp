@@ -1,5 +1,7 @@
 #include "remote/abaco_client.hpp"
 
+#include "remote/transport_abi.h"
+
 #include <stdexcept>
 
 namespace pjm::remote {
@@ -108,8 +110,12 @@ Reply AbacoClient::read_reply(const HttpResponse& r, const std::string& what) co
     if (r.transport_error != 0) {
         out.kind = core::ErrorKind::remote;
         out.retryable = is_retryable(r);
-        out.message = "cannot reach the manager at " + redact(m_actor_url) + " (" + what +
-                      "): " + r.error_message;
+        out.message = "cannot reach the manager at " + redact(m_actor_url) + " for " + what + ": " +
+                      r.error_message;
+        if (r.transport_error == PJM_TRANSPORT_TLS)
+            out.message += "; if the manager's certificate comes from a private CA, give its "
+                           "bundle with --cacert FILE (or PJM_CACERT, or cacert in the config "
+                           "file); --insecure skips the check (unsafe)";
         return out;
     }
     out.kind = kind_for_status(r.status);

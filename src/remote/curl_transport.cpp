@@ -131,6 +131,8 @@ extern "C" __attribute__((visibility("default"))) int pjm_http_perform(const pjm
         curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
         curl_easy_setopt(curl, CURLOPT_HEADERDATA, &got);
         curl_easy_setopt(curl, CURLOPT_USERAGENT, "pjm");
+        char detail[CURL_ERROR_SIZE] = "";
+        curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, detail);
         if (req->cacert) curl_easy_setopt(curl, CURLOPT_CAINFO, req->cacert);
         if (req->insecure) {
             curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
@@ -154,8 +156,9 @@ extern "C" __attribute__((visibility("default"))) int pjm_http_perform(const pjm
             curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &resp->status);
         } else {
             resp->error = classify_error(rc);
+            // curl's own detail names the cause (the CA file, the certificate problem, …).
             std::snprintf(resp->error_message, sizeof resp->error_message, "%s",
-                          curl_easy_strerror(rc));
+                          detail[0] ? detail : curl_easy_strerror(rc));
         }
         curl_slist_free_all(headers);
         curl_easy_cleanup(curl);
