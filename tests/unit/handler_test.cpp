@@ -215,6 +215,46 @@ TEST_P(HandlerTest, UrlParameterFormUsesBodyAsData) {
               json({{"arbitrary", "key value data"}}));
 }
 
+// Found by fuzzing: a create whose data held 1e400 threw out of handle_raw (an uncaught
+// nlohmann out_of_range) instead of being refused as an invalid message.
+TEST_P(HandlerTest, NumberBeyondADoubleIsAnInvalidMessage) {
+    json before = snapshot();
+    Outcome o = handler->handle_raw(
+        R"({"pipeline_uuid":")" + pipeline + R"(","archive_path":"/a","data":{"g":1e400}})", {});
+    EXPECT_EQ(o.kind, ErrorKind::invalid);
+    EXPECT_NE(o.message.find("1e400"), std::string::npos) << o.message;
+    o = handler->handle_raw(R"({"uuid":")" + job + R"(","name":"update","token":")" + token +
+                                R"(","data":{"n":-2e308}})",
+                            {});
+    EXPECT_EQ(o.kind, ErrorKind::invalid);
+    EXPECT_EQ(snapshot(), before);
+}
+
+// Found by fuzzing: a URL token that is not UTF-8 (a lead byte and a run of continuation
+// bytes, percent-encoded) made the schema validator read out of bounds.
+TEST_P(HandlerTest, UrlTokenThatIsNotUtf8IsAnInvalidMessage) {
+    json before = snapshot();
+    std::string bad = "%DD";
+    for (int i = 0; i < 40; ++i)
+        bad += "%9C";
+    std::string agave = R"({"owner":"o","appId":"a","executionSystem":"e","archivePath":"/p",)"
+                        R"("archiveSystem":"s","status":"RUNNING","inputs":{},)"
+                        R"("parameters":{},"_links":{}})";
+    const std::pair<std::string, std::string> messages[] = {
+        {"uuid=" + job + "&name=run&token=" + bad, "{}"},              // URL-parameter form
+        {"token=" + bad, R"({"uuid":")" + job + R"(","name":"run"})"}, // event, token in URL
+        {"uuid=" + job + "&token=" + bad, agave},                      // Agave callback
+    };
+    for (const auto& [q, body] : messages) {
+        auto query = QueryParams::parse(q);
+        ASSERT_TRUE(query);
+        Outcome o = handler->handle_raw(body, *query);
+        EXPECT_EQ(o.kind, ErrorKind::invalid) << q;
+        EXPECT_NE(o.message.find("not valid UTF-8"), std::string::npos) << o.message;
+    }
+    EXPECT_EQ(snapshot(), before);
+}
+
 TEST(HandlerStorage, StorageFailureIsStorageKind) {
     test::TempDir dir;
     // A database file that is not SQLite cannot be opened: the error is a StorageError.

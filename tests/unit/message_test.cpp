@@ -147,6 +147,22 @@ TEST(Message, ParseBodyBracketsInsideStringsDoNotCount) {
     EXPECT_FALSE(parse_body(deep).value);
 }
 
+// Found by fuzzing (tests/fuzz/corpus/fuzz_handler/create_float_edges): nlohmann throws
+// out_of_range, not parse_error, for a number a double cannot hold, and it escaped parse_body.
+TEST(Message, ParseBodyRefusesNumbersBeyondADouble) {
+    for (const char* text : {R"({"data":{"g":1e400}})", R"({"n":-1e400})", "[1.5e309]",
+                             R"({"a":17976931348623159e292})"}) {
+        ParsedBody p = parse_body(text);
+        EXPECT_FALSE(p.value) << text;
+        EXPECT_NE(p.error.find("invalid JSON: number overflow"), std::string::npos) << p.error;
+        EXPECT_NE(p.error.find("send it as a string"), std::string::npos) << p.error;
+    }
+    // The largest double, and an underflow to zero, are numbers like any other.
+    ParsedBody max = parse_body(R"({"b":1.7976931348623157e308,"u":1e-400})");
+    ASSERT_TRUE(max.value) << max.error;
+    EXPECT_EQ((*max.value)["u"].get<double>(), 0.0);
+}
+
 // --- classify: accepted kinds ------------------------------------------------------------------
 
 TEST(Message, ClassifiesEvent) {
@@ -260,6 +276,22 @@ TEST(Message, UrlParameterFormAcceptsEventAlias) {
     Classified both = classify(json::object(), query("uuid=" + k_job + "&event=index&name=run"));
     ASSERT_TRUE(both.message) << both.error.message;
     EXPECT_EQ(std::get<EventMessage>(both.message->body).event, Event::run);
+}
+
+// Found by fuzzing (tests/fuzz/corpus/fuzz_handler/regression_url_token_not_utf8): a URL
+// token that is not UTF-8 reached the schema validator, which read out of bounds on it.
+TEST(Message, UrlParametersThatAreNotUtf8AreRefused) {
+    std::string bad = "%DD"; // a lead byte, then 40 continuation bytes
+    for (int i = 0; i < 40; ++i)
+        bad += "%9C";
+    std::string u = refusal(json::object(), query("uuid=" + k_job + "&name=run&token=" + bad));
+    EXPECT_NE(u.find("URL parameter token: not valid UTF-8 text"), std::string::npos) << u;
+    // The token of an event body whose own has none.
+    std::string e = refusal(json{{"uuid", k_job}, {"name", "run"}}, query("token=" + bad));
+    EXPECT_NE(e.find("/token: not valid UTF-8 text"), std::string::npos) << e;
+    // And of an Agave callback.
+    std::string a = refusal(agave_body("RUNNING"), query("uuid=" + k_job + "&token=" + bad));
+    EXPECT_NE(a.find("not valid UTF-8 text"), std::string::npos) << a;
 }
 
 TEST(Message, UrlParameterFormRefusals) {

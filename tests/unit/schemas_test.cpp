@@ -209,5 +209,43 @@ TEST(Schemas, UrlParams) {
                         }});
 }
 
+// Found by fuzzing: valijson's string length (minLength/maxLength) assumes UTF-8 and read past
+// the end of a table on a run of continuation bytes (a token percent-decoded from the URL).
+// Text that is not UTF-8 is refused before valijson sees it, wherever it sits.
+TEST(Schemas, TextThatIsNotUtf8IsRefusedWithItsPath) {
+    std::string runaway = "\xdd" + std::string(60, '\x9c'); // a lead byte, 60 continuations
+    std::vector<std::string> bad = {runaway,
+                                    "abc\xff",
+                                    "\xc0\xaf",                     // overlong '/'
+                                    "\xed\xa0\x80",                 // a UTF-16 surrogate
+                                    "\xf4\x90\x80\x80",             // past U+10FFFF
+                                    "\xe2\x9c",                     // truncated
+                                    std::string(16, 'a') + "\x80"}; // stray continuation
+    for (const auto& text : bad) {
+        auto errors =
+            schema_errors("urlparams", {{"uuid", k_job}, {"name", "run"}, {"token", text}});
+        ASSERT_EQ(errors.size(), 1u);
+        EXPECT_EQ(errors[0], "/token: not valid UTF-8 text");
+    }
+    EXPECT_EQ(
+        schema_errors("event", {{"uuid", k_job}, {"name", "run"}, {"data", {{"k", {1, runaway}}}}}),
+        std::vector<std::string>{"/data/k/1: not valid UTF-8 text"});
+    EXPECT_EQ(schema_errors("event", {{"uuid", k_job}, {"name", "run"}, {"data", {{runaway, 1}}}}),
+              std::vector<std::string>{"/data/(a key): not valid UTF-8 text"});
+    EXPECT_EQ(schema_errors("event", json(runaway)),
+              std::vector<std::string>{"/: not valid UTF-8 text"});
+    // Well-formed text of every length is measured in characters as before.
+    std::string snowmen;
+    for (int i = 0; i < 16; ++i)
+        snowmen += "\u2603";
+    EXPECT_TRUE(
+        schema_errors("urlparams", {{"uuid", k_job}, {"name", "run"}, {"token", snowmen}}).empty());
+    EXPECT_TRUE(
+        schema_errors("urlparams", {{"uuid", k_job},
+                                    {"name", "run"},
+                                    {"token", "\U0001F600\U0001F600" + std::string(15, 'a')}})
+            .empty());
+}
+
 } // namespace
 } // namespace pjm::core
