@@ -52,32 +52,40 @@ millis() { echo $(($(date +%s%N) / 1000000)); }
 # Each writer has its own log, $WORK/ack/WRITER, one K a line.
 ack() { echo "$2" >>"$WORK/ack/$1"; }
 
-# check_events JOB WHAT : the job's history holds every acknowledged update event exactly once,
-# no event twice, each writer's events in the order it sent them; events whose writer was
+# check_events WHAT JOB… : the jobs' histories hold every acknowledged update event exactly
+# once, no event twice, each writer's events in the order it sent them; events whose writer was
 # killed or got no reply may be there (they may have committed first) but only once. Update
-# events carry {"w": WRITER, "k": K}. Prints a line of figures.
+# events carry {"w": WRITER, "k": K}; acknowledgements are in $WORK/ack/WRITER. Prints a line
+# of figures.
 check_events() {
-    local job=$1 what=$2
-    "$PJM" --local --json status "$job" >"$WORK/status.json" 2>"$ERR" ||
-        { fail "$what: pjm status $job failed"; return; }
+    local what=$1 job n=0
+    shift
+    for job in "$@"; do
+        n=$((n + 1))
+        "$PJM" --local --json status "$job" >"$WORK/status.$n.json" 2>"$ERR" ||
+            { fail "$what: pjm status $job failed"; return; }
+    done
     check
-    python3 - "$WORK/status.json" "$WORK/ack" "$what" <<'PY' || fail "$what: the history does not match what was acknowledged"
+    python3 - "$WORK/ack" "$what" "$WORK"/status.*.json <<'PY' || fail "$what: the history does not match what was acknowledged"
 import collections, json, os, sys
-doc = json.load(open(sys.argv[1]))
-ack_dir, what = sys.argv[2], sys.argv[3]
-history = doc["history"]
+ack_dir, what = sys.argv[1], sys.argv[2]
 seen = collections.Counter()
 order = collections.defaultdict(list)
-for e in history:
-    d = e["data"]
-    if e["name"] == "update" and isinstance(d, dict) and "w" in d:
-        seen[(d["w"], d["k"])] += 1
-        order[d["w"]].append(d["k"])
+problems = []
+for path in sys.argv[3:]:
+    doc = json.load(open(path))
+    history = doc["history"]
+    if doc["event_count"] != len(history):
+        problems.append(f"event_count {doc['event_count']} but {len(history)} history entries")
+    for e in history:
+        d = e["data"]
+        if e["name"] == "update" and isinstance(d, dict) and "w" in d:
+            seen[(d["w"], d["k"])] += 1
+            order[d["w"]].append(d["k"])
 acked = set()
 for w in os.listdir(ack_dir):
     for line in open(os.path.join(ack_dir, w)):
         acked.add((w, int(line)))
-problems = []
 twice = sorted(k for k, n in seen.items() if n > 1)
 if twice:
     problems.append(f"{len(twice)} events in the history more than once, e.g. {twice[:5]}")
@@ -87,8 +95,6 @@ if missing:
 for w, ks in order.items():
     if ks != sorted(ks):
         problems.append(f"writer {w}'s events out of order: {ks[:20]}")
-if doc["event_count"] != len(history):
-    problems.append(f"event_count {doc['event_count']} but {len(history)} history entries")
 unacked = len(set(seen) - acked)
 print(f"  {what}: {len(acked)} acknowledged, {sum(seen.values())} in the history "
       f"({unacked} unacknowledged yet committed), {len(twice)} twice, {len(missing)} missing")
@@ -96,6 +102,7 @@ for p in problems:
     print("  " + p, file=sys.stderr)
 sys.exit(1 if problems else 0)
 PY
+    rm -f "$WORK"/status.*.json
 }
 
 # check_database WHAT : every job's history numbered 1..event_count without gaps, its last

@@ -61,7 +61,7 @@ check
 others=$(cat "$WORK"/exits/* 2>/dev/null | awk '$2 != 137' | head -5)
 [ -z "$others" ] || fail "writers failed other than by SIGKILL (event, exit code): $others" \
     "$(cat "$WORK"/local*.err | grep -v '^$' | head -5)"
-check_events "$JOB" "local writers killed at random"
+check_events "local writers killed at random" "$JOB"
 check_database "after killing local writers"
 # The database is still fully usable: a writer after the chaos is acknowledged and recorded.
 run --local event update "$JOB" --token "$TOKEN" --data '{"after": "local chaos"}'
@@ -139,7 +139,7 @@ others=$(cat "$WORK"/exits/pjm* 2>/dev/null | head -5)
     "$(cat "$WORK"/pjm*.err | head -5)"
 check
 [ -n "$(cat "$WORK"/ack/pjm*)" ] || fail "no pjm client event was acknowledged"
-check_events "$JOB" "pjm serve killed at random"
+check_events "pjm serve killed at random" "$JOB"
 check_database "after killing pjm serve"
 
 finish

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Delivery exactly once (issue 5), on both backends:
+# 1. A crash in the middle of an outbox flush: with the manager down, N events each exit 75 and
+#    leave N outbox entries; serve comes up; `pjm outbox flush` is killed with SIGKILL after some
+#    but not all were delivered (through a slowing proxy, so that there is a middle); a second
+#    flush delivers the rest: exactly N history entries, each once, in queue order per job; a
+#    third flush delivers nothing.
+# 2. A proxy that forwards each message to serve, reads serve's reply and then closes the
+#    client's connection without answering (drop_proxy.py): the pjm client retries with the
+#    same Idempotency-Key and succeeds, and the history holds one entry per message; when the
+#    retries run out the message is queued (75) although applied, and the flush's replay (same
+#    key again) adds nothing either. A create through it makes one job, and its token works.
+source "$PJM_TEST_LIB"
+source "$(dirname "${BASH_SOURCE[0]}")/crash_lib.sh"
+command -v curl >/dev/null || { echo "delivery_test: curl is not installed" >&2; exit 1; }
+PROXY=$(dirname "${BASH_SOURCE[0]}")/drop_proxy.py
+
+PROXY_PID=""
+stop_proxy() {
+    if [ -n "$PROXY_PID" ]; then
+        kill "$PROXY_PID" 2>/dev/null
+        wait "$PROXY_PID" 2>/dev/null
+    fi
+    PROXY_PID=""
+}
+trap 'stop_proxy; stop_serve' EXIT
+# start_proxy NAME ARGS… : drop_proxy.py in front of serve (PORT), logging to $WORK/NAME.log;
+# sets PROXY_URL (its messages URL).
+start_proxy() {
+    local name=$1 i
+    shift
+    rm -f "$WORK/$name.port"
+    python3 "$PROXY" --target "http://127.0.0.1:$PORT" --port-file "$WORK/$name.port" \
+        --log "$WORK/$name.log" "$@" 2>>"$WORK/proxy.err" &
+    PROXY_PID=$!
+    for i in $(seq 1 200); do
+        [ -s "$WORK/$name.port" ] && break
+        sleep 0.02
+    done
+    [ -s "$WORK/$name.port" ] || { echo "delivery_test: the proxy did not start" >&2; cat "$WORK/proxy.err" >&2; exit 1; }
+    PROXY_URL="http://127.0.0.1:$(cat "$WORK/$name.port")/actors/v2/$ACTOR/messages"
+}
+BOX="$XDG_STATE_HOME/pjm/outbox"
+queued_count() { # the messages waiting in the outbox (no process: polled in a tight loop)
+    local files=("$BOX"/*.json)
+    [ "${files[0]}" = "$BOX/*.json" ] && echo 0 || echo "${#files[@]}"
+}
+updates() { db_query "SELECT count(*) FROM history WHERE name = 'update'"; }
+
+PORT=$(free_port)
+URL="http://127.0.0.1:$PORT/actors/v2/$ACTOR/messages"
+PIPELINE=$("$PJM" --local pipeline add --name delivery)
+JOBS=()
+TOKENS=()
+for j in 1 2 3; do
+    run --local --json create --pipeline "$PIPELINE" --archive-path "/archive/$j" --data "{\"j\": $j}"
+    JOBS+=("$(json_field uuid)")
+    TOKENS+=("$(json_field token)")
+    "$PJM" --local event run "${JOBS[-1]}" --token "${TOKENS[-1]}" >/dev/null
+done
+
+# --- 1. kill -9 in the middle of a flush ------------------------------------------------------
+EACH=20
+N=$((3 * EACH))
+mkdir -p "$WORK/ack"
+not75=""
+for ((k = 1; k <= EACH; k++)); do
+    for j in 0 1 2; do
+        PJM_URL=$URL "$PJM" --retries 0 event update "${JOBS[j]}" --token "${TOKENS[j]}" \
+            --data "{\"w\": \"job$j\", \"k\": $k}" >/dev/null 2>"$ERR"
+        rc=$?
+        [ "$rc" -eq 75 ] || not75+=" job$j/$k:$rc"
+        ack "job$j" "$k" # queued (75) is a promise to deliver: checked like an acknowledgement
+    done
+done
+check
+[ -z "$not75" ] || fail "with the manager down every event exits 75; these did not:$not75"
+expect_eq "$(queued_count)" "$N" "one outbox entry per event"
+run --json outbox list
+expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$OUT")" \
+    "$N" "outbox list shows every queued event"
+
+start_serve "$PORT"
+start_proxy slow --delay 0.01
+"$PJM" outbox flush --url "$PROXY_URL" >"$WORK/flush1.out" 2>"$WORK/flush1.err" &
+FLUSH=$!
+killed_at=""
+{ # (stderr: bash's note that the flush was killed)
+    while kill -0 "$FLUSH"; do
+        left=$(queued_count)
+        if [ "$left" -le $((N - N / 3)) ]; then
+            sleep "0.00$((RANDOM % 10))" # (most likely while serve's reply is held by the proxy)
+            kill -9 "$FLUSH" && killed_at=$(queued_count)
+            break
+        fi
+    done
+    wait "$FLUSH"
+} 2>/dev/null
+stop_proxy
+check
+[ -n "$killed_at" ] || fail "the first flush ended before it could be killed: $(cat "$WORK/flush1.out")"
+delivered=$(updates)
+left=$(queued_count)
+echo "delivery_test: flush killed with $killed_at of $N left; $delivered delivered," \
+    "$left still queued ($((left + delivered - N)) of them applied already) ($TEST_BACKEND)"
+check
+[ "$delivered" -gt 0 ] && [ "$delivered" -lt "$N" ] ||
+    fail "the kill should come after some but not all deliveries: $delivered of $N"
+check
+[ $((left + delivered)) -ge "$N" ] || fail "messages lost: $delivered delivered, $left queued, of $N"
+run outbox flush
+expect_rc 0 "the second flush"
+expect_out "delivered $left, still queued 0, refused 0" "the second flush sends what was left"
+expect_eq "$(updates)" "$N" "exactly N events delivered"
+expect_eq "$(queued_count)" "0" "the outbox is empty"
+check_events "after the killed flush" "${JOBS[@]}"
+run outbox flush
+expect_rc 0 "a third flush"
+expect_out "delivered 0, still queued 0, refused 0" "a third flush has nothing to send"
+expect_eq "$(updates)" "$N" "the third flush adds nothing"
+check
+[ -z "$(ls -A "$BOX" | grep -v '^\.flush\.lock$' | grep -v '\.tmp$')" ] ||
+    fail "the outbox holds files: $(ls -A "$BOX")"
+
+# --- 2. a reply lost after the message was applied --------------------------------------------
+# Each message's first 2 attempts are applied by serve but never answered; the third is.
+start_proxy drop --drop-each 2
+pids=()
+for k in 1 2 3 4; do
+    (
+        PJM_URL=$PROXY_URL "$PJM" event update "${JOBS[0]}" --token "${TOKENS[0]}" \
+            --data "{\"w\": \"dropped$k\", \"k\": 1}" >"$WORK/drop.$k.out" 2>"$WORK/drop.$k.err"
+        echo $? >"$WORK/drop.$k.rc"
+    ) &
+    pids+=($!)
+done
+wait "${pids[@]}"
+for k in 1 2 3 4; do
+    expect_eq "$(cat "$WORK/drop.$k.rc")" "0" "event $k gets through after two lost replies"
+    [ "$(cat "$WORK/drop.$k.rc")" = 0 ] && ack "dropped$k" 1
+done
+# The create's reply is lost twice too: one job, and the token of the third reply is its own.
+PJM_URL=$PROXY_URL run --json create --pipeline "$PIPELINE" --archive-path /archive/dropped \
+    --data '{"j": "dropped"}'
+expect_rc 0 "a create gets through after two lost replies"
+NEWJOB=$(json_field job.uuid)
+NEWTOKEN=$(json_field token)
+expect_eq "$(db_query "SELECT count(*) FROM jobs WHERE archive_path = '/archive/dropped'")" "1" \
+    "the create made one job"
+run --local event run "$NEWJOB" --token "$NEWTOKEN"
+expect_rc 0 "the replayed reply's token is the job's"
+# Retries run out (2 attempts, both lost): queued with exit 75 although serve applied it; the
+# flush's attempt is lost too, its retry is answered from the key, and nothing is added.
+stop_proxy
+start_proxy drop3 --drop-each 3
+PJM_URL=$PROXY_URL run --retries 1 event update "${JOBS[1]}" --token "${TOKENS[1]}" \
+    --data '{"w": "requeued", "k": 1}'
+expect_rc 75 "both attempts lost: queued"
+expect_eq "$(db_query "SELECT count(*) FROM history WHERE data LIKE '%requeued%'")" "1" \
+    "yet serve applied it once"
+run outbox flush --url "$PROXY_URL"
+expect_rc 0 "the flush delivers it (its first attempt lost as well)"
+expect_out "delivered 1" "the flush reports it delivered"
+ack requeued 1
+stop_proxy
+check_events "after the lost replies" "${JOBS[@]}"
+check
+python3 - "$WORK/drop.log" "$WORK/drop3.log" <<'PY' || fail "the proxy did not see one Idempotency-Key per message, the same on every attempt"
+import collections, json, sys
+for path, per_message in ((sys.argv[1], 3), (sys.argv[2], 4)):
+    keys = collections.defaultdict(list)
+    for line in open(path):
+        r = json.loads(line)
+        if r["method"] != "POST":
+            continue
+        assert r["status"] == 200, r  # serve applied (or replayed) every attempt
+        keys[r["body"]].append(r["key"])
+    for body, ks in keys.items():
+        assert len(ks) == per_message, (path, body, ks)
+        assert ks[0] and all(k == ks[0] for k in ks), (path, body, ks)
+    firsts = [ks[0] for ks in keys.values()]
+    assert len(set(firsts)) == len(firsts), "two messages shared a key"
+    print(f"  {path.rsplit('/', 1)[-1]}: {len(keys)} messages, {per_message} attempts each, "
+          "one key per message")
+PY
+check
+grep -q '(replayed)' "$WORK/serve.log" || fail "serve never answered from an Idempotency-Key"
+stop_serve
+check_database "after the lost replies and the killed flush"
+
+finish
