@@ -23,7 +23,7 @@ _pjm_options() {
     case $1 in
     "") echo "--help --version --local --json --dry-run --verbose --sync --wait --wait-timeout" \
         "--no-outbox --insecure --config --db --url --tenant-url --actor-id --bearer --nonce" \
-        "--cacert --connect-timeout --timeout --retries --retry-max-time --outbox" ;;
+        "--cacert --connect-timeout --timeout --retries --retry-max-time --outbox --color" ;;
     event) echo "--token --data --url-params" ;;
     delete) echo "--token --force" ;;
     create) echo "--pipeline --archive-path --archive-system --data --session" ;;
@@ -50,7 +50,7 @@ _pjm_takes_value() {
         --token | --data | --batch | --pipeline | --archive-path | --archive-system | --session | \
         --execution | --state | --limit | --key | --lifetime | --at | --job | --name | --uuid | \
         --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads | \
-        --output)
+        --output | --color)
         return 0
         ;;
     esac
@@ -117,6 +117,7 @@ _pjm() {
         --outbox) _pjm_files "$given" "$cur" d ;;
         --data) [[ $cur == @* ]] && _pjm_files "$given@" "${cur#@}" ;;
         --state) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;
+        --color) COMPREPLY=($(compgen -P "$given" -W "auto always never" -- "$cur")) ;;
         esac
         return 0
     fi

@@ -5,7 +5,7 @@ set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --act
     --nonce --cacert --connect-timeout --timeout --retries --retry-max-time --outbox --token \
     --data --batch --pipeline --archive-path --archive-system --session --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
-    --bearer-file --nonce-file --max-body --threads --output
+    --bearer-file --nonce-file --max-body --threads --output --color
 
 function __pjm_children --description 'The subcommands of a pjm command'
     switch "$argv[1]"
@@ -98,6 +98,7 @@ complete -c pjm -n 'not __pjm_dashdash' -l wait-timeout -x -d 'Seconds --wait wa
 complete -c pjm -n 'not __pjm_dashdash' -l no-outbox -d 'Exit 7 instead of queueing an undelivered message'
 complete -c pjm -n 'not __pjm_dashdash' -l insecure -d 'Do not verify the manager\'s TLS certificate'
 complete -c pjm -n 'not __pjm_dashdash' -l config -r -F -d 'Config file to read'
+complete -c pjm -n 'not __pjm_dashdash' -l color -x -a 'auto always never' -d 'Colour human output (default auto)'
 complete -c pjm -n 'not __pjm_dashdash' -l db -r -F -d 'SQLite file or postgresql:// URL'
 complete -c pjm -n 'not __pjm_dashdash' -l url -x -d 'The manager\'s messages URL'
 complete -c pjm -n 'not __pjm_dashdash' -l tenant-url -x -d 'Tenant base URL (with --actor-id)'

@@ -4,6 +4,7 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+#include "cli/terminal.hpp"
 #include "core/storage.hpp"
 #include "core/suggest.hpp"
 #include "store/store.hpp"
@@ -107,6 +108,11 @@ int run(int argc, char** argv) {
                  "Client mode: do not verify the manager's TLS certificate (unsafe)");
     app.add_option("--config", ctx.flags.config,
                    "Config file to read instead of the defaults (PJM_CONFIG)");
+    std::string color = "auto";
+    app.add_option("--color", color,
+                   "Colour human output: auto (on a terminal, unless NO_COLOR is set or "
+                   "TERM=dumb), always, never")
+        ->check(CLI::IsMember({"auto", "always", "never"}));
 
     // A deque keeps each value's address stable while CLI11 holds a reference to it.
     std::deque<SettingFlag> setting_flags;
@@ -153,6 +159,7 @@ int run(int argc, char** argv) {
     } catch (const CLI::CallForAllHelp& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
+        configure_terminal(parse_color_mode(color).value_or(ColorMode::automatic));
         std::string msg = e.what();
         auto rest = app.remaining();
         if (app.get_subcommands().empty() && !rest.empty() && rest.front().front() != '-') {
@@ -168,6 +175,7 @@ int run(int argc, char** argv) {
                     msg + "\nRun 'pjm --help' or 'pjm <command> --help' for usage.");
         return core::exit_code(core::ErrorKind::usage);
     }
+    configure_terminal(parse_color_mode(color).value_or(ColorMode::automatic));
     if (version) {
         std::cout << version_text() << '\n';
         return 0;

@@ -1,6 +1,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
+#include "cli/humanize.hpp"
 #include "cli/output.hpp"
 
 #include <iostream>
@@ -61,12 +62,16 @@ int run_list(Context& ctx, const ListArgs& a) {
         print_json(docs);
         return 0;
     }
-    std::vector<std::vector<std::string>> rows = {
-        {"UUID", "STATE", "LAST EVENT", "UPDATED", "PIPELINE"}};
+    Table table;
+    table.header = {"UUID", "STATE", "LAST EVENT", "UPDATED", "UPDATED AT", "PIPELINE"};
+    table.optional = {4, 5}; // on a narrow terminal: the absolute time, then the pipeline
     for (const auto& j : jobs)
-        rows.push_back({j.uuid, std::string(core::to_string(j.state)) + (j.visible ? "" : "*"),
-                        j.last_event, j.updated, j.pipeline_uuid});
-    print_table(rows);
+        table.rows.push_back({j.uuid,
+                              Cell(std::vector<Cell::Span>{
+                                  {std::string(core::to_string(j.state)), state_color(j.state)},
+                                  {j.visible ? "" : "*", Color::none}}),
+                              j.last_event, ago(j.updated, ctx.clock), j.updated, j.pipeline_uuid});
+    print_table(table);
     if (a.all) std::cout << "(* deleted)\n";
     return 0;
 }

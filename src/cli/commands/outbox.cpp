@@ -1,6 +1,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
+#include "cli/humanize.hpp"
 #include "cli/output.hpp"
 #include "remote/flush.hpp"
 
@@ -47,15 +48,16 @@ int run_list(Context& ctx) {
         std::cout << "the outbox is empty (" << box.dir() << ")\n";
         return 0;
     }
-    std::vector<std::vector<std::string>> rows = {
-        {"ID", "STATE", "QUEUED", "ATTEMPTS", "MESSAGE", "LAST ERROR"}};
-    for (const auto& e : entries) {
-        std::string err = e.last_error.substr(0, e.last_error.find('\n'));
-        if (err.size() > 60) err = err.substr(0, 57) + "...";
-        rows.push_back({e.id, e.failed ? "refused" : "queued", e.created,
-                        std::to_string(e.attempts), e.summary, err});
-    }
-    print_table(rows);
+    Table table;
+    table.header = {"ID", "STATE", "QUEUED", "QUEUED AT", "ATTEMPTS", "MESSAGE", "LAST ERROR"};
+    table.optional = {3};
+    table.clip_last = true;
+    for (const auto& e : entries)
+        table.rows.push_back(
+            {e.id, e.failed ? Cell("refused", Color::red) : Cell("queued", Color::yellow),
+             ago(e.created, ctx.clock), e.created, std::to_string(e.attempts), e.summary,
+             clip(e.last_error.substr(0, e.last_error.find('\n')), 60)});
+    print_table(table);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
+#include "cli/humanize.hpp"
 #include "cli/output.hpp"
 #include "core/timefmt.hpp"
 #include "core/typed_uuid.hpp"
@@ -49,10 +50,13 @@ int run_list(Context& ctx) {
         print_json(docs);
         return 0;
     }
-    std::vector<std::vector<std::string>> rows = {{"UUID", "NAME", "CREATED", "DESCRIPTION"}};
+    Table table;
+    table.header = {"UUID", "NAME", "CREATED", "CREATED AT", "DESCRIPTION"};
+    table.optional = {3};
+    table.clip_last = true;
     for (const auto& p : pipelines)
-        rows.push_back({p.uuid, p.name, p.created, p.description});
-    print_table(rows);
+        table.rows.push_back({p.uuid, p.name, ago(p.created, ctx.clock), p.created, p.description});
+    print_table(table);
     return 0;
 }
 

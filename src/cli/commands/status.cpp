@@ -75,7 +75,7 @@ int run_status(Context& ctx, const StatusArgs& a) {
     if (ctx.flags.json)
         print_json(core::to_document(*job));
     else
-        print_job_human(*job);
+        print_job_human(*job, ctx.clock);
     return 0;
 }
 } // namespace
