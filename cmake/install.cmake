@@ -6,7 +6,8 @@ install(FILES man/pjm.1 DESTINATION share/man/man1)
 install(FILES completions/pjm.bash DESTINATION share/bash-completion/completions RENAME pjm)
 install(FILES completions/_pjm DESTINATION share/zsh/site-functions)
 install(FILES completions/pjm.fish DESTINATION share/fish/vendor_completions.d)
-install(FILES README.md LICENSE contrib/config.toml.example DESTINATION share/doc/pjm)
+install(FILES README.md LICENSE contrib/config.toml.example docs/epilogue.md
+        DESTINATION share/doc/pjm)
 install(FILES contrib/pjm-serve.service DESTINATION lib/systemd/system)
 
 set(CPACK_PACKAGE_NAME pjm)
