@@ -108,12 +108,21 @@ expect_no_spool() { # expect_no_spool ID WHAT
     check
     [ -z "$(ls -A "$PJM_SPOOL")" ] || fail "$2: the spool folder holds $(ls -A "$PJM_SPOOL")"
 }
+# new_job NAME: a fresh job (JOB, TOKEN) of one pipeline, its data naming the case.
+PIPELINE=$("$PJM" --local pipeline add --name recipes) || exit 1
+new_job() {
+    local ids
+    ids=$("$PJM" --local --json create --pipeline "$PIPELINE" --archive-path "/archive/$1" \
+        --data "{\"case\": \"$1\"}" | python3 -c 'import json, sys; d = json.load(sys.stdin); print(d["uuid"], d["token"])') ||
+        { echo "creating the job of $1 failed" >&2; exit 1; }
+    read -r JOB TOKEN <<<"$ids"
+}
 JS="$SNIP/slurm-jobscript.sh" EP="$SNIP/slurm-epilog.sh"
 PJS="$SNIP/pbs-jobscript.sh" PEP="$SNIP/pbs-epilogue.sh" WRAP="$SNIP/wrapper.sh"
 export PJM_LOCAL=1
 
 # --- Slurm job script
-setup_job slurm-ok
+new_job slurm-ok
 script env SLURM_JOB_ID=1001 SLURM_SUBMIT_DIR="$SUBMIT" PJM_JOB_UUID="$JOB" PJM_TOKEN="$TOKEN" bash "$JS"
 expect_rc 0 "slurm job script: the pipeline succeeds"
 expect_out "aligned" "slurm job script: the pipeline's output passes through"
@@ -121,14 +130,14 @@ expect_job "slurm job script: success" "$JOB" FINISHED create,run,finish exit_co
 expect_no_spool 1001 "slurm job script: success"
 OK_JOB=$JOB
 
-setup_job slurm-fail
+new_job slurm-fail
 FAKE_PIPELINE=fail script env SLURM_JOB_ID=1002 SLURM_SUBMIT_DIR="$SUBMIT" \
     PJM_JOB_UUID="$JOB" PJM_TOKEN="$TOKEN" bash "$JS"
 expect_rc 3 "slurm job script: the pipeline's exit status is the job's"
 expect_job "slurm job script: the pipeline fails" "$JOB" FAILED create,run,fail exit_code=3
 expect_no_spool 1002 "slurm job script: failure"
 
-setup_job slurm-stage-in
+new_job slurm-stage-in
 script env SLURM_JOB_ID=1003 SLURM_SUBMIT_DIR="$WORK/empty-submit" \
     PJM_JOB_UUID="$JOB" PJM_TOKEN="$TOKEN" bash "$JS"
 expect_rc 1 "slurm job script: the stage-in fails (set -e)"
@@ -136,7 +145,7 @@ expect_job "slurm job script: the trap reports a failed stage-in" "$JOB" FAILED 
     exit_code=1 step='"stage-in"' slurm_job_id='"1003"'
 expect_no_spool 1003 "slurm job script: failed stage-in"
 
-setup_job slurm-no-token
+new_job slurm-no-token
 script env -u PJM_TOKEN SLURM_JOB_ID=1004 SLURM_SUBMIT_DIR="$SUBMIT" PJM_JOB_UUID="$JOB" bash "$JS"
 check
 [ "$RC" -ne 0 ] || fail "slurm job script without PJM_TOKEN must stop"
@@ -144,7 +153,7 @@ expect_err "submit with PJM_TOKEN set" "slurm job script: says what is missing"
 expect_job "slurm job script: nothing sent without a token" "$JOB" CREATED create
 
 # --- Slurm job killed outright, then the Epilog
-setup_job slurm-killed
+new_job slurm-killed
 FAKE_PIPELINE=killed script setsid -w env SLURM_JOB_ID=1005 SLURM_SUBMIT_DIR="$SUBMIT" \
     PJM_JOB_UUID="$JOB" PJM_TOKEN="$TOKEN" bash "$JS"
 expect_rc 137 "slurm job script: killed with SIGKILL"
@@ -161,14 +170,14 @@ epilog PJM_LOCAL=1 SLURM_JOB_ID=1001 SLURM_JOB_UID="$ME" SLURM_JOB_EXIT_CODE2=0:
 expect_rc 0 "slurm epilog: a job that reported itself"
 expect_job "slurm epilog leaves a reported job alone" "$OK_JOB" FINISHED create,run,finish
 
-setup_job slurm-wait-status
+new_job slurm-wait-status
 "$PJM" --local event run "$JOB" --token "$TOKEN" >/dev/null
 spool_of 1006 "$JOB" "$TOKEN"
 epilog PJM_LOCAL=1 SLURM_JOB_ID=1006 SLURM_JOB_UID="$ME" SLURM_JOB_EXIT_CODE=512 -- "$EP"
 expect_rc 0 "slurm epilog: exit status from SLURM_JOB_EXIT_CODE"
 expect_job "slurm epilog decodes a wait() status" "$JOB" FAILED create,run,fail exit_code=2 signal=0
 
-setup_job slurm-clean-exit
+new_job slurm-clean-exit
 "$PJM" --local event run "$JOB" --token "$TOKEN" >/dev/null
 spool_of 1007 "$JOB" "$TOKEN"
 epilog PJM_LOCAL=1 SLURM_JOB_ID=1007 SLURM_JOB_UID="$ME" SLURM_JOB_EXIT_CODE2=0:0 -- "$EP"
@@ -176,7 +185,7 @@ expect_rc 0 "slurm epilog: exit 0:0"
 expect_job "slurm epilog finishes a job that exited 0" "$JOB" FINISHED create,run,finish \
     exit_code=0 signal=0
 
-setup_job slurm-no-exit-code
+new_job slurm-no-exit-code
 "$PJM" --local event run "$JOB" --token "$TOKEN" >/dev/null
 spool_of 1008 "$JOB" "$TOKEN"
 epilog PJM_LOCAL=1 SLURM_JOB_ID=1008 SLURM_JOB_UID="$ME" -- "$EP"
@@ -184,14 +193,14 @@ expect_rc 0 "slurm epilog: no exit code from Slurm"
 expect_job "slurm epilog without an exit code reports a failure" "$JOB" FAILED create,run,fail \
     exit_code=null signal=null
 
-setup_job slurm-foreign
+new_job slurm-foreign
 spool_of 1009 "$JOB" "$TOKEN"
 epilog PJM_LOCAL=1 SLURM_JOB_ID=1009 SLURM_JOB_UID=$((ME + 1)) SLURM_JOB_EXIT_CODE2=1:0 -- "$EP"
 expect_rc 0 "slurm epilog: a spool file of another user"
 expect_job "slurm epilog ignores a spool file the job's user does not own" "$JOB" CREATED create
 expect_no_spool 1009 "slurm epilog: foreign spool file"
 
-setup_job slurm-refused
+new_job slurm-refused
 spool_of 1010 "$JOB" ffffffffffffffff
 epilog PJM_LOCAL=1 SLURM_JOB_ID=1010 SLURM_JOB_UID="$ME" SLURM_JOB_EXIT_CODE2=1:0 -- "$EP"
 expect_rc 0 "slurm epilog: pjm refuses the event (wrong token), the epilog still exits 0"
@@ -201,20 +210,20 @@ epilog PJM_LOCAL=1 -- "$EP"
 expect_rc 0 "slurm epilog: no SLURM_JOB_ID"
 
 # --- PBS/Torque
-setup_job pbs-ok
+new_job pbs-ok
 script env PBS_JOBID=2001.pbs PBS_O_WORKDIR="$SUBMIT" PJM_JOB_UUID="$JOB" PJM_TOKEN="$TOKEN" bash "$PJS"
 expect_rc 0 "pbs job script: the pipeline succeeds"
 expect_job "pbs job script: success" "$JOB" FINISHED create,run,finish exit_code=0
 expect_no_spool 2001.pbs "pbs job script: success"
 PBS_OK_JOB=$JOB
 
-setup_job pbs-fail
+new_job pbs-fail
 FAKE_PIPELINE=fail script env PBS_JOBID=2002.pbs PBS_O_WORKDIR="$SUBMIT" \
     PJM_JOB_UUID="$JOB" PJM_TOKEN="$TOKEN" bash "$PJS"
 expect_rc 3 "pbs job script: the pipeline's exit status is the job's"
 expect_job "pbs job script: failure" "$JOB" FAILED create,run,fail exit_code=3
 
-setup_job pbs-killed
+new_job pbs-killed
 FAKE_PIPELINE=killed script setsid -w env PBS_JOBID=2003.pbs PBS_O_WORKDIR="$SUBMIT" \
     PJM_JOB_UUID="$JOB" PJM_TOKEN="$TOKEN" bash "$PJS"
 expect_rc 137 "pbs job script: killed with SIGKILL"
@@ -231,21 +240,21 @@ epilog PJM_LOCAL=1 -- "$PEP" 2001.pbs "$ME_NAME" grp rnaseq 4242 "" "" batch acc
 expect_rc 0 "pbs epilogue: a job that reported itself"
 expect_job "pbs epilogue leaves a reported job alone" "$PBS_OK_JOB" FINISHED create,run,finish
 
-setup_job pbs-clean-exit
+new_job pbs-clean-exit
 "$PJM" --local event run "$JOB" --token "$TOKEN" >/dev/null
 spool_of 2004.pbs "$JOB" "$TOKEN"
 epilog PJM_LOCAL=1 -- "$PEP" 2004.pbs "$ME_NAME" grp rnaseq 4242 "" "" batch acct 0
 expect_rc 0 "pbs epilogue: exit status 0"
 expect_job "pbs epilogue finishes a job that exited 0" "$JOB" FINISHED create,run,finish exit_code=0
 
-setup_job pbs-not-run
+new_job pbs-not-run
 spool_of 2005.pbs "$JOB" "$TOKEN"
 epilog PJM_LOCAL=1 -- "$PEP" 2005.pbs "$ME_NAME" grp rnaseq 4242 "" "" batch acct -11
 expect_rc 0 "pbs epilogue: a negative exit status"
 expect_job "pbs epilogue: PBS could not run the job" "$JOB" FAILED create,fail exit_code=null \
     pbs_exit_status=-11
 
-setup_job pbs-foreign
+new_job pbs-foreign
 spool_of 2006.pbs "$JOB" "$TOKEN"
 epilog PJM_LOCAL=1 -- "$PEP" 2006.pbs "not-$ME_NAME" grp rnaseq 4242 "" "" batch acct 1
 expect_rc 0 "pbs epilogue: a spool file of another user"
@@ -253,29 +262,29 @@ expect_err "not owned by not-$ME_NAME" "pbs epilogue says why it ignored the fil
 expect_job "pbs epilogue ignores it" "$JOB" CREATED create
 
 # --- the plain wrapper, run by dash where it is installed (POSIX sh)
-setup_job wrapper-ok
+new_job wrapper-ok
 script env PJM_JOB_UUID="$JOB" PJM_TOKEN="$TOKEN" sh "$WRAP" sh -c 'echo wrapped; exit 0'
 expect_rc 0 "wrapper: the command succeeds"
 expect_out "wrapped" "wrapper: the command's output passes through"
 expect_job "wrapper: success" "$JOB" FINISHED create,run,finish exit_code=0 host="\"$(uname -n)\""
 
-setup_job wrapper-fail
+new_job wrapper-fail
 script env PJM_JOB_UUID="$JOB" PJM_TOKEN="$TOKEN" sh "$WRAP" sh -c 'exit 4'
 expect_rc 4 "wrapper: the command's exit status is the wrapper's"
 expect_job "wrapper: failure" "$JOB" FAILED create,run,fail exit_code=4
 
-setup_job wrapper-refused
+new_job wrapper-refused
 script env PJM_JOB_UUID="$JOB" PJM_TOKEN=ffffffffffffffff sh "$WRAP" true
 expect_rc 0 "wrapper: refused events do not change the command's status"
 expect_err "'run' was not recorded" "wrapper: says the event was not recorded"
 expect_job "wrapper: nothing recorded with a wrong token" "$JOB" CREATED create
 
 # --- the manager is down: exit 0, the events queued (exit 75 inside), flushed once it is back
-setup_job down-epilog
+new_job down-epilog
 "$PJM" --local event run "$JOB" --token "$TOKEN" >/dev/null
 spool_of 1011 "$JOB" "$TOKEN"
 DOWN_EPILOG_JOB=$JOB
-setup_job down-wrapper
+new_job down-wrapper
 DOWN_WRAPPER_JOB=$JOB DOWN_WRAPPER_TOKEN=$TOKEN
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL="http://127.0.0.1:$PORT/actors/v2/pjm/messages"
