@@ -24,7 +24,7 @@ _pjm_options() {
     "") echo "--help --version --local --json --dry-run --verbose --sync --wait --wait-timeout" \
         "--no-outbox --insecure --config --db --url --tenant-url --actor-id --bearer --nonce" \
         "--cacert --connect-timeout --timeout --retries --retry-max-time --outbox --color" ;;
-    event) echo "--token --data --url-params" ;;
+    event) echo "--token --data --url-params --batch --fail-fast" ;;
     delete) echo "--token --force" ;;
     create) echo "--pipeline --archive-path --archive-system --data --session" ;;
     status) echo "--execution" ;;

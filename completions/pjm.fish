@@ -135,6 +135,8 @@ complete -c pjm -n '__pjm_is event 0' -a 'run update resource fail finish index 
 complete -c pjm -n '__pjm_is event' -l token -x -d 'Job or admin token (default PJM_TOKEN)'
 complete -c pjm -n '__pjm_is event' -l data -x -a '(__pjm_data_files)' -d 'JSON object, @file or -'
 complete -c pjm -n '__pjm_is event' -l url-params -d 'Send uuid, name, token as URL parameters'
+complete -c pjm -n '__pjm_is event' -l batch -r -F -d 'NDJSON file of event messages, or - for stdin'
+complete -c pjm -n '__pjm_is event' -l fail-fast -d 'With --batch: stop at the first failing line'
 
 # pjm delete [UUID]
 complete -c pjm -n '__pjm_is delete' -l token -x -d 'Admin token (default PJM_TOKEN)'

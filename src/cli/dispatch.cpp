@@ -19,10 +19,13 @@ namespace {
 
 constexpr const char* k_redacted = "<redacted>";
 
-nlohmann::json redact_body(nlohmann::json body) {
-    if (body.is_object() && body.contains("token")) body["token"] = k_redacted;
-    return body;
-}
+// What --wait found: the execution's exit code and logs, or why waiting failed.
+struct Waited {
+    int code = 0;                                  // the execution's, or ours when waiting failed
+    core::ErrorKind failure = core::ErrorKind::ok; // set when waiting itself failed
+    std::string logs;                              // the execution's logs, or why waiting failed
+    nlohmann::json result;                         // the execution, when it completed
+};
 
 // Abaco hands out messages URLs with the nonce in them; such a URL is a secret as well.
 std::string redact_url(std::string url) {
@@ -37,24 +40,8 @@ std::string redact_url(std::string url) {
     return url;
 }
 
-int dry_run(Context& ctx, const nlohmann::json& body, core::QueryParams query) {
-    std::string url = redact_url(manager_url(ctx));
-    bool nonce = ctx.settings.get("nonce").has_value();
-    bool bearer = ctx.settings.get("bearer_token").has_value();
-    core::QueryParams shown;
-    for (const auto& [k, v] : query.items())
-        shown.add(k, k == "token" ? k_redacted : v);
-    if (nonce && !bearer) shown.add("x-nonce", k_redacted);
-    std::string target = url.empty() ? "<no manager URL: set --url or PJM_URL>" : url;
-    if (!shown.empty()) {
-        // Keep the redaction marker readable rather than %-encoded.
-        std::string q = shown.encode();
-        for (std::size_t p; (p = q.find("%3Credacted%3E")) != std::string::npos;)
-            q.replace(p, 14, k_redacted);
-        target += (target.find('?') == std::string::npos ? "?" : "&") + q;
-    }
-    nlohmann::json headers = {{"Content-Type", "application/json"}};
-    if (bearer) headers["Authorization"] = std::string("Bearer ") + k_redacted;
+int dry_run(Context& ctx, const nlohmann::json& body, const core::QueryParams& query) {
+    auto [target, headers] = shown_request(ctx, query);
     nlohmann::json shown_body = redact_body(body);
     if (ctx.flags.json) {
         print_json({{"dry_run", true},
@@ -100,46 +87,52 @@ int local_dry_run(Context& ctx, const std::string& text, const nlohmann::json& b
     return 0;
 }
 
-// Polls the execution until the manager reports it COMPLETE; its exit code is ours.
-int wait_for(Context& ctx, const remote::AbacoClient& client, const remote::Reply& sent) {
+// Polls the execution until the manager reports it COMPLETE; prints nothing.
+Waited wait_quietly(Context& ctx, const remote::AbacoClient& client,
+                    const std::string& execution_id) {
     using clock = std::chrono::steady_clock;
     auto deadline = clock::now() + std::chrono::seconds(ctx.flags.wait_seconds);
     auto pause = std::chrono::milliseconds(50);
     while (true) {
-        remote::Reply r = client.get_execution(sent.execution_id);
-        if (!r.ok()) {
-            print_error(ctx.flags.json, r.kind, r.message);
-            return core::exit_code(r.kind);
-        }
+        remote::Reply r = client.get_execution(execution_id);
+        if (!r.ok()) return {core::exit_code(r.kind), r.kind, r.message, {}};
         std::string status = r.result.is_object() ? r.result.value("status", "") : "";
-        ctx.trace("execution " + sent.execution_id + ": " + status);
+        ctx.trace("execution " + execution_id + ": " + status);
         if (status == "COMPLETE") {
-            int code = r.result.value("exit_code", 0);
-            if (ctx.flags.json) print_json(r.result);
-            remote::Reply logs = client.get_execution_logs(sent.execution_id);
-            std::string text = logs.ok() && logs.result.is_object() ? logs.result.value("logs", "")
-                                                                    : std::string();
-            while (!text.empty() && text.back() == '\n')
-                text.pop_back();
-            if (code != 0) {
-                std::cerr << "pjm: error: "
-                          << (text.empty() ? "the manager refused the message" : text) << '\n';
-            } else if (!ctx.flags.json) {
-                std::cout << (text.empty() ? "done: execution " + sent.execution_id : text) << '\n';
-            }
-            return code;
+            Waited w{r.result.value("exit_code", 0), core::ErrorKind::ok, {}, r.result};
+            remote::Reply logs = client.get_execution_logs(execution_id);
+            if (logs.ok() && logs.result.is_object()) w.logs = logs.result.value("logs", "");
+            while (!w.logs.empty() && w.logs.back() == '\n')
+                w.logs.pop_back();
+            return w;
         }
-        if (clock::now() >= deadline) {
-            print_error(ctx.flags.json, core::ErrorKind::remote,
-                        "execution " + sent.execution_id + " did not complete within " +
-                            std::to_string(ctx.flags.wait_seconds) + " s (last status '" + status +
-                            "'); check it later with 'pjm status --execution " + sent.execution_id +
-                            "'");
-            return core::exit_code(core::ErrorKind::remote);
-        }
+        if (clock::now() >= deadline)
+            return {core::exit_code(core::ErrorKind::remote),
+                    core::ErrorKind::remote,
+                    "execution " + execution_id + " did not complete within " +
+                        std::to_string(ctx.flags.wait_seconds) + " s (last status '" + status +
+                        "'); check it later with 'pjm status --execution " + execution_id + "'",
+                    {}};
         std::this_thread::sleep_for(pause);
         pause = std::min(pause * 2, std::chrono::milliseconds(1000));
     }
+}
+
+// --wait: the execution's exit code is ours.
+int wait_for(Context& ctx, const remote::AbacoClient& client, const remote::Reply& sent) {
+    Waited w = wait_quietly(ctx, client, sent.execution_id);
+    if (w.failure != core::ErrorKind::ok) {
+        print_error(ctx.flags.json, w.failure, w.logs);
+        return w.code;
+    }
+    if (ctx.flags.json) print_json(w.result);
+    if (w.code != 0) {
+        std::cerr << "pjm: error: " << (w.logs.empty() ? "the manager refused the message" : w.logs)
+                  << '\n';
+    } else if (!ctx.flags.json) {
+        std::cout << (w.logs.empty() ? "done: execution " + sent.execution_id : w.logs) << '\n';
+    }
+    return w.code;
 }
 
 // What an outbox listing shows for a message, and the job it must stay in order with.
@@ -159,14 +152,17 @@ std::pair<std::string, std::string> describe_message(const nlohmann::json& body,
     return {job, job.empty() ? what : what + " " + job};
 }
 
-// Not delivered after the retries: keep the message in the outbox (exit 75) unless told not to.
-int queue(Context& ctx, const remote::AbacoClient& client, const remote::Reply& r,
+// Not delivered after the retries: keep the message in the outbox (kind queued) unless told
+// not to (kind remote). Prints nothing.
+Sent keep(Context& ctx, const remote::AbacoClient& client, const std::string& reason,
           const std::string& text, const nlohmann::json& body, const core::QueryParams& query,
           const std::string& key) {
+    Sent sent;
+    sent.kind = core::ErrorKind::remote;
+    sent.reason = reason;
     if (ctx.flags.no_outbox) {
-        print_error(ctx.flags.json, core::ErrorKind::remote,
-                    r.message + "\nnot delivered, and nothing queued (--no-outbox)");
-        return core::exit_code(core::ErrorKind::remote);
+        sent.message = reason + "\nnot delivered, and nothing queued (--no-outbox)";
+        return sent;
     }
     remote::OutboxEntry entry;
     entry.url = client.messages_url_without_credentials();
@@ -175,21 +171,36 @@ int queue(Context& ctx, const remote::AbacoClient& client, const remote::Reply& 
     entry.key = key;
     std::tie(entry.job_uuid, entry.summary) = describe_message(body, query);
     entry.attempts = 1;
-    entry.last_error = r.message;
+    entry.last_error = reason;
     remote::Outbox box = ctx.outbox();
     try {
         box.enqueue(entry);
     } catch (const std::runtime_error& e) {
-        print_error(ctx.flags.json, core::ErrorKind::remote,
-                    r.message + "\nnot delivered, and it could not be queued either: " + e.what());
-        return core::exit_code(core::ErrorKind::remote);
+        sent.message = reason + "\nnot delivered, and it could not be queued either: " + e.what();
+        return sent;
     }
-    std::string msg = r.message + "\nqueued as " + entry.id + " in " + box.dir() +
-                      "; 'pjm outbox flush' delivers it later";
+    sent.kind = core::ErrorKind::queued;
+    sent.queued_id = entry.id;
+    sent.outbox = box.dir();
+    sent.message = reason + "\nqueued as " + entry.id + " in " + box.dir() +
+                   "; 'pjm outbox flush' delivers it later";
+    return sent;
+}
+
+int queue(Context& ctx, const remote::AbacoClient& client, const remote::Reply& r,
+          const std::string& text, const nlohmann::json& body, const core::QueryParams& query,
+          const std::string& key) {
+    Sent sent = keep(ctx, client, r.message, text, body, query, key);
+    if (sent.kind != core::ErrorKind::queued) {
+        print_error(ctx.flags.json, sent.kind, sent.message);
+        return core::exit_code(sent.kind);
+    }
     if (ctx.flags.json)
-        print_json(
-            {{"queued", true}, {"id", entry.id}, {"outbox", box.dir()}, {"reason", r.message}});
-    std::cerr << "pjm: not delivered now: " << msg << '\n';
+        print_json({{"queued", true},
+                    {"id", sent.queued_id},
+                    {"outbox", sent.outbox},
+                    {"reason", r.message}});
+    std::cerr << "pjm: not delivered now: " << sent.message << '\n';
     return core::exit_code(core::ErrorKind::queued);
 }
 
@@ -233,6 +244,32 @@ int send(Context& ctx, const std::string& text, const nlohmann::json& body,
 
 } // namespace
 
+nlohmann::json redact_body(nlohmann::json body) {
+    if (body.is_object() && body.contains("token")) body["token"] = k_redacted;
+    return body;
+}
+
+ShownRequest shown_request(const Context& ctx, const core::QueryParams& query) {
+    std::string url = redact_url(manager_url(ctx));
+    bool nonce = ctx.settings.get("nonce").has_value();
+    bool bearer = ctx.settings.get("bearer_token").has_value();
+    core::QueryParams shown;
+    for (const auto& [k, v] : query.items())
+        shown.add(k, k == "token" ? k_redacted : v);
+    if (nonce && !bearer) shown.add("x-nonce", k_redacted);
+    std::string target = url.empty() ? "<no manager URL: set --url or PJM_URL>" : url;
+    if (!shown.empty()) {
+        // Keep the redaction marker readable rather than %-encoded.
+        std::string q = shown.encode();
+        for (std::size_t p; (p = q.find("%3Credacted%3E")) != std::string::npos;)
+            q.replace(p, 14, k_redacted);
+        target += (target.find('?') == std::string::npos ? "?" : "&") + q;
+    }
+    nlohmann::json headers = {{"Content-Type", "application/json"}};
+    if (bearer) headers["Authorization"] = std::string("Bearer ") + k_redacted;
+    return {target, headers};
+}
+
 std::string manager_url(const Context& ctx) {
     if (auto url = ctx.settings.get("url")) return *url;
     auto tenant = ctx.settings.get("tenant_url");
@@ -273,6 +310,36 @@ int report_outcome(Context& ctx, const core::Outcome& outcome) {
     }
     print_json(doc);
     return 0;
+}
+
+Sent send_quietly(Context& ctx, const remote::AbacoClient& client, const std::string& text,
+                  const nlohmann::json& body, const std::string& not_tried) {
+    core::QueryParams q;
+    if (ctx.flags.sync) q.add("_abaco_synchronous", "true");
+    auto random = core::random_bytes(16);
+    std::string key = core::to_hex(random.data(), random.size());
+    if (!not_tried.empty()) return keep(ctx, client, not_tried, text, body, q, key);
+    ctx.trace("Idempotency-Key " + key);
+    remote::Reply r;
+    try {
+        r = client.post_message(text, q, key);
+    } catch (const std::runtime_error& e) { // the transport module is missing or broken
+        throw CliError(core::ErrorKind::remote, e.what());
+    }
+    if (!r.ok() && r.retryable) return keep(ctx, client, r.message, text, body, q, key);
+    Sent sent;
+    sent.kind = r.kind;
+    sent.message = r.message;
+    sent.execution_id = r.execution_id;
+    if (r.ok() && ctx.flags.wait && !r.execution_id.empty()) {
+        Waited w = wait_quietly(ctx, client, r.execution_id);
+        sent.kind = w.failure != core::ErrorKind::ok ? w.failure : core::kind_for_exit_code(w.code);
+        sent.message = w.logs;
+        if (sent.message.empty())
+            sent.message = w.code == 0 ? "done: execution " + r.execution_id
+                                       : "the manager refused the message";
+    }
+    return sent;
 }
 
 int deliver(Context& ctx, const nlohmann::json& body, const core::QueryParams& query) {

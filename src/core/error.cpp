@@ -11,19 +11,20 @@ struct KindRow {
     std::string_view name;
     int exit_code;
     int http_status;
+    int severity; // the order of error.hpp's severity(): higher is worse
 };
 
 constexpr std::array k_kinds = {
-    KindRow{ErrorKind::ok, "ok", 0, 200},
-    KindRow{ErrorKind::internal, "internal", 1, 500},
-    KindRow{ErrorKind::usage, "usage", 2, 400},
-    KindRow{ErrorKind::invalid, "invalid", 3, 400},
-    KindRow{ErrorKind::not_found, "not_found", 4, 404},
-    KindRow{ErrorKind::unauthorized, "unauthorized", 5, 403},
-    KindRow{ErrorKind::conflict, "conflict", 6, 409},
-    KindRow{ErrorKind::remote, "remote", 7, 502},
-    KindRow{ErrorKind::storage, "storage", 8, 500},
-    KindRow{ErrorKind::queued, "queued", 75, 202},
+    KindRow{ErrorKind::ok, "ok", 0, 200, 0},
+    KindRow{ErrorKind::internal, "internal", 1, 500, 9},
+    KindRow{ErrorKind::usage, "usage", 2, 400, 8},
+    KindRow{ErrorKind::invalid, "invalid", 3, 400, 5},
+    KindRow{ErrorKind::not_found, "not_found", 4, 404, 3},
+    KindRow{ErrorKind::unauthorized, "unauthorized", 5, 403, 4},
+    KindRow{ErrorKind::conflict, "conflict", 6, 409, 2},
+    KindRow{ErrorKind::remote, "remote", 7, 502, 6},
+    KindRow{ErrorKind::storage, "storage", 8, 500, 7},
+    KindRow{ErrorKind::queued, "queued", 75, 202, 1},
 };
 
 const KindRow& row(ErrorKind kind) {
@@ -47,6 +48,12 @@ int http_status(ErrorKind kind) {
 }
 std::string_view kind_name(ErrorKind kind) {
     return row(kind).name;
+}
+int severity(ErrorKind kind) {
+    return row(kind).severity;
+}
+ErrorKind worse(ErrorKind a, ErrorKind b) {
+    return severity(b) > severity(a) ? b : a;
 }
 
 } // namespace pjm::core

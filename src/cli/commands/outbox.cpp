@@ -3,10 +3,10 @@
 #include "cli/errors.hpp"
 #include "cli/humanize.hpp"
 #include "cli/output.hpp"
+#include "cli/progress.hpp"
 #include "remote/flush.hpp"
 
 #include <iostream>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 
@@ -71,14 +71,12 @@ int run_flush(Context& ctx, const OutboxArgs& a) {
         if (it == clients.end()) it = clients.emplace(url, ctx.client_for(url)).first;
         return it->second;
     };
-    bool bar = !ctx.flags.json && ::isatty(STDERR_FILENO);
-    if (bar)
-        hooks.progress = [](int done, int total) {
-            if (total == 0) return;
-            int width = 30, filled = done * width / total;
-            std::cerr << "\r[" << std::string(filled, '#') << std::string(width - filled, ' ')
-                      << "] " << done << "/" << total << std::flush;
-            if (done == total) std::cerr << '\n';
+    ProgressBar bar(!ctx.flags.json);
+    if (bar.shown())
+        hooks.progress = [&bar](int done, int total) {
+            if (total > 0)
+                bar.update(static_cast<std::uint64_t>(done), static_cast<std::uint64_t>(total),
+                           std::to_string(done) + "/" + std::to_string(total));
         };
     remote::FlushReport report;
     try {
@@ -86,6 +84,7 @@ int run_flush(Context& ctx, const OutboxArgs& a) {
     } catch (const std::runtime_error& e) {
         throw CliError(core::ErrorKind::remote, std::string("outbox flush stopped: ") + e.what());
     }
+    bar.finish();
     for (const auto& note : report.notes)
         std::cerr << "pjm: " << note << '\n';
     if (ctx.flags.json)

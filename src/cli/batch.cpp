@@ -1,0 +1,399 @@
+#include "cli/batch.hpp"
+
+#include "cli/context.hpp"
+#include "cli/dispatch.hpp"
+#include "cli/errors.hpp"
+#include "cli/progress.hpp"
+#include "core/message.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <iostream>
+#include <optional>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <vector>
+
+namespace pjm::cli {
+
+namespace {
+
+// The lines of a file or of standard input, read a block at a time (a large file is never
+// held whole), with the bytes used so far for the progress bar.
+class LineReader {
+  public:
+    explicit LineReader(const std::string& path) : m_buf(64 * 1024) {
+        if (path == "-") {
+            m_fd = STDIN_FILENO;
+        } else {
+            m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+            if (m_fd < 0)
+                usage_error("cannot read --batch file '" + path + "': " + std::strerror(errno));
+            m_owned = true;
+        }
+        struct stat st {};
+        if (::fstat(m_fd, &st) != 0) return;
+        if (S_ISDIR(st.st_mode)) {
+            close_fd();
+            usage_error("--batch '" + path +
+                        "' is a folder: give a file of event messages, one per line, or - for "
+                        "standard input");
+        }
+        if (S_ISREG(st.st_mode)) m_size = static_cast<std::uint64_t>(st.st_size);
+    }
+    ~LineReader() { close_fd(); }
+    LineReader(const LineReader&) = delete;
+    LineReader& operator=(const LineReader&) = delete;
+
+    // The next line, without its "\n"; false at the end of the input or on a read error.
+    bool next(std::string& line) {
+        line.clear();
+        while (true) {
+            if (m_pos < m_len) {
+                const char* start = m_buf.data() + m_pos;
+                const void* nl = std::memchr(start, '\n', m_len - m_pos);
+                std::size_t n = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - start)
+                                   : m_len - m_pos;
+                line.append(start, n);
+                m_pos += n;
+                m_used += n;
+                if (nl) {
+                    ++m_pos;
+                    ++m_used;
+                    return true;
+                }
+            }
+            if (m_eof) return false;
+            ssize_t got = ::read(m_fd, m_buf.data(), m_buf.size());
+            if (got < 0 && errno == EINTR) continue;
+            if (got < 0) {
+                m_error = std::strerror(errno);
+                m_eof = true;
+                line.clear();
+                return false;
+            }
+            if (got == 0) {
+                m_eof = true;
+                if (!line.empty()) return true; // a last line without "\n"
+                return false;
+            }
+            m_pos = 0;
+            m_len = static_cast<std::size_t>(got);
+        }
+    }
+
+    std::uint64_t size() const { return m_size; } // 0 when not a regular file
+    std::uint64_t used() const { return m_used; }
+    const std::string& error() const { return m_error; }
+
+  private:
+    void close_fd() {
+        if (m_owned && m_fd >= 0) ::close(m_fd);
+        m_fd = -1;
+    }
+
+    int m_fd = -1;
+    bool m_owned = false;
+    std::vector<char> m_buf;
+    std::size_t m_pos = 0, m_len = 0;
+    bool m_eof = false;
+    std::uint64_t m_size = 0, m_used = 0;
+    std::string m_error;
+};
+
+// What became of one line.
+struct LineResult {
+    core::ErrorKind kind = core::ErrorKind::ok;
+    std::string outcome; // applied, sent, refused, queued, failed, would_apply, would_send
+    std::string message; // what happened, or why nothing did
+    nlohmann::json uuid; // the line's uuid and name, when it has them (null otherwise)
+    nlohmann::json name;
+    nlohmann::json extra = nlohmann::json::object(); // execution_id, outbox_id, body
+};
+
+struct Counts {
+    long lines = 0, skipped = 0, applied = 0, sent = 0, refused = 0, queued = 0, failed = 0,
+         would_apply = 0, would_send = 0;
+    long& of(const std::string& outcome) {
+        if (outcome == "applied") return applied;
+        if (outcome == "sent") return sent;
+        if (outcome == "refused") return refused;
+        if (outcome == "queued") return queued;
+        if (outcome == "would_apply") return would_apply;
+        if (outcome == "would_send") return would_send;
+        return failed;
+    }
+};
+
+bool is_refusal(core::ErrorKind kind) {
+    return kind == core::ErrorKind::invalid || kind == core::ErrorKind::not_found ||
+           kind == core::ErrorKind::unauthorized || kind == core::ErrorKind::conflict;
+}
+
+std::string outcome_for(core::ErrorKind kind, bool local) {
+    if (kind == core::ErrorKind::ok) return local ? "applied" : "sent";
+    if (kind == core::ErrorKind::queued) return "queued";
+    return is_refusal(kind) ? "refused" : "failed";
+}
+
+// Messages may quote the input; control characters must not reach the terminal.
+std::string printable(const std::string& text) {
+    std::string shown;
+    for (char ch : text) {
+        auto c = static_cast<unsigned char>(ch);
+        if ((c < 0x20 && ch != '\n') || c == 0x7f) {
+            static constexpr char k_hex[] = "0123456789abcdef";
+            shown += "\\x";
+            shown.push_back(k_hex[c >> 4]);
+            shown.push_back(k_hex[c & 0xf]);
+        } else {
+            shown.push_back(ch);
+        }
+    }
+    return shown;
+}
+
+// One JSON document per line of output (NDJSON); invalid UTF-8 from the input is replaced.
+// Each is flushed at once, for a reader that follows the batch as it goes.
+void print_compact(const nlohmann::json& doc) {
+    std::cout << doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << std::endl;
+}
+
+std::string plural(long n, const char* word) {
+    return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+class Batch {
+  public:
+    Batch(Context& ctx, const BatchOptions& options)
+        : m_ctx(ctx), m_options(options), m_local(ctx.local()), m_dry(ctx.flags.dry_run),
+          m_bar(ctx.flags.verbose == 0), m_stdout_tty(::isatty(STDOUT_FILENO) == 1) {}
+
+    int run() {
+        LineReader in(m_options.file);
+        // What every line needs is ready before the first is read: a missing database or
+        // manager is one error, not one per line.
+        if (!m_dry && m_local) m_handler = &m_ctx.handler();
+        if (!m_dry && !m_local) m_client.emplace(m_ctx.client());
+        m_default_uuid = m_ctx.settings.get("job_uuid");
+        m_default_token = m_ctx.token(m_options.token);
+        if (m_dry) print_dry_run_header();
+
+        core::ErrorKind worst = core::ErrorKind::ok;
+        std::optional<long> stopped_at;
+        std::string line;
+        while (in.next(line)) {
+            long number = ++m_counts.lines;
+            show_progress(in, number);
+            if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3); // a BOM
+            auto first = line.find_first_not_of(" \t\r");
+            if (first == std::string::npos || line[first] == '#') {
+                ++m_counts.skipped;
+                continue;
+            }
+            LineResult r = handle_line(number, line);
+            ++m_counts.of(r.outcome);
+            report(number, r);
+            worst = core::worse(worst, r.kind);
+            if (m_options.fail_fast && r.kind != core::ErrorKind::ok) {
+                stopped_at = number;
+                break;
+            }
+        }
+        if (!in.error().empty()) {
+            m_bar.clear();
+            std::cerr << "pjm: error: reading " << describe_input() << " stopped after line "
+                      << m_counts.lines << ": " << in.error() << '\n';
+            worst = core::worse(worst, core::ErrorKind::usage);
+        }
+        show_progress(in, m_counts.lines);
+        m_bar.finish();
+        summarize(worst, stopped_at);
+        return core::exit_code(worst);
+    }
+
+  private:
+    // "[####      ]  40%  line 1200" for a file; "line 1200" for a pipe, whose size is unknown.
+    void show_progress(const LineReader& in, long line) {
+        std::string label = "line " + std::to_string(line);
+        std::uint64_t used = std::min(in.used(), in.size());
+        if (in.size() > 0) label = std::to_string(used * 100 / in.size()) + "%  " + label;
+        m_bar.update(used, in.size(), label);
+    }
+
+    std::string describe_input() const {
+        return m_options.file == "-" ? std::string("standard input") : "'" + m_options.file + "'";
+    }
+
+    static LineResult refuse(LineResult r, const std::string& why) {
+        r.kind = core::ErrorKind::invalid;
+        r.outcome = "refused";
+        r.message = why;
+        return r;
+    }
+
+    LineResult handle_line(long number, const std::string& line) {
+        LineResult r;
+        core::ParsedBody parsed = core::parse_body(line);
+        if (!parsed.value) return refuse(r, parsed.error);
+        nlohmann::json body = std::move(*parsed.value);
+        if (!body.is_object())
+            return refuse(r, "a line must be a JSON object: one event message "
+                             "{\"uuid\", \"name\", \"data\", \"token\"}");
+        if (auto it = body.find("uuid"); it != body.end() && it->is_string()) r.uuid = *it;
+        if (auto it = body.find("name"); it != body.end() && it->is_string()) r.name = *it;
+        if (!body.contains("uuid")) {
+            if (!m_default_uuid)
+                return refuse(r, "no \"uuid\" on this line, and PJM_JOB_UUID is not set");
+            body["uuid"] = *m_default_uuid;
+            r.uuid = *m_default_uuid;
+        }
+        if (!body.contains("token") && m_default_token) body["token"] = *m_default_token;
+        core::Classified c = core::classify(body, {});
+        if (!c.message) return refuse(r, c.error.message);
+        if (c.message->kind != core::MessageKind::event)
+            return refuse(r, "this line is a " + std::string(core::to_string(c.message->kind)) +
+                                 ", not an event: pjm event --batch takes event messages only "
+                                 "(see 'pjm schema event')");
+        std::string text;
+        try {
+            text = body.dump();
+        } catch (const nlohmann::json::type_error&) { // a PJM_TOKEN that is not UTF-8
+            return refuse(r, "the message cannot be built: PJM_TOKEN or --token is not valid "
+                             "UTF-8");
+        }
+        if (m_dry) {
+            r.outcome = m_local ? "would_apply" : "would_send";
+            r.extra["body"] = redact_body(body);
+            return r;
+        }
+        if (m_handler) {
+            core::Outcome out = m_handler->handle(*c.message);
+            r.kind = out.kind;
+            r.message = out.message;
+        } else {
+            Sent sent = send_quietly(m_ctx, *m_client, text, body, m_unreachable);
+            r.kind = sent.kind;
+            r.message = sent.message;
+            if (!sent.execution_id.empty()) r.extra["execution_id"] = sent.execution_id;
+            if (!sent.queued_id.empty()) r.extra["outbox_id"] = sent.queued_id;
+            // The manager could not be reached after all the retries: the lines after this one
+            // are kept at once (in order, behind it) instead of each waiting as long again.
+            if (!sent.reason.empty() && m_unreachable.empty())
+                m_unreachable = "not tried: the manager could not be reached for line " +
+                                std::to_string(number) + " (" +
+                                sent.reason.substr(0, sent.reason.find('\n')) + ")";
+        }
+        r.outcome = outcome_for(r.kind, m_local);
+        return r;
+    }
+
+    void print_dry_run_header() {
+        if (m_ctx.flags.json) return;
+        if (m_local) {
+            std::cout << "apply to " << m_ctx.settings.get_or("database", default_database_path())
+                      << "\n\n";
+            return;
+        }
+        core::QueryParams q;
+        if (m_ctx.flags.sync) q.add("_abaco_synchronous", "true");
+        ShownRequest req = shown_request(m_ctx, q);
+        std::cout << "POST " << req.url << " (one request per line)\n";
+        for (const auto& [k, v] : req.headers.items())
+            std::cout << k << ": " << v.get<std::string>() << '\n';
+        std::cout << '\n';
+    }
+
+    void report(long number, const LineResult& r) {
+        // The bar gives its line to a message on stderr, or on stdout when that is the same
+        // terminal.
+        bool to_stdout = m_ctx.flags.json || (m_dry && r.kind == core::ErrorKind::ok);
+        if (r.kind != core::ErrorKind::ok || (to_stdout && m_stdout_tty)) m_bar.clear();
+        if (m_ctx.flags.json) {
+            nlohmann::json doc = {{"line", number},
+                                  {"uuid", r.uuid},
+                                  {"name", r.name},
+                                  {"outcome", r.outcome},
+                                  {"exit_code", core::exit_code(r.kind)}};
+            if (r.kind == core::ErrorKind::ok) {
+                doc["message"] = r.message;
+                doc["error"] = nullptr;
+            } else {
+                doc["error"] = {{"kind", core::kind_name(r.kind)}, {"message", r.message}};
+            }
+            doc.update(r.extra);
+            print_compact(doc);
+        } else if (m_dry && r.kind == core::ErrorKind::ok) {
+            std::cout << "line " << number << ": "
+                      << r.extra["body"].dump(-1, ' ', false,
+                                              nlohmann::json::error_handler_t::replace)
+                      << '\n';
+        }
+        if (r.kind == core::ErrorKind::queued)
+            std::cerr << "pjm: line " << number << ": not delivered now: " << printable(r.message)
+                      << '\n';
+        else if (r.kind != core::ErrorKind::ok)
+            std::cerr << "pjm: line " << number << ": " << printable(r.message) << '\n';
+        else if (!m_dry)
+            m_ctx.trace("line " + std::to_string(number) + ": " + printable(r.message));
+    }
+
+    void summarize(core::ErrorKind worst, std::optional<long> stopped_at) {
+        const Counts& c = m_counts;
+        if (m_ctx.flags.json) {
+            print_compact({{"summary",
+                            {{"lines", c.lines},
+                             {"skipped", c.skipped},
+                             {"applied", c.applied},
+                             {"sent", c.sent},
+                             {"refused", c.refused},
+                             {"queued", c.queued},
+                             {"failed", c.failed},
+                             {"would_apply", c.would_apply},
+                             {"would_send", c.would_send},
+                             {"stopped_at", stopped_at ? nlohmann::json(*stopped_at) : nullptr},
+                             {"exit_code", core::exit_code(worst)}}}});
+        }
+        std::string text = "pjm: batch: " + plural(c.lines, "line");
+        if (m_dry)
+            text += ", " + std::to_string(c.would_apply + c.would_send) + " valid";
+        else
+            text += ", " + std::to_string(m_local ? c.applied : c.sent) +
+                    (m_local ? " applied" : " sent");
+        text += ", " + std::to_string(c.refused) + " refused";
+        if (c.queued > 0) text += ", " + std::to_string(c.queued) + " queued in the outbox";
+        if (c.failed > 0) text += ", " + std::to_string(c.failed) + " failed";
+        if (c.skipped > 0) text += ", " + std::to_string(c.skipped) + " skipped (blank or comment)";
+        if (stopped_at)
+            text += "; stopped after line " + std::to_string(*stopped_at) +
+                    " (--fail-fast): the rest was not read";
+        if (m_dry)
+            text += m_local ? "; dry run: the database was not touched" : "; dry run: nothing sent";
+        if (c.queued > 0 && !m_dry) text += "; 'pjm outbox flush' delivers the queued ones later";
+        std::cerr << text << '\n';
+    }
+
+    Context& m_ctx;
+    const BatchOptions& m_options;
+    bool m_local;
+    bool m_dry;
+    ProgressBar m_bar;
+    bool m_stdout_tty;
+    core::Handler* m_handler = nullptr;
+    std::optional<remote::AbacoClient> m_client;
+    std::optional<std::string> m_default_uuid;
+    std::optional<std::string> m_default_token;
+    std::string m_unreachable; // set once the manager could not be reached
+    Counts m_counts;
+};
+
+} // namespace
+
+int run_event_batch(Context& ctx, const BatchOptions& options) {
+    Batch batch(ctx, options);
+    return batch.run();
+}
+
+} // namespace pjm::cli
