@@ -287,6 +287,15 @@ PY
 check
 grep -qF -e "$TOKENC" -e "$BEARER" "$OUT" "$ERR" && fail "a secret in the client batch output"
 
+# --wait: each sent line waits for its execution and takes its outcome.
+new_job 12
+printf '%s\n' "$(ev run "$JOB" "$TOKEN")" "$(ev finish "$JOB" "$TOKEN")" >"$WORK/wait.ndjson"
+run --wait --json event --batch "$WORK/wait.ndjson"
+expect_rc 0 "--wait batch"
+expect_eq "$(grep -c '"outcome":"sent"' "$OUT")" "2" "both lines sent and completed"
+expect_out '"message":"'"$JOB"' finish: RUNNING -> FINISHED"' "the execution's logs are the message"
+expect_eq "$(history_of "$JOB")" "create,run,finish" "--wait batch applied"
+
 # Client dry run: the request once, then each body with its token redacted.
 run --dry-run event --batch "$WORK/client.ndjson"
 expect_rc 3 "client dry run finds line 6"
