@@ -89,6 +89,27 @@ int classify_error(CURLcode rc) {
     }
 }
 
+// One libcurl handle per thread, reset before each request: a reset keeps the handle's
+// connection cache, so successive requests from one thread (an outbox flush's messages, a
+// --wait's polls) ride one keep-alive connection instead of connecting each time. If the
+// server closed a kept connection, libcurl notices and connects again.
+class ThreadHandle {
+  public:
+    ~ThreadHandle() {
+        if (m_curl) curl_easy_cleanup(m_curl);
+    }
+    CURL* get() {
+        if (m_curl)
+            curl_easy_reset(m_curl);
+        else
+            m_curl = curl_easy_init();
+        return m_curl;
+    }
+
+  private:
+    CURL* m_curl = nullptr;
+};
+
 char* duplicate(const std::string& s) {
     char* p = static_cast<char*>(std::malloc(s.size() + 1));
     if (p) std::memcpy(p, s.c_str(), s.size() + 1);
@@ -107,7 +128,8 @@ extern "C" __attribute__((visibility("default"))) int pjm_http_perform(const pjm
     try {
         static std::once_flag once;
         std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-        CURL* curl = curl_easy_init();
+        static thread_local ThreadHandle handle;
+        CURL* curl = handle.get();
         if (!curl) {
             resp->error = PJM_TRANSPORT_OTHER;
             std::snprintf(resp->error_message, sizeof resp->error_message, "curl_easy_init failed");
@@ -161,7 +183,6 @@ extern "C" __attribute__((visibility("default"))) int pjm_http_perform(const pjm
                           detail[0] ? detail : curl_easy_strerror(rc));
         }
         curl_slist_free_all(headers);
-        curl_easy_cleanup(curl);
         resp->body = duplicate(got.body);
         resp->body_size = got.body.size();
         if (!got.retry_after.empty()) resp->retry_after = duplicate(got.retry_after);

@@ -159,15 +159,20 @@ void Outbox::update(const OutboxEntry& entry) const {
     write_file(entry.id, to_json(entry).dump(2) + "\n", false);
 }
 
-bool Outbox::remove(const std::string& id) const {
+bool Outbox::remove(const std::string& id, bool durable) const {
     if (id.empty() || id.find('/') != std::string::npos || id.front() == '.') return false;
     std::string path = m_dir + "/" + id + std::string(k_suffix);
     if (::unlink(path.c_str()) != 0) {
         if (errno == ENOENT) return false;
         fail("cannot remove " + path);
     }
-    fsync_dir(m_dir);
+    if (durable) fsync_dir(m_dir);
     return true;
+}
+
+void Outbox::sync() const {
+    std::error_code ec;
+    if (fs::is_directory(m_dir, ec)) fsync_dir(m_dir);
 }
 
 Outbox::FlushLock Outbox::lock_for_flush() const {

@@ -33,8 +33,12 @@ class Outbox {
     std::vector<OutboxEntry> list(std::vector<std::string>* problems = nullptr) const;
     // Replaces an entry's file durably (after an attempt).
     void update(const OutboxEntry& entry) const;
-    // Removes an entry for good; false when there is no such entry.
-    bool remove(const std::string& id) const;
+    // Removes an entry for good; false when there is no such entry. With `durable` (the
+    // default) the removal is on disk when it returns (fsync of the folder); a flush removes
+    // delivered messages without it and calls sync() once at the end (see flush.cpp).
+    bool remove(const std::string& id, bool durable = true) const;
+    // Makes every change to the folder so far durable (fsync of the folder, if there is one).
+    void sync() const;
 
     // Held while flushing so two flushes never send the same queue at once (flock on
     // <dir>/.flush.lock; released by the kernel if the process dies).
