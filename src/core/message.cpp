@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <unordered_set>
+#include <vector>
 
 namespace pjm::core {
 
@@ -88,6 +90,31 @@ std::string printable(std::string_view text) {
         }
     }
     return out;
+}
+
+// The parser's messages quote the text it stopped in ("…; last read: '\"6152f0bd…'"). In a
+// string that is the string so far, which may be a job or admin token: it is left out (the
+// line and column still say where), all but the byte it stopped at when that byte is not
+// printable (an ill-formed UTF-8 byte, a control character): that one is the answer.
+std::string without_string_text(std::string what) {
+    constexpr std::string_view mark = "; last read: '";
+    auto pos = what.find(mark);
+    if (pos == std::string::npos) return what;
+    auto from = pos + mark.size();
+    auto end = what.find("'; ", from);
+    if (end == std::string::npos) {
+        if (what.empty() || what.back() != '\'') return what;
+        end = what.size() - 1;
+    }
+    std::string_view lexeme = std::string_view(what).substr(from, end - from);
+    if (lexeme.find('"') == std::string_view::npos) return what;
+    auto last = static_cast<unsigned char>(lexeme.back());
+    if (last < 0x20 || last >= 0x7f) {
+        if (lexeme.size() > 2) what.replace(from, end - from, std::string("\"...") + lexeme.back());
+        return what;
+    }
+    what.erase(pos, end + 1 - pos);
+    return what;
 }
 
 Message make_event(const json& body, const QueryParams& query) {
@@ -194,8 +221,28 @@ ParsedBody parse_body(std::string_view text) {
         return {std::nullopt, "integer " + scan.oversized_integer +
                                   " does not fit in 64 bits; pjm keeps integers exact, so send "
                                   "it as a string"};
+    // A key given twice in one object is refused, not resolved: the parser would keep the
+    // last value, another reader (a proxy, a schema check, the original Python actor) may keep
+    // the first, and the two would disagree on what the message says.
+    std::vector<std::unordered_set<std::string>> keys; // one set per open object
+    std::string duplicate;
+    auto check_keys = [&](int, json::parse_event_t event, json& parsed) {
+        if (event == json::parse_event_t::object_start) {
+            keys.emplace_back();
+        } else if (event == json::parse_event_t::object_end) {
+            if (!keys.empty()) keys.pop_back();
+        } else if (event == json::parse_event_t::key && !keys.empty() && duplicate.empty()) {
+            if (!keys.back().insert(parsed.get<std::string>()).second)
+                duplicate = parsed.get<std::string>();
+        }
+        return true;
+    };
     try {
-        return {json::parse(text), {}};
+        json value = json::parse(text, check_keys);
+        if (!duplicate.empty())
+            return {std::nullopt, "invalid JSON: the key '" + printable(duplicate.substr(0, 64)) +
+                                      "' appears twice in one object; give each key once"};
+        return {std::move(value), {}};
     } catch (const json::exception& e) {
         // parse_error, and out_of_range for a number beyond a double ("1e400", found by
         // fuzzing: it escaped as an exception). "[json.exception.parse_error.101] parse error at
@@ -204,8 +251,53 @@ ParsedBody parse_body(std::string_view text) {
         if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
         std::string hint;
         if (e.id == 406) hint = " (beyond the range of a double; send it as a string)";
-        return {std::nullopt, "invalid JSON: " + printable(what) + hint};
+        return {std::nullopt, "invalid JSON: " + printable(without_string_text(what)) + hint};
     }
+}
+
+std::string redact_tokens(std::string_view text, const std::vector<std::string>& known) {
+    constexpr std::string_view key = "\"token\"";
+    constexpr std::string_view shown = "<redacted>";
+    auto blank = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    std::string out;
+    out.reserve(text.size());
+    std::size_t done = 0;
+    for (std::size_t at = text.find(key); at != std::string_view::npos;
+         at = text.find(key, at + 1)) {
+        if (at < done) continue;
+        std::size_t i = at + key.size();
+        while (i < text.size() && blank(text[i]))
+            ++i;
+        if (i >= text.size() || text[i] != ':') continue;
+        ++i;
+        while (i < text.size() && blank(text[i]))
+            ++i;
+        if (i >= text.size() || text[i] != '"') continue;
+        std::size_t end = ++i; // the value's first byte, then its closing quote (or the end)
+        while (end < text.size() && text[end] != '"')
+            end += text[end] == '\\' ? 2 : 1;
+        end = std::min(end, text.size());
+        out.append(text.substr(done, i - done));
+        out.append(shown);
+        done = end;
+        at = end;
+    }
+    out.append(text.substr(std::min(done, text.size())));
+    // Form fields and query strings sent as a body: token=… up to the next & or blank.
+    constexpr std::string_view field = "token=";
+    for (std::size_t at = out.find(field); at != std::string::npos; at = out.find(field, at + 1)) {
+        if (at > 0 && out[at - 1] != '&' && out[at - 1] != '?' && !blank(out[at - 1])) continue;
+        std::size_t from = at + field.size();
+        std::size_t end = out.find_first_of("& \t\r\n", from);
+        out.replace(from, (end == std::string::npos ? out.size() : end) - from, shown);
+    }
+    for (const auto& secret : known) {
+        if (secret.empty()) continue;
+        for (std::size_t p = out.find(secret); p != std::string::npos;
+             p = out.find(secret, p + shown.size()))
+            out.replace(p, secret.size(), shown);
+    }
+    return out;
 }
 
 Event event_for_agave_status(std::string_view status) {
@@ -238,6 +330,15 @@ Event event_for_agave_status(std::string_view status) {
 
 Classified classify(const json& body, const QueryParams& query) {
     std::vector<std::pair<MessageKind, std::vector<std::string>>> reasons;
+
+    // The message's own URL parameters are taken once: given twice they may disagree, and a
+    // proxy that keeps the last one would read another message than pjm, which keeps the first.
+    for (const char* key : {"uuid", "name", "event", "token"}) {
+        if (std::size_t n = query.count(key); n > 1)
+            return {std::nullopt,
+                    Error{ErrorKind::invalid, "URL parameter " + std::string(key) + " is given " +
+                                                  std::to_string(n) + " times; give it once"}};
+    }
 
     auto try_kind = [&](MessageKind kind, const json& value) {
         auto errors = schema_errors(schema_name(kind), value);

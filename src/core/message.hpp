@@ -65,6 +65,12 @@ struct Classified {
 // The first message kind `body` (with the URL's query parameters) validates against.
 Classified classify(const nlohmann::json& body, const QueryParams& query);
 
+// A message's text made fit to echo back (the "msg" of a reply): the string value of every
+// "token" member, the value of every token= form field (a form sent as the body), and every
+// other occurrence of the `known` values (the tokens the message carried, however spelt),
+// read "<redacted>"; the rest is kept byte for byte.
+std::string redact_tokens(std::string_view text, const std::vector<std::string>& known = {});
+
 // Agave job status → event (SPEC §5), case-insensitive; unknown statuses → update.
 Event event_for_agave_status(std::string_view status);
 

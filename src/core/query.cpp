@@ -60,6 +60,13 @@ std::optional<std::string> QueryParams::get(std::string_view key) const {
     return std::nullopt;
 }
 
+std::size_t QueryParams::count(std::string_view key) const {
+    std::size_t n = 0;
+    for (const auto& item : m_items)
+        n += item.first == key ? 1 : 0;
+    return n;
+}
+
 std::string percent_encode(std::string_view text) {
     static constexpr char k_digits[] = "0123456789ABCDEF";
     std::string out;

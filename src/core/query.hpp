@@ -20,6 +20,8 @@ class QueryParams {
     // The first value given for `key`.
     std::optional<std::string> get(std::string_view key) const;
     bool has(std::string_view key) const { return get(key).has_value(); }
+    // How many times `key` is given.
+    std::size_t count(std::string_view key) const;
     const std::vector<std::pair<std::string, std::string>>& items() const { return m_items; }
     bool empty() const { return m_items.empty(); }
     // "k=v&…" with RFC 3986 unreserved characters left as they are.

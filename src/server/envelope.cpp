@@ -37,6 +37,12 @@ std::string_view status_message(int http_status) {
         return "Conflict";
     case 413:
         return "Request body too large";
+    case 414:
+        return "Request line too long";
+    case 415:
+        return "Unsupported content encoding";
+    case 501:
+        return "Not implemented";
     case 500:
         return "Internal error";
     default:

@@ -17,5 +17,10 @@ void add_message_routes(httplib::Server& server, ServerContext& ctx);
 void add_execution_routes(httplib::Server& server, ServerContext& ctx);
 void add_job_routes(httplib::Server& server, ServerContext& ctx);
 void add_service_routes(httplib::Server& server, ServerContext& ctx);
+// Registered last: any other method on a path above is refused with 405 and an Allow header,
+// anything else with 404, in the envelope, without reading the body.
+void add_fallback_routes(httplib::Server& server, ServerContext& ctx);
+// The methods a path answers ("GET, HEAD, POST"); empty for a path that is no route.
+std::string allowed_methods(const std::string& path);
 
 } // namespace pjm::server

@@ -1,8 +1,11 @@
 // POST /actors/v2/<actorId>/messages: every message kind, JSON body or URL parameters, handled
 // by core::Handler through the writer; the reply is the Abaco envelope with the execution id.
 // GET on the same path answers as Abaco does (nothing is ever queued: handling is synchronous).
+#include "core/message.hpp"
 #include "server/envelope.hpp"
 #include "server/routes.hpp"
+
+#include <vector>
 
 namespace pjm::server {
 
@@ -44,6 +47,10 @@ void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Resp
     std::optional<std::string> idempotency_key;
     if (req.has_header("Idempotency-Key")) {
         idempotency_key = req.get_header_value("Idempotency-Key");
+        if (req.get_header_value_count("Idempotency-Key") > 1) {
+            reply(ctx, res, 400, "Idempotency-Key is given more than once; give one key");
+            return drop_body(req, res, reader);
+        }
         if (!valid_idempotency_key(*idempotency_key)) {
             reply(ctx, res, 400, "Idempotency-Key must be 1 to 255 printable ASCII characters");
             return drop_body(req, res, reader);
@@ -55,15 +62,19 @@ void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Resp
     BodyRead read = BodyRead::unreadable;
     try {
         read = read_body(req, reader, max, body);
-    } catch (const std::invalid_argument& e) {
-        reply(ctx, res, 400, e.what());
-        res.set_header("Connection", "close");
-        return;
+    } catch (const RequestError& e) {
+        reply(ctx, res, e.status, e.what());
+        // Nothing of the body was read: a Content-Length that can be trusted is read past,
+        // otherwise the connection closes.
+        return drop_body(req, res, reader);
+    }
+    if (read == BodyRead::too_large_unread) {
+        reply(ctx, res, 413, body_too_large(max));
+        return drop_body(req, res, reader);
     }
     if (read == BodyRead::too_large) {
+        // Read to its end already (chunked, or over the limit once decompressed).
         reply(ctx, res, 413, body_too_large(max));
-        // A body announced too large is still unread; a chunked one was read to its end.
-        if (req.has_header("Content-Length")) return drop_body(req, res, reader);
         res.set_header("Connection", "close");
         return;
     }
@@ -81,6 +92,13 @@ void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Resp
     s.idempotent = idempotency_key.has_value();
     s.received_ms = received_ms;
     core::ParsedBody parsed = core::parse_body(body);
+    // The reply echoes the message ("msg", as Abaco does), never the tokens in it.
+    std::vector<std::string> tokens;
+    if (auto t = query->get("token")) tokens.push_back(*t);
+    if (parsed.value && parsed.value->is_object())
+        if (auto it = parsed.value->find("token"); it != parsed.value->end() && it->is_string())
+            tokens.push_back(it->get<std::string>());
+    std::string shown = core::redact_tokens(body, tokens);
     if (!parsed.value) {
         s.refusal = refusal(core::ErrorKind::invalid, parsed.error);
     } else {
@@ -101,10 +119,10 @@ void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Resp
     int status = core::http_status(o.kind);
     nlohmann::json result;
     if (h.recorded) {
-        result = message_result(h.execution, body, o, links_for(ctx, req));
+        result = message_result(h.execution, shown, o, links_for(ctx, req));
     } else {
         result = {{"execution_id", nullptr},
-                  {"msg", body},
+                  {"msg", shown},
                   {"exit_code", core::exit_code(o.kind)},
                   {"outcome", core::kind_name(o.kind)}};
     }

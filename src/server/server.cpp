@@ -138,10 +138,25 @@ int run(const ServeConfig& config, std::string& error) {
             // routing (Expect: 100-continue) its Content-Length.
             if (!res.body.empty()) return httplib::Server::HandlerResponse::Handled;
             std::string message(status_message(res.status));
-            if (res.status == 404)
-                message = "no route " + req.method + " " + loggable_target(req.path);
-            if (res.status == 413) message = "the request body is over the limit (--max-body)";
-            reply(ctx, res, res.status, message);
+            int status = res.status;
+            if (status == 404) message = "no route " + req.method + " " + loggable_target(req.path);
+            if (status == 413) message = "the request body is over the limit (--max-body)";
+            if (status == 414)
+                message = "the request line is too long (8 KiB at most): send the message's "
+                          "fields in the JSON body rather than the URL";
+            if (status == 400)
+                message = "malformed HTTP request: its request line or a header could not be "
+                          "read (lines end with CRLF; 8 KiB at most)";
+            // Methods cpp-httplib knows but no route takes (TRACE, CONNECT).
+            if (status == 400 && (req.method == "TRACE" || req.method == "CONNECT")) {
+                status = 405;
+                message = req.method + " is not allowed";
+                if (std::string allowed = allowed_methods(req.path); !allowed.empty()) {
+                    res.set_header("Allow", allowed);
+                    message += " on " + loggable_target(req.path) + "; it answers " + allowed;
+                }
+            }
+            reply(ctx, res, status, message);
             return httplib::Server::HandlerResponse::Handled;
         }));
     server.set_exception_handler(
@@ -175,9 +190,10 @@ int run(const ServeConfig& config, std::string& error) {
                     reply(ctx, res, 413, body_too_large(ctx.config.max_body));
                     return refuse(413);
                 }
-            } catch (const std::invalid_argument& e) {
-                reply(ctx, res, 400, e.what());
-                return refuse(400);
+                check_content_encoding(req);
+            } catch (const RequestError& e) {
+                reply(ctx, res, e.status, e.what());
+                return refuse(e.status);
             }
             return 100;
         });
@@ -185,6 +201,7 @@ int run(const ServeConfig& config, std::string& error) {
     add_execution_routes(server, ctx);
     add_job_routes(server, ctx);
     add_service_routes(server, ctx);
+    add_fallback_routes(server, ctx);
 
     int port = config.listen.port;
     bool bound = port == 0 ? (port = server.bind_to_any_port(config.listen.host)) > 0

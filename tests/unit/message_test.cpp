@@ -627,5 +627,59 @@ TEST(MessageLimits, UrlTokenIsValidatedWithTheMessage) {
     EXPECT_EQ(std::get<EventMessage>(c.message->body).token, k_token);
 }
 
+// A key given twice would be read two ways (the parser keeps the last, others the first).
+TEST(MessageLimits, DuplicateKeysAreRefused) {
+    ParsedBody top = parse_body(R"({"name": "finalize", "uuid": "x", "name": "update"})");
+    EXPECT_FALSE(top.value);
+    EXPECT_NE(top.error.find("the key 'name' appears twice"), std::string::npos) << top.error;
+    EXPECT_FALSE(parse_body(R"({"data": {"x": [{"a": 1, "b": 2, "a": 3}]}})").value);
+    // The same key in different objects, or in an object and its parent, is no duplicate.
+    EXPECT_TRUE(parse_body(R"({"a": {"a": 1}, "b": [{"a": 1}, {"a": 2}]})").value);
+}
+
+// The parser quotes the string it stopped in; a token there is never shown.
+TEST(MessageLimits, ParserMessagesHideTheStringSoFar) {
+    ParsedBody cut = parse_body("{\"uuid\": \"" + k_job + "\", \"token\": \"" + k_token);
+    ASSERT_FALSE(cut.value);
+    EXPECT_EQ(cut.error.find(k_token), std::string::npos) << cut.error;
+    EXPECT_NE(cut.error.find("missing closing quote"), std::string::npos) << cut.error;
+    ParsedBody bad = parse_body("{\"token\": \"" + k_token + "\xff\"}");
+    ASSERT_FALSE(bad.value);
+    EXPECT_EQ(bad.error.find(k_token), std::string::npos) << bad.error;
+    EXPECT_NE(bad.error.find("\\xff"), std::string::npos)
+        << "the byte it stopped at: " << bad.error;
+    // Outside strings the text read is kept: it says what was wrong.
+    ParsedBody literal = parse_body("[tru]");
+    EXPECT_NE(literal.error.find("last read: '"), std::string::npos) << literal.error;
+}
+
+// A message's own URL parameters given twice could be read two ways: refused.
+TEST(Message, RepeatedUrlParametersAreRefused) {
+    for (std::string key : {"uuid", "name", "event", "token"}) {
+        std::string q = "uuid=" + k_job + "&name=update&token=" + k_token;
+        std::string text = refusal(json::object(), query(q + "&" + key + "=x&" + key + "=x"));
+        EXPECT_NE(text.find("URL parameter " + key + " is given "), std::string::npos) << text;
+    }
+    // Also for a JSON body, whose token may come from the URL.
+    json body = {{"uuid", k_job}, {"name", "run"}};
+    EXPECT_FALSE(classify(body, query("token=" + k_token + "&token=" + k_token)).message);
+    // Parameters that are not the message's may repeat.
+    EXPECT_TRUE(classify(body, query("token=" + k_token + "&x=1&x=2")).message);
+}
+
+TEST(MessageResult, RedactTokens) {
+    EXPECT_EQ(redact_tokens(R"({"uuid": "u", "token" : "0dc73dc3ff39b49a", "n": 1})"),
+              R"({"uuid": "u", "token" : "<redacted>", "n": 1})");
+    EXPECT_EQ(redact_tokens(R"({"token": "a\"b", "x": "token"})"),
+              R"({"token": "<redacted>", "x": "token"})");
+    EXPECT_EQ(redact_tokens(R"({"token": "abc)"), R"({"token": "<redacted>)");
+    EXPECT_EQ(redact_tokens("uuid=u&token=0dc73dc3ff39b49a&x=1"), "uuid=u&token=<redacted>&x=1");
+    EXPECT_EQ(redact_tokens("mytoken=keep"), "mytoken=keep");
+    // Known values, however the key was spelt.
+    EXPECT_EQ(redact_tokens(R"({"tok\u0065n": "0dc73dc3ff39b49a"})", {k_token}),
+              R"({"tok\u0065n": "<redacted>"})");
+    EXPECT_EQ(redact_tokens("not json at all"), "not json at all");
+}
+
 } // namespace
 } // namespace pjm::core
