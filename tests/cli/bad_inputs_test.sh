@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Bad inputs, through the commands (pjm --local event/delete/create) and raw through
-# `pjm handle` (file, stdin, --query). Each must exit with its code, say why on stderr, and
-# leave the database exactly as it was: same dump, same checksum of the dump.
+# `pjm handle` (file, stdin, --query): JSON that is empty, cut, not an object, has a key twice,
+# is not UTF-8, holds NUL bytes, numbers beyond 64 bits or a double, or nests too deep; schema
+# violations; bad query strings (malformed escapes, a message parameter twice, missing
+# fields); unknown jobs and pipelines; wrong tokens, other jobs' tokens, admin tokens expired
+# or made with another secret or key; lifecycle conflicts. (What only HTTP has, sizes, framing,
+# headers, methods and paths, is in bad_http_test.sh.) Each must exit with its code, say why
+# on stderr, never repeat a token, and leave the database exactly as it was: same dump, same
+# checksum of the dump.
 source "$PJM_TEST_LIB"
 
 # The jobs the cases aim at: JOB (CREATED) with TOKEN, JOB2 with TOKEN2, HIDDEN (soft-deleted,
@@ -18,6 +24,13 @@ run --local delete "$HIDDEN" --token "$ADMIN"
 run --local delete "$GONE" --force --token "$ADMIN"
 [ "$RC" -eq 0 ] || { cat "$ERR" >&2; exit 1; }
 
+# Admin tokens: valid in their window and the next (SPEC §4), so two windows back is expired;
+# another secret or another key makes tokens never valid here.
+NOW=$(date +%s)
+ADMIN_OLD=$("$PJM" --local token admin --at $((NOW - 7200)))
+ADMIN_OTHER=$(PJM_ADMIN_SECRET=not-this-database-secret "$PJM" --local token admin)
+ADMIN_KEY=$("$PJM" --local token admin --key not-the-key)
+[ -n "$ADMIN_OLD" ] && [ -n "$ADMIN_OTHER" ] && [ -n "$ADMIN_KEY" ] || { echo "setup failed" >&2; exit 1; }
 UNKNOWN=107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee
 UPPER=$(tr a-f A-F <<<"$JOB")
 # nest N: a JSON object N levels deep.
@@ -57,6 +70,14 @@ CASES=$(cat <<'EOF'
 3|/pipeline_uuid|create with a job UUID as pipeline|run --local create --pipeline "$JOB" --archive-path /a
 3|/token|token of 15 characters (command)|run --local event run "$JOB" --token "${TOKEN:0:15}"
 3|/token|token of 18 characters (command)|run --local delete "$JOB" --token "${ADMIN}ab"
+3|ill-formed UTF-8|--data with an invalid UTF-8 byte|run --local event run "$JOB" --token "$TOKEN" --data $'{"s": "\xff"}'
+3|the key 'a' appears twice|--data with a duplicate key|run --local event run "$JOB" --token "$TOKEN" --data '{"a": 1, "a": 2}'
+3|the key 'x' appears twice|create --data with a duplicate key deep inside|run --local create --pipeline "$PIPELINE" --archive-path /a --data '{"n": 9, "l": [{"x": 1, "x": 1}]}'
+3|does not fit in 64 bits|--data with an integer of 2^64|run --local event run "$JOB" --token "$TOKEN" --data '{"n": 18446744073709551616}'
+3|does not fit in 64 bits|--data with an integer below -2^63|run --local event run "$JOB" --token "$TOKEN" --data '{"n": -9223372036854775809}'
+3|beyond the range of a double|--data with a number beyond a double|run --local event run "$JOB" --token "$TOKEN" --data '{"x": -1e400}'
+3|missing closing quote|--data cut inside a string|run --local event run "$JOB" --token "$TOKEN" --data '{"s": "abc'
+3|nested deeper than 64 levels|--data of 100000 open brackets from stdin|python3 -c 'print("[" * 100000)' >"$IN"; run_in "$IN" --local event run "$JOB" --token "$TOKEN" --data -
 3|not valid UTF-8|--archive-path with invalid UTF-8|run --local create --pipeline "$PIPELINE" --archive-path $'/a\xff' --data '{"n": 5}'
 3|nested deeper than 64 levels|--data nested 65 deep|run --local event run "$JOB" --token "$TOKEN" --data "{\"a\": $DATA64}"
 3|nested deeper than 64 levels|--data 64 deep: the message is 65|run --local event run "$JOB" --token "$TOKEN" --data "$DATA64"
@@ -64,6 +85,11 @@ CASES=$(cat <<'EOF'
 4|pipeline 106aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee not found|create for an unknown pipeline|run --local create --pipeline 106aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee --archive-path /a
 5|neither this job's token nor a valid admin token|wrong token (command)|run --local event run "$JOB" --token 0123456789abcdef
 5|neither this job's token nor a valid admin token|another job's token (command)|run --local event run "$JOB" --token "$TOKEN2"
+5|'reset' needs a valid admin token|admin token two windows old, expired (command)|run --local event reset "$JOB" --token "$ADMIN_OLD"
+5|'reset' needs a valid admin token|admin token of another secret (command)|run --local event reset "$JOB" --token "$ADMIN_OTHER"
+5|'reset' needs a valid admin token|admin token of another key (command)|run --local event reset "$JOB" --token "$ADMIN_KEY"
+5|delete needs a valid admin token|force delete with an expired admin token (command)|run --local delete "$JOB" --force --token "$ADMIN_OLD"
+5|neither this job's token nor a valid admin token|admin token in upper case (command)|run --local event update "$JOB" --token "$(tr a-f A-F <<<"$ADMIN")"
 5|'reset' needs a valid admin token|admin-only event with a job token (command)|run --local event reset "$JOB" --token "$TOKEN"
 5|delete needs a valid admin token|delete with the job's token (command)|run --local delete "$JOB" --token "$TOKEN"
 6|has been deleted (hidden)|event on a soft-deleted job (command)|run --local event run "$HIDDEN" --token "$HTOKEN"
@@ -96,6 +122,14 @@ CASES=$(cat <<'EOF'
 3|/pipeline_uuid|handle: create with a job UUID as pipeline|body '{"pipeline_uuid": "%s", "archive_path": "/a", "data": {}}' "$JOB"; run --local handle "$IN"
 3|nested deeper than 64 levels|handle: JSON nested 65 deep|body '{"uuid": "%s", "name": "run", "token": "%s", "data": %s}' "$JOB" "$TOKEN" "$DATA64"; run --local handle "$IN"
 3|ill-formed UTF-8|handle: invalid UTF-8 bytes|body '{"uuid": "%s", "name": "run", "token": "%s", "data": {"s": "\xc3\x28"}}' "$JOB" "$TOKEN"; run --local handle "$IN"
+3|the key 'name' appears twice|handle: a duplicate key|body '{"uuid": "%s", "name": "finalize", "token": "%s", "name": "update"}' "$JOB" "$TOKEN"; run --local handle "$IN"
+3|the key 'token' appears twice|handle: a duplicate token key on stdin|body '{"uuid": "%s", "name": "update", "token": "%s", "token": "%s"}' "$JOB" "$TOKEN2" "$TOKEN"; run_in "$IN" --local handle -
+3|ill-formed UTF-8|handle: an overlong UTF-8 encoding|body '{"uuid": "%s", "name": "run", "token": "%s", "data": {"s": "\xc0\xaf"}}' "$JOB" "$TOKEN"; run --local handle "$IN"
+3|surrogate|handle: a lone UTF-16 surrogate escape|body '{"uuid": "%s", "name": "run", "token": "%s", "data": {"s": "\\ud800"}}' "$JOB" "$TOKEN"; run --local handle "$IN"
+3|invalid JSON|handle: a UTF-16 file|printf '{"uuid": "%s", "name": "run", "token": "%s"}' "$JOB" "$TOKEN" | iconv -f UTF-8 -t UTF-16 >"$IN"; run --local handle "$IN"
+3|does not fit in 64 bits|handle: an integer of 2^64|body '{"uuid": "%s", "name": "run", "token": "%s", "data": {"n": 18446744073709551616}}' "$JOB" "$TOKEN"; run --local handle "$IN"
+3|beyond the range of a double|handle: a number beyond a double|body '{"uuid": "%s", "name": "run", "token": "%s", "data": {"x": 1e400}}' "$JOB" "$TOKEN"; run --local handle "$IN"
+3|missing closing quote|handle: JSON cut inside the token (never echoed)|body '{"uuid": "%s", "name": "run", "token": "%s' "$JOB" "$TOKEN"; run --local handle "$IN"
 3|NUL byte|handle: a NUL byte inside a string|body '{"uuid": "%s", "name": "run", "token": "%s", "data": {"s": "a\0b"}}' "$JOB" "$TOKEN"; run --local handle "$IN"
 3|invalid JSON|handle: a NUL byte, then more text, after the object|body '{"uuid": "%s", "name": "run", "token": "%s"}\0{"junk": ' "$JOB" "$TOKEN"; run --local handle "$IN"
 4|not found|handle: unknown job|body '{"uuid": "%s", "name": "run", "token": "%s"}' "$UNKNOWN" "$TOKEN"; run --local handle "$IN"
@@ -103,6 +137,9 @@ CASES=$(cat <<'EOF'
 5|needs a token|handle: event without a token|body '{"uuid": "%s", "name": "run"}' "$JOB"; run_in "$IN" --local handle
 5|neither this job's token|handle: wrong token|body '{"uuid": "%s", "name": "run", "token": "fedcba9876543210"}' "$JOB"; run --local handle "$IN"
 5|neither this job's token|handle: another job's token|body '{"uuid": "%s", "name": "run", "token": "%s"}' "$JOB" "$TOKEN2"; run --local handle "$IN"
+5|'ready' needs a valid admin token|handle: an expired admin token|body '{"uuid": "%s", "name": "ready", "token": "%s"}' "$JOB" "$ADMIN_OLD"; run --local handle "$IN"
+5|delete needs a valid admin token|handle: delete with an admin token of another secret|body '{"uuid": "%s", "action": "delete", "token": "%s"}' "$JOB" "$ADMIN_OTHER"; run --local handle "$IN"
+5|neither this job's token|handle: another job's token in --query|body '{"uuid": "%s", "name": "update"}' "$JOB"; run --local handle "$IN" --query "token=$TOKEN2"
 5|'ready' needs a valid admin token|handle: admin-only event with a job token|body '{"uuid": "%s", "name": "ready", "token": "%s"}' "$JOB" "$TOKEN"; run --local handle "$IN"
 5|delete needs a valid admin token|handle: delete with a job token|body '{"uuid": "%s", "action": "delete", "force": true, "token": "%s"}' "$JOB" "$TOKEN"; run --local handle "$IN"
 6|has been deleted (hidden)|handle: event on a soft-deleted job|body '{"uuid": "%s", "name": "update", "token": "%s"}' "$HIDDEN" "$HTOKEN"; run --local handle "$IN"
@@ -116,33 +153,47 @@ CASES=$(cat <<'EOF'
 3|URL parameter name|handle: URL-parameter form with an unknown event|body '{}'; run --local handle "$IN" --query "uuid=$JOB&name=launch&token=$TOKEN"
 3|malformed %-escape|handle: malformed %-escape in --query|body '{}'; run --local handle "$IN" --query "uuid=$JOB&name=update&token=%zz"
 3|malformed %-escape|handle: truncated %-escape in --query|body '{}'; run --local handle "$IN" --query "uuid=$JOB&name=update%2"
+3|URL parameter uuid is given 2 times|handle: the uuid parameter twice in --query|body '{}'; run --local handle "$IN" --query "uuid=$JOB&uuid=$JOB2&name=update&token=$TOKEN"
+3|URL parameter token is given 2 times|handle: the token parameter twice in --query|body '{}'; run --local handle "$IN" --query "uuid=$JOB&name=update&token=$TOKEN2&token=$TOKEN"
+3|URL parameter name is given 2 times|handle: the name parameter twice in --query|body '{}'; run --local handle "$IN" --query "uuid=$JOB&name=update&name=finalize&token=$TOKEN"
+3|URL parameter token is given 2 times|handle: a JSON event with the token twice in --query|body '{"uuid": "%s", "name": "update"}' "$JOB"; run --local handle "$IN" --query "token=$TOKEN&token=$TOKEN"
+3|URL parameter uuid|handle: a %00 inside the uuid parameter|body '{}'; run --local handle "$IN" --query "uuid=$JOB%00&name=update&token=$TOKEN"
+3|not valid UTF-8|handle: a URL parameter that is not UTF-8|body '{}'; run --local handle "$IN" --query "uuid=$JOB&name=update&token=%DD%9C%9C%9C%9C%9C%9C%9C%9C%9C%9C%9C%9C%9C%9C%9C"
+3|Missing required property 'uuid'|handle: URL parameters with 'job' instead of uuid|body '{}'; run --local handle "$IN" --query "job=$JOB&name=update&token=$TOKEN"
+3|Missing required property 'name'|handle: URL parameters without name|body '{}'; run --local handle "$IN" --query "uuid=$JOB&token=$TOKEN"
+5|needs a token|handle: URL parameters without a token|body '{}'; run --local handle "$IN" --query "uuid=$JOB&name=update"
 2|cannot read message file|handle: a missing file|run --local handle "$WORK/missing.json"
 EOF
 )
 
 cases=0
+dump_before=$(db_dump) # then each case's dump after is the next one's before
 while IFS= read -r line; do
     [ -n "$line" ] || continue
     code=${line%%|*} rest=${line#*|}
     fragment=${rest%%|*} rest=${rest#*|}
     what=${rest%%|*} command=${rest#*|}
     cases=$((cases + 1))
-    dump_before=$(db_dump)
     sum_before=$(text_sum "$dump_before")
     eval "$command"
     expect_rc "$code" "$what"
     expect_err_nonempty "$what"
     expect_err "pjm: error: " "$what"
     expect_err "$fragment" "$what"
+    # No token is ever repeated back, whatever the command was given.
+    for secret in "$TOKEN" "$TOKEN2" "$HTOKEN" "$GTOKEN" "$ADMIN" "$ADMIN_OLD" "$ADMIN_OTHER"; do
+        expect_absent "$secret" "$what"
+    done
     dump_after=$(db_dump)
     expect_eq "$(text_sum "$dump_after")" "$sum_before" "$what: checksum of the database dump"
     check
     [ "$dump_after" = "$dump_before" ] || fail "$what: the database dump changed"
+    dump_before=$dump_after
 done <<<"$CASES"
 
 echo "bad_inputs_test: $cases bad inputs"
 check
-[ "$cases" -ge 30 ] || fail "only $cases bad inputs; at least 30 expected"
+[ "$cases" -ge 40 ] || fail "only $cases bad inputs; at least 40 expected"
 
 # The limits are not off by one: a message 64 levels deep is accepted, through either door.
 body '{"uuid": "%s", "name": "update", "token": "%s", "data": %s}' "$JOB" "$TOKEN" "$DATA63"
