@@ -152,6 +152,40 @@ std::pair<std::string, std::string> describe_message(const nlohmann::json& body,
     return {job, job.empty() ? what : what + " " + job};
 }
 
+// Order per job: a message never overtakes its job's earlier messages still in the outbox
+// (say `run` was queued while the manager was down, and `finish` comes once it is back). They
+// go first, through a flush of that job's queue alone; returns "" when none is left, else why
+// this message must wait behind them (it is then queued too, or refused with --no-outbox).
+std::string send_earlier_first(Context& ctx, const nlohmann::json& body,
+                               const core::QueryParams& query) {
+    std::string job = describe_message(body, query).first;
+    if (job.empty()) return "";
+    remote::Outbox box = ctx.outbox();
+    auto entries = box.list();
+    auto waiting = std::count_if(entries.begin(), entries.end(),
+                                 [&](const remote::OutboxEntry& e) { return e.job_uuid == job; });
+    if (waiting == 0) return "";
+    ctx.trace(std::to_string(waiting) + " earlier message(s) for job " + job +
+              " wait in the outbox: sending them first");
+    std::map<std::string, remote::AbacoClient> clients;
+    remote::FlushHooks hooks = flush_hooks(ctx, clients);
+    hooks.select = [&job](const remote::OutboxEntry& e) { return e.job_uuid == job; };
+    hooks.connections = 1;
+    remote::FlushReport report;
+    try {
+        report = remote::flush(box, hooks);
+    } catch (const std::runtime_error& e) {
+        return "the job's earlier messages in the outbox could not be sent: " +
+               std::string(e.what());
+    }
+    if (report.still_queued == 0 && report.failed == 0) return "";
+    std::string why = std::to_string(report.still_queued + report.failed) +
+                      " earlier message(s) for job " + job +
+                      " are still in the outbox, and this one goes after them";
+    if (!report.notes.empty()) why += " (" + report.notes.front() + ")";
+    return why + "; see 'pjm outbox list'";
+}
+
 // Not delivered after the retries: keep the message in the outbox (kind queued) unless told
 // not to (kind remote). Prints nothing.
 Sent keep(Context& ctx, const remote::AbacoClient& client, const std::string& reason,
@@ -213,6 +247,10 @@ int send(Context& ctx, const std::string& text, const nlohmann::json& body,
     std::string key = core::to_hex(random.data(), random.size());
     ctx.trace("Idempotency-Key " + key);
     remote::Reply r;
+    if (std::string behind = send_earlier_first(ctx, body, q); !behind.empty()) {
+        r.message = behind;
+        return queue(ctx, client, r, text, body, q, key);
+    }
     try {
         r = client.post_message(text, q, key);
     } catch (const std::runtime_error& e) { // the transport module is missing or broken
@@ -243,6 +281,19 @@ int send(Context& ctx, const std::string& text, const nlohmann::json& body,
 }
 
 } // namespace
+
+remote::FlushHooks flush_hooks(Context& ctx, std::map<std::string, remote::AbacoClient>& clients,
+                               const std::string& redirect) {
+    remote::FlushHooks hooks;
+    hooks.client_for = [&ctx, &clients,
+                        redirect](const remote::OutboxEntry& e) -> const remote::AbacoClient& {
+        std::string url = redirect.empty() ? e.url : redirect;
+        auto it = clients.find(url);
+        if (it == clients.end()) it = clients.emplace(url, ctx.client_for(url)).first;
+        return it->second;
+    };
+    return hooks;
+}
 
 nlohmann::json redact_body(nlohmann::json body) {
     if (body.is_object() && body.contains("token")) body["token"] = k_redacted;
@@ -319,6 +370,8 @@ Sent send_quietly(Context& ctx, const remote::AbacoClient& client, const std::st
     auto random = core::random_bytes(16);
     std::string key = core::to_hex(random.data(), random.size());
     if (!not_tried.empty()) return keep(ctx, client, not_tried, text, body, q, key);
+    if (std::string behind = send_earlier_first(ctx, body, q); !behind.empty())
+        return keep(ctx, client, behind, text, body, q, key);
     ctx.trace("Idempotency-Key " + key);
     remote::Reply r;
     try {

@@ -5,7 +5,9 @@
 #include "core/handler.hpp"
 #include "core/query.hpp"
 #include "remote/abaco_client.hpp"
+#include "remote/flush.hpp"
 
+#include <map>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -33,6 +35,10 @@ struct Sent {
 // is kept at once, with that reason. Prints nothing.
 Sent send_quietly(Context& ctx, const remote::AbacoClient& client, const std::string& text,
                   const nlohmann::json& body, const std::string& not_tried = {});
+// The hooks of a flush that sends each queued message to its own manager URL (or to
+// `redirect` when set), with one client per URL kept in `clients`.
+remote::FlushHooks flush_hooks(Context& ctx, std::map<std::string, remote::AbacoClient>& clients,
+                               const std::string& redirect = {});
 // What --dry-run shows of a request to the manager: its URL (credentials redacted, a nonce
 // as x-nonce=<redacted>) and headers.
 struct ShownRequest {

@@ -162,6 +162,8 @@ FlushReport flush(const Outbox& outbox, const FlushHooks& hooks) {
     auto lock = outbox.lock_for_flush(); // a second flush waits here, then finds what is left
     std::vector<std::string> problems;
     auto entries = outbox.list(&problems);
+    if (hooks.select)
+        std::erase_if(entries, [&](const OutboxEntry& e) { return !hooks.select(e); });
     Flusher flusher(outbox, hooks, static_cast<int>(entries.size()));
     for (auto& p : problems)
         flusher.note("", "unreadable outbox file " + p); // listed first

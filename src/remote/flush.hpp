@@ -32,6 +32,9 @@ struct FlushHooks {
     std::function<void(int done, int total)> progress;
     // How many queues (jobs) go out at once, each over its own connection.
     int connections = 16;
+    // Only the messages it accepts are flushed (all when unset): `pjm event` flushes just its
+    // own job's queue before sending, so that a new message never overtakes older ones.
+    std::function<bool(const OutboxEntry&)> select;
 };
 
 FlushReport flush(const Outbox& outbox, const FlushHooks& hooks);

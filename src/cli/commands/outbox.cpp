@@ -1,5 +1,6 @@
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/dispatch.hpp"
 #include "cli/errors.hpp"
 #include "cli/humanize.hpp"
 #include "cli/output.hpp"
@@ -64,13 +65,7 @@ int run_list(Context& ctx) {
 int run_flush(Context& ctx, const OutboxArgs& a) {
     remote::Outbox box = ctx.outbox();
     std::map<std::string, remote::AbacoClient> clients; // one per target URL
-    remote::FlushHooks hooks;
-    hooks.client_for = [&](const remote::OutboxEntry& e) -> const remote::AbacoClient& {
-        std::string url = a.url.empty() ? e.url : a.url;
-        auto it = clients.find(url);
-        if (it == clients.end()) it = clients.emplace(url, ctx.client_for(url)).first;
-        return it->second;
-    };
+    remote::FlushHooks hooks = flush_hooks(ctx, clients, a.url);
     ProgressBar bar(!ctx.flags.json);
     if (bar.shown())
         hooks.progress = [&bar](int done, int total) {
