@@ -78,4 +78,13 @@ run --local exec
 expect_rc 2 "no command"
 expect_err "no command to run" "no command explained"
 
+# The form the --help example shows: the job and its token as arguments before "--".
+setup_job explicit '{"n": 4}'
+unset PJM_JOB_UUID PJM_TOKEN
+run --local exec "$JOB" --token "$TOKEN" -- sh -c 'echo explicit; exit 0'
+expect_rc 0 "exec JOB --token T -- command"
+expect_out "explicit" "the command ran, not --token"
+expect_eq "$(PJM_JOB_UUID=$JOB last | cut -d' ' -f1)" "finish" "finish recorded for that job"
+run --local exec --token "$TOKEN" "$JOB" -- false
+expect_rc 1 "exec --token T JOB -- command"
 finish

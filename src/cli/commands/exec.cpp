@@ -152,7 +152,8 @@ void add_exec_command(CLI::App& app, Context& ctx, Commands& commands) {
     sub->add_option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
     sub->add_option("--token", args->token, "The job's token (default: PJM_TOKEN)");
     sub->add_option("command", args->command, "The command and its arguments, after --");
-    sub->positionals_at_end();
+    // No positionals_at_end(): with it, `exec JOB --token T -- cmd` took --token and T for
+    // the command. Options go before `--`; everything after it is the command.
     sub->footer(examples({
         "pjm exec -- ./align.sh sample42.fastq          (PJM_JOB_UUID and PJM_TOKEN set)",
         "pjm --local exec 107... --token T -- make -j8 all",
