@@ -21,6 +21,16 @@ expect_rc 0 "run before the chaos"
 # --- 1. kill -9 of local writers -------------------------------------------------------------
 WRITERS=4
 mkdir -p "$WORK/ack" "$WORK/exits"
+# How long one update takes here (a sanitizer build is many times slower): the killer's pauses
+# scale with it, so that a good share of the writers' processes die and a good share finish.
+t0=$(millis)
+for k in 1 2 3; do
+    "$PJM" --local event update "$JOB" --token "$TOKEN" --data "{\"w\": \"warmup\", \"k\": $k}" >/dev/null &&
+        ack warmup "$k"
+done
+EVENT_MS=$((($(millis) - t0) / 3 + 1))
+# sleep_ms N : sleeps N milliseconds.
+sleep_ms() { sleep "$(($1 / 1000)).$(printf '%03d' $(($1 % 1000)))"; }
 # local_writer W : updates until told to stop, one process per event; logs K when it exited 0,
 # and every other exit code in $WORK/exits/W.
 local_writer() {
@@ -42,9 +52,11 @@ for ((i = 1; i <= WRITERS; i++)); do
     pids+=($!)
 done
 kills=0
-end=$(($(millis) + CHAOS_MS))
-while [ "$(millis)" -lt "$end" ]; do
-    sleep "0.0$((RANDOM % 20))"
+# A few seconds, and at least a few kills (a slow build gets more time, up to 4 times as much).
+start=$(millis)
+while [ $(($(millis) - start)) -lt "$CHAOS_MS" ] ||
+    { [ "$kills" -lt 8 ] && [ $(($(millis) - start)) -lt $((4 * CHAOS_MS)) ]; }; do
+    sleep_ms $((RANDOM % (2 * EVENT_MS))) # each writer attacked every ~2 updates on average
     # The pjm process a random writer is waiting for (or has just reaped: then the kill fails).
     read -r p <"$WORK/pid.local$((RANDOM % WRITERS + 1))" 2>/dev/null &&
         kill -9 "$p" 2>/dev/null && kills=$((kills + 1))
@@ -52,10 +64,13 @@ done
 touch "$WORK/stop"
 wait "${pids[@]}"
 killed=$(cat "$WORK"/exits/* 2>/dev/null | awk '$2 == 137' | wc -l)
+acked=$(cat "$WORK"/ack/local* | wc -l)
 echo "crash_test: local writers: $kills SIGKILLs sent, $killed writer processes died of one," \
-    "$(cat "$WORK"/ack/* | wc -l) events acknowledged in ${CHAOS_MS} ms ($TEST_BACKEND)"
+    "$acked events acknowledged in $(($(millis) - start)) ms (one update: ${EVENT_MS} ms) ($TEST_BACKEND)"
 check
 [ "$killed" -ge 5 ] || fail "the killer hit only $killed writer processes (expected several)"
+check
+[ "$acked" -ge 5 ] || fail "only $acked events were acknowledged: the chaos left no room to write"
 # Killed (137) is the only way a writer may fail: nothing else (busy, locked, corrupt).
 check
 others=$(cat "$WORK"/exits/* 2>/dev/null | awk '$2 != 137' | head -5)
@@ -113,9 +128,10 @@ for w in pjm1 pjm2 pjm3; do
     pids+=($!)
 done
 serve_kills=0
-end=$(($(millis) + CHAOS_MS))
-while [ "$(millis)" -lt "$end" ]; do
-    sleep "0.$((RANDOM % 3))$((RANDOM % 10))" # 0 to 290 ms of traffic, then a kill
+start=$(millis)
+while [ $(($(millis) - start)) -lt "$CHAOS_MS" ] ||
+    { [ "$serve_kills" -lt 4 ] && [ $(($(millis) - start)) -lt $((4 * CHAOS_MS)) ]; }; do
+    sleep_ms $((RANDOM % (300 + 2 * EVENT_MS))) # some traffic (a few events or more), then a kill
     kill -9 "$SERVE_PID" && serve_kills=$((serve_kills + 1))
     wait "$SERVE_PID" 2>/dev/null
     start_serve "$PORT"
@@ -129,7 +145,7 @@ echo "crash_test: pjm serve: $serve_kills SIGKILLs of serve ($SERVE_STARTS start
     "$(cat "$WORK"/ack/* | wc -l) events acknowledged, $no_reply curl posts without a 200," \
     "$replays retries answered from their Idempotency-Key ($TEST_BACKEND)"
 check
-[ "$serve_kills" -ge 3 ] || fail "serve was killed only $serve_kills times"
+[ "$serve_kills" -ge 4 ] || fail "serve was killed only $serve_kills times"
 check
 [ "$no_reply" -ge 1 ] || fail "no curl post ever failed: the kills did not land under load"
 # The pjm client retried through every restart: it never had to give up.

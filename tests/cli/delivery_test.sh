@@ -2,9 +2,9 @@
 # Delivery exactly once (issue 5), on both backends:
 # 1. A crash in the middle of an outbox flush: with the manager down, N events each exit 75 and
 #    leave N outbox entries; serve comes up; `pjm outbox flush` is killed with SIGKILL after some
-#    but not all were delivered (through a slowing proxy, so that there is a middle); a second
-#    flush delivers the rest: exactly N history entries, each once, in queue order per job; a
-#    third flush delivers nothing.
+#    but not all were delivered (through a slowing proxy, so that there is a middle); during a
+#    second flush pjm serve is killed and restarted; a third flush delivers the rest: exactly N
+#    history entries, each once, in queue order per job; a fourth flush delivers nothing.
 # 2. A proxy that forwards each message to serve, reads serve's reply and then closes the
 #    client's connection without answering (drop_proxy.py): the pjm client retries with the
 #    same Idempotency-Key and succeeds, and the history holds one entry per message; when the
@@ -60,21 +60,25 @@ for j in 1 2 3; do
 done
 
 # --- 1. kill -9 in the middle of a flush ------------------------------------------------------
-EACH=20
+EACH=15
 N=$((3 * EACH))
 mkdir -p "$WORK/ack"
-not75=""
-for ((k = 1; k <= EACH; k++)); do
-    for j in 0 1 2; do
+# The three jobs' events are queued at once, each job's in order (as three epilogues would).
+pids=()
+for j in 0 1 2; do
+    for ((k = 1; k <= EACH; k++)); do
         PJM_URL=$URL "$PJM" --retries 0 event update "${JOBS[j]}" --token "${TOKENS[j]}" \
-            --data "{\"w\": \"job$j\", \"k\": $k}" >/dev/null 2>"$ERR"
+            --data "{\"w\": \"job$j\", \"k\": $k}" >/dev/null 2>>"$WORK/queue.err"
         rc=$?
-        [ "$rc" -eq 75 ] || not75+=" job$j/$k:$rc"
+        [ "$rc" -eq 75 ] || echo " job$j/$k:$rc" >>"$WORK/not75"
         ack "job$j" "$k" # queued (75) is a promise to deliver: checked like an acknowledgement
-    done
+    done &
+    pids+=($!)
 done
+wait "${pids[@]}"
 check
-[ -z "$not75" ] || fail "with the manager down every event exits 75; these did not:$not75"
+[ ! -e "$WORK/not75" ] || fail "with the manager down every event exits 75; these did not:" \
+    "$(tr -d '\n' <"$WORK/not75")"
 expect_eq "$(queued_count)" "$N" "one outbox entry per event"
 run --json outbox list
 expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$OUT")" \
@@ -108,16 +112,44 @@ check
     fail "the kill should come after some but not all deliveries: $delivered of $N"
 check
 [ $((left + delivered)) -ge "$N" ] || fail "messages lost: $delivered delivered, $left queued, of $N"
+# The second flush, through the slow proxy again: now pjm serve is killed with SIGKILL in the
+# middle and restarted on the same port and database; the flush's retries (the proxy answers
+# 502 while serve is down) carry the same keys to the new server.
+start_proxy slow2 --delay 0.01
+"$PJM" outbox flush --url "$PROXY_URL" >"$WORK/flush2.out" 2>"$WORK/flush2.err" &
+FLUSH=$!
+serve_killed_at=""
+while kill -0 "$FLUSH" 2>/dev/null; do
+    if [ "$(queued_count)" -le $((left / 2)) ]; then
+        kill -9 "$SERVE_PID" && serve_killed_at=$(queued_count)
+        wait "$SERVE_PID" 2>/dev/null
+        start_serve "$PORT"
+        break
+    fi
+done
+wait "$FLUSH"
+rc=$?
+stop_proxy
+check
+[ -n "$serve_killed_at" ] || fail "the second flush ended before serve could be killed"
+# Its retries may run out before serve is back: then what is left waits for the next flush.
+check
+[ "$rc" -eq 0 ] || [ "$rc" -eq 75 ] ||
+    fail "a flush while serve restarts exits 0 or 75, not $rc: $(head -3 "$WORK/flush2.err")"
+left=$(queued_count)
+echo "delivery_test: serve killed during the second flush with $serve_killed_at of" \
+    "$N left; $(grep -c '"status": null' "$WORK/slow2.log") attempts met no server;" \
+    "the flush exited $rc with $left still queued ($TEST_BACKEND)"
 run outbox flush
-expect_rc 0 "the second flush"
-expect_out "delivered $left, still queued 0, refused 0" "the second flush sends what was left"
+expect_rc 0 "the third flush"
+expect_out "delivered $left, still queued 0, refused 0" "the third flush sends what was left"
 expect_eq "$(updates)" "$N" "exactly N events delivered"
 expect_eq "$(queued_count)" "0" "the outbox is empty"
-check_events "after the killed flush" "${JOBS[@]}"
+check_events "after the killed flush and the killed server" "${JOBS[@]}"
 run outbox flush
-expect_rc 0 "a third flush"
-expect_out "delivered 0, still queued 0, refused 0" "a third flush has nothing to send"
-expect_eq "$(updates)" "$N" "the third flush adds nothing"
+expect_rc 0 "a fourth flush"
+expect_out "delivered 0, still queued 0, refused 0" "a fourth flush has nothing to send"
+expect_eq "$(updates)" "$N" "the fourth flush adds nothing"
 check
 [ -z "$(ls -A "$BOX" | grep -v '^\.flush\.lock$' | grep -v '\.tmp$')" ] ||
     fail "the outbox holds files: $(ls -A "$BOX")"
