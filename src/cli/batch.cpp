@@ -3,6 +3,7 @@
 #include "cli/context.hpp"
 #include "cli/dispatch.hpp"
 #include "cli/errors.hpp"
+#include "cli/humanize.hpp"
 #include "cli/progress.hpp"
 #include "core/message.hpp"
 
@@ -136,23 +137,6 @@ std::string outcome_for(core::ErrorKind kind, bool local) {
     if (kind == core::ErrorKind::ok) return local ? "applied" : "sent";
     if (kind == core::ErrorKind::queued) return "queued";
     return is_refusal(kind) ? "refused" : "failed";
-}
-
-// Messages may quote the input; control characters must not reach the terminal.
-std::string printable(const std::string& text) {
-    std::string shown;
-    for (char ch : text) {
-        auto c = static_cast<unsigned char>(ch);
-        if ((c < 0x20 && ch != '\n') || c == 0x7f) {
-            static constexpr char k_hex[] = "0123456789abcdef";
-            shown += "\\x";
-            shown.push_back(k_hex[c >> 4]);
-            shown.push_back(k_hex[c & 0xf]);
-        } else {
-            shown.push_back(ch);
-        }
-    }
-    return shown;
 }
 
 // One JSON document per line of output (NDJSON); invalid UTF-8 from the input is replaced.
@@ -332,12 +316,12 @@ class Batch {
                       << '\n';
         }
         if (r.kind == core::ErrorKind::queued)
-            std::cerr << "pjm: line " << number << ": not delivered now: " << printable(r.message)
-                      << '\n';
+            std::cerr << "pjm: line " << number
+                      << ": not delivered now: " << printable(r.message, true) << '\n';
         else if (r.kind != core::ErrorKind::ok)
-            std::cerr << "pjm: line " << number << ": " << printable(r.message) << '\n';
+            std::cerr << "pjm: line " << number << ": " << printable(r.message, true) << '\n';
         else if (!m_dry)
-            m_ctx.trace("line " + std::to_string(number) + ": " + printable(r.message));
+            m_ctx.trace("line " + std::to_string(number) + ": " + printable(r.message, true));
     }
 
     void summarize(core::ErrorKind worst, std::optional<long> stopped_at) {

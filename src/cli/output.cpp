@@ -13,18 +13,7 @@ void print_json(const nlohmann::json& doc) {
 
 void print_error(bool json, core::ErrorKind kind, const std::string& message) {
     // Messages may quote what the user gave; control characters must not reach the terminal.
-    std::string shown;
-    for (char ch : message) {
-        auto c = static_cast<unsigned char>(ch);
-        if ((c < 0x20 && ch != '\n') || c == 0x7f) {
-            static constexpr char k_hex[] = "0123456789abcdef";
-            shown += "\\x";
-            shown.push_back(k_hex[c >> 4]);
-            shown.push_back(k_hex[c & 0xf]);
-        } else {
-            shown.push_back(ch);
-        }
-    }
+    std::string shown = printable(message, true);
     std::cerr << "pjm: " << err_style().paint("error:", Color::red) << ' ' << shown << '\n';
     if (json) print_json({{"error", {{"kind", core::kind_name(kind)}, {"message", message}}}});
 }
