@@ -23,7 +23,9 @@ constexpr std::array k_kinds = {
     KindRow{ErrorKind::unauthorized, "unauthorized", 5, 403, 4},
     KindRow{ErrorKind::conflict, "conflict", 6, 409, 2},
     KindRow{ErrorKind::remote, "remote", 7, 502, 6},
-    KindRow{ErrorKind::storage, "storage", 8, 500, 7},
+    // 503: the manager's database failed (unreachable, locked, full) and nothing of the message
+    // was saved; a client retries later, then queues it (exit 75) rather than dropping it.
+    KindRow{ErrorKind::storage, "storage", 8, 503, 7},
     KindRow{ErrorKind::queued, "queued", 75, 202, 1},
 };
 

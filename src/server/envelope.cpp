@@ -45,6 +45,8 @@ std::string_view status_message(int http_status) {
         return "Not implemented";
     case 500:
         return "Internal error";
+    case 503:
+        return "Service unavailable";
     default:
         return http_status < 400 ? "The request was successful" : "The request failed";
     }

@@ -131,6 +131,8 @@ void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Resp
                   " " + std::string(core::kind_name(o.kind)) + (h.replayed ? " (replayed)" : "");
     if (ctx.config.verbose > 0) note.detail += ": " + o.message;
     reply(ctx, res, status, o.message, std::move(result));
+    // A storage failure (503) saved nothing: the client may try again in a moment.
+    if (o.kind == core::ErrorKind::storage) res.set_header("Retry-After", "1");
 }
 
 void get_messages(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {

@@ -83,23 +83,28 @@ void Writer::handle_batch(std::deque<Item>& batch) {
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 const Submission& s = batch[i].submission;
                 Handled& h = results[i];
+                h = Handled{}; // (write_batch may run this again after a lost race)
                 // Inside the transaction: a repeat in the same batch finds the first one.
                 if (s.idempotent) {
                     if (auto prior = m_storage->get_execution(s.execution_id)) {
                         h.outcome = outcome_of(*prior);
                         h.execution = std::move(*prior);
                         h.replayed = true;
+                        h.recorded = true;
                         continue;
                     }
                 }
                 h.outcome = s.message ? m_handler.handle(*s.message) : s.refusal;
                 h.execution = make_execution(s.execution_id, m_actor_id, h.outcome, s.message,
                                              s.received_ms, m_clock.now_ms());
+                // A storage failure saved nothing of the message (its savepoint was rolled
+                // back) and may pass: it is not kept under an Idempotency-Key, or every retry
+                // of the message would get the failure back instead of being applied.
+                if (s.idempotent && h.outcome.kind == core::ErrorKind::storage) continue;
                 m_storage->add_execution(h.execution);
+                h.recorded = true;
             }
         });
-        for (auto& h : results)
-            h.recorded = true;
     } catch (const std::exception& e) {
         fail_batch(batch, results, e.what());
     } catch (...) {

@@ -10,6 +10,9 @@
 #    same Idempotency-Key and succeeds, and the history holds one entry per message; when the
 #    retries run out the message is queued (75) although applied, and the flush's replay (same
 #    key again) adds nothing either. A create through it makes one job, and its token works.
+# 3. The manager's database fails (a trigger stands in for a full disk): serve answers 503 with
+#    Retry-After and saves nothing; the pjm client retries and queues (75); a key used during the
+#    trouble is applied once the database is well (a failure is never kept under a key).
 source "$PJM_TEST_LIB"
 source "$(dirname "${BASH_SOURCE[0]}")/crash_lib.sh"
 command -v curl >/dev/null || { echo "delivery_test: curl is not installed" >&2; exit 1; }
@@ -217,7 +220,44 @@ for path, per_message in ((sys.argv[1], 3), (sys.argv[2], 4)):
 PY
 check
 grep -q '(replayed)' "$WORK/serve.log" || fail "serve never answered from an Idempotency-Key"
+
+# --- 3. the manager's database fails for a while ----------------------------------------------
+# A trigger makes writing this job's history fail, as a full disk or a lost database would:
+# serve answers 503 with Retry-After and keeps nothing; the pjm client retries, then queues
+# (75); a key used during the trouble is applied once the database is well again.
+case "$PJM_DATABASE" in
+postgres://* | postgresql://*)
+    db_query "CREATE FUNCTION trouble() RETURNS trigger AS \$\$ BEGIN IF NEW.data LIKE '%trouble%' THEN RAISE EXCEPTION 'disk trouble'; END IF; RETURN NEW; END \$\$ LANGUAGE plpgsql; CREATE TRIGGER trouble BEFORE INSERT ON history FOR EACH ROW EXECUTE FUNCTION trouble()" >/dev/null
+    ;;
+*) db_query "CREATE TRIGGER trouble BEFORE INSERT ON history WHEN NEW.data LIKE '%trouble%' BEGIN SELECT RAISE(ABORT, 'disk trouble'); END" ;;
+esac
+trouble_post() { # trouble_post K : POSTs event K with the Idempotency-Key trouble-K
+    curl -s -D "$WORK/headers" -o "$OUT" -w '%{http_code}' -X POST -H "Idempotency-Key: trouble-$1" \
+        -H 'Content-Type: application/json' \
+        --data "{\"uuid\": \"${JOBS[2]}\", \"name\": \"update\", \"token\": \"${TOKENS[2]}\", \"data\": {\"w\": \"trouble\", \"k\": $1}}" \
+        "$URL"
+}
+expect_eq "$(trouble_post 1)" "503" "a storage failure is a 503"
+expect_out "storage failure" "the 503 says what failed"
+check
+grep -qi '^Retry-After: 1' "$WORK/headers" || fail "the 503 carries Retry-After: $(cat "$WORK/headers")"
+PJM_URL=$URL run --retries 1 event update "${JOBS[2]}" --token "${TOKENS[2]}" --data '{"w": "trouble", "k": 2}'
+expect_rc 75 "the pjm client queues a message the manager could not save"
+expect_eq "$(db_query "SELECT count(*) FROM history WHERE data LIKE '%trouble%'")" "0" \
+    "nothing of the failed messages was saved"
+case "$PJM_DATABASE" in
+postgres://* | postgresql://*) db_query "DROP TRIGGER trouble ON history" ;;
+*) db_query "DROP TRIGGER trouble" ;;
+esac
+expect_eq "$(trouble_post 1)" "200" "the same key once the database is well: applied"
+ack trouble 1
+run outbox flush
+expect_rc 0 "the queued message is delivered once the database is well"
+expect_out "delivered 1" "the flush delivers it"
+ack trouble 2
+expect_eq "$(trouble_post 1)" "200" "a third time with the key: answered from it"
+check_events "after the database trouble" "${JOBS[@]}"
 stop_serve
-check_database "after the lost replies and the killed flush"
+check_database "after the lost replies, the killed flush and the database trouble"
 
 finish

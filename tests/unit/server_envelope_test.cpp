@@ -189,7 +189,7 @@ TEST(Idempotency, OutcomeOfARecordedExecution) {
     EXPECT_FALSE(outcome_of(e).message_kind);
     e.exit_code = 8;
     EXPECT_EQ(outcome_of(e).kind, core::ErrorKind::storage);
-    EXPECT_EQ(core::http_status(outcome_of(e).kind), 500);
+    EXPECT_EQ(core::http_status(outcome_of(e).kind), 503) << "storage failures are retryable";
 }
 
 } // namespace

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 namespace pjm::server {
 namespace {
@@ -166,6 +167,47 @@ TEST_F(WriterTest, ARepeatedIdempotencyKeyIsAnsweredNotHandled) {
         t.join();
     EXPECT_EQ(handled, 1);
     EXPECT_EQ(setup->get_job(jobs[2], true)->history.size(), 2u);
+}
+
+// A storage failure is not kept under its Idempotency-Key: once the database is well again, a
+// retry with the same key is applied (it was answered with the failure forever before).
+TEST_F(WriterTest, AStorageFailureIsNotKeptUnderItsIdempotencyKey) {
+    auto sql = [this](const char* text) { // on a connection of its own, as an operator's
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+        char* err = nullptr;
+        EXPECT_EQ(sqlite3_exec(raw, text, nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+        sqlite3_free(err);
+        sqlite3_close(raw);
+    };
+    // As a full disk would: this one message's history entry cannot be written.
+    sql("CREATE TRIGGER poison BEFORE INSERT ON history WHEN NEW.data LIKE '%poison%' "
+        "BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+    Writer w(store::open(path), clock, config(), "act");
+    ASSERT_TRUE(w.submit(event(0, "run")).outcome.ok());
+    auto keyed = [&] {
+        Submission s = message({{"uuid", jobs[0]},
+                                {"name", "update"},
+                                {"token", tokens[0]},
+                                {"data", {{"poison", 1}}}});
+        s.execution_id = idempotent_execution_id("act", "key-1");
+        s.idempotent = true;
+        return s;
+    };
+    Handled failed = w.submit(keyed());
+    EXPECT_EQ(failed.outcome.kind, core::ErrorKind::storage) << failed.outcome.message;
+    EXPECT_FALSE(failed.recorded);
+    EXPECT_FALSE(setup->get_execution(idempotent_execution_id("act", "key-1")));
+    EXPECT_EQ(setup->get_job(jobs[0], true)->history.size(), 2u) << "nothing of it was saved";
+
+    sql("DROP TRIGGER poison");
+    Handled retried = w.submit(keyed());
+    ASSERT_TRUE(retried.outcome.ok()) << retried.outcome.message;
+    EXPECT_FALSE(retried.replayed) << "the retry is applied, not answered with the failure";
+    EXPECT_TRUE(retried.recorded);
+    Handled again = w.submit(keyed());
+    EXPECT_TRUE(again.replayed) << "and from then on its key is remembered";
+    EXPECT_EQ(setup->get_job(jobs[0], true)->history.size(), 3u) << "applied exactly once";
 }
 
 TEST_F(WriterTest, SubmitAfterStopFailsWithoutChangingAnything) {
