@@ -160,6 +160,7 @@ class Flusher {
 
 FlushReport flush(const Outbox& outbox, const FlushHooks& hooks) {
     auto lock = outbox.lock_for_flush(); // a second flush waits here, then finds what is left
+    outbox.remove_stale_temporaries(std::chrono::hours(1));
     std::vector<std::string> problems;
     auto entries = outbox.list(&problems);
     if (hooks.select)

@@ -175,6 +175,22 @@ void Outbox::sync() const {
     if (fs::is_directory(m_dir, ec)) fsync_dir(m_dir);
 }
 
+int Outbox::remove_stale_temporaries(std::chrono::seconds age) const {
+    int removed = 0;
+    std::error_code ec;
+    auto now = fs::file_time_type::clock::now();
+    for (const auto& file : fs::directory_iterator(m_dir, ec)) {
+        std::string name = file.path().filename().string();
+        if (name.size() < 5 || name.front() != '.' || name.substr(name.size() - 4) != ".tmp")
+            continue;
+        std::error_code time_ec;
+        auto written = fs::last_write_time(file.path(), time_ec);
+        if (time_ec || now - written < age) continue;
+        if (::unlink(file.path().c_str()) == 0) ++removed;
+    }
+    return removed;
+}
+
 Outbox::FlushLock Outbox::lock_for_flush() const {
     ensure_dir(m_dir);
     std::string path = m_dir + "/.flush.lock";

@@ -3,6 +3,7 @@
 // shared filesystem and take writes from many processes at once; each message is one file.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,11 @@ class Outbox {
     bool remove(const std::string& id, bool durable = true) const;
     // Makes every change to the folder so far durable (fsync of the folder, if there is one).
     void sync() const;
+    // Deletes the temporary files of writes that never finished (a pjm killed while queueing
+    // or updating a message: the message it was writing is either whole under its own name or
+    // was never queued) once they are older than `age`; a live write takes milliseconds.
+    // Returns how many it deleted.
+    int remove_stale_temporaries(std::chrono::seconds age) const;
 
     // Held while flushing so two flushes never send the same queue at once (flock on
     // <dir>/.flush.lock; released by the kernel if the process dies).

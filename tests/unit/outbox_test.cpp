@@ -86,6 +86,30 @@ TEST(Outbox, ManyWritersLoseNothing) {
     EXPECT_EQ(keys.size(), 200u);
 }
 
+TEST(Outbox, StaleTemporaryFilesOfDeadWritersAreRemoved) {
+    test::TempDir dir;
+    Outbox box(dir.file("outbox"));
+    OutboxEntry e = entry("J", "run");
+    box.enqueue(e);
+    auto write = [&](const std::string& name) {
+        std::FILE* f = std::fopen((box.dir() + "/" + name).c_str(), "w");
+        std::fputs("{\"half\": ", f);
+        std::fclose(f);
+    };
+    write(".1764300000000-dead0001.tmp"); // a writer killed an hour ago
+    write(".1764300000000-live0002.tmp"); // one writing right now
+    write(".flush.lock.tmp.keep");        // not a temporary file of ours
+    fs::last_write_time(box.dir() + "/.1764300000000-dead0001.tmp",
+                        fs::file_time_type::clock::now() - std::chrono::hours(2));
+    EXPECT_EQ(box.remove_stale_temporaries(std::chrono::hours(1)), 1);
+    EXPECT_FALSE(fs::exists(box.dir() + "/.1764300000000-dead0001.tmp"));
+    EXPECT_TRUE(fs::exists(box.dir() + "/.1764300000000-live0002.tmp"));
+    EXPECT_TRUE(fs::exists(box.dir() + "/.flush.lock.tmp.keep"));
+    EXPECT_EQ(box.list().size(), 1u) << "queued messages are untouched";
+    Outbox missing(dir.file("nowhere"));
+    EXPECT_EQ(missing.remove_stale_temporaries(std::chrono::hours(1)), 0);
+}
+
 TEST(Outbox, UnreadableFilesAreReportedNotFatal) {
     test::TempDir dir;
     Outbox box(dir.file("outbox"));
