@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <sys/file.h>
@@ -123,14 +124,24 @@ void Outbox::write_file(const std::string& id, const std::string& text, bool exc
 
 std::string Outbox::enqueue(OutboxEntry& entry) const {
     ensure_dir(m_dir);
-    auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
+    // Ids sort in the order messages were queued: microseconds, strictly increasing within a
+    // process (a batch queues several lines in one millisecond; with milliseconds and a random
+    // suffix they could swap). Older 13-digit (millisecond) ids still sort right against them.
+    static std::mutex last_mutex;
+    static long long last_us = 0;
+    long long now_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::system_clock::now().time_since_epoch())
+                           .count();
+    {
+        std::lock_guard g(last_mutex);
+        if (now_us <= last_us) now_us = last_us + 1;
+        last_us = now_us;
+    }
     auto rnd = core::random_bytes(4);
     char stamp[32];
-    std::snprintf(stamp, sizeof stamp, "%013lld", static_cast<long long>(now));
+    std::snprintf(stamp, sizeof stamp, "%016lld", now_us);
     entry.id = std::string(stamp) + "-" + core::to_hex(rnd.data(), rnd.size());
-    if (entry.created.empty()) entry.created = core::rfc3339_ms(now);
+    if (entry.created.empty()) entry.created = core::rfc3339_ms(now_us / 1000);
     write_file(entry.id, to_json(entry).dump(2) + "\n", true);
     return entry.id;
 }

@@ -47,6 +47,23 @@ TEST(Outbox, EnqueueListUpdateRemove) {
     EXPECT_EQ(box.list().size(), 1u);
 }
 
+// A batch queues many lines within one millisecond: their order must survive (ids used to be
+// milliseconds and a random suffix, so two lines of one millisecond could swap).
+TEST(Outbox, MessagesQueuedInOneMillisecondKeepTheirOrder) {
+    test::TempDir dir;
+    Outbox box(dir.file("outbox"));
+    std::vector<std::string> names;
+    for (int i = 0; i < 200; ++i) {
+        OutboxEntry e = entry("J1", "update" + std::to_string(i));
+        box.enqueue(e);
+        names.push_back(e.summary);
+    }
+    auto all = box.list();
+    ASSERT_EQ(all.size(), names.size());
+    for (std::size_t i = 0; i < all.size(); ++i)
+        ASSERT_EQ(all[i].summary, names[i]) << "position " << i;
+}
+
 TEST(Outbox, FilesAreOwnerOnlyAndNoTempFilesRemain) {
     test::TempDir dir;
     Outbox box(dir.file("outbox"));
