@@ -1,7 +1,7 @@
 #include "cli/batch.hpp"
 
 #include "cli/context.hpp"
-#include "cli/dispatch.hpp"
+#include "cli/door.hpp"
 #include "cli/errors.hpp"
 #include "cli/humanize.hpp"
 #include "cli/progress.hpp"
@@ -128,17 +128,6 @@ struct Counts {
     }
 };
 
-bool is_refusal(core::ErrorKind kind) {
-    return kind == core::ErrorKind::invalid || kind == core::ErrorKind::not_found ||
-           kind == core::ErrorKind::unauthorized || kind == core::ErrorKind::conflict;
-}
-
-std::string outcome_for(core::ErrorKind kind, bool local) {
-    if (kind == core::ErrorKind::ok) return local ? "applied" : "sent";
-    if (kind == core::ErrorKind::queued) return "queued";
-    return is_refusal(kind) ? "refused" : "failed";
-}
-
 // One JSON document per line of output (NDJSON); invalid UTF-8 from the input is replaced.
 // Each is flushed at once, for a reader that follows the batch as it goes.
 void print_compact(const nlohmann::json& doc) {
@@ -159,8 +148,7 @@ class Batch {
         LineReader in(m_options.file);
         // What every line needs is ready before the first is read: a missing database or
         // manager is one error, not one per line.
-        if (!m_dry && m_local) m_handler = &m_ctx.handler();
-        if (!m_dry && !m_local) m_client.emplace(m_ctx.client());
+        m_door = open_door(m_ctx);
         m_default_uuid = m_ctx.settings.get("job_uuid");
         m_default_token = m_ctx.token(m_options.token);
         if (m_dry) print_dry_run_header();
@@ -241,53 +229,33 @@ class Batch {
             return refuse(r, "this line is a " + std::string(core::to_string(c.message->kind)) +
                                  ", not an event: pjm event --batch takes event messages only "
                                  "(see 'pjm schema event')");
-        std::string text;
+        remote::Outgoing message;
         try {
-            text = body.dump();
-        } catch (const nlohmann::json::type_error&) { // a PJM_TOKEN that is not UTF-8
+            message = outgoing(body, {});
+        } catch (const CliError&) { // a PJM_TOKEN that is not UTF-8
             return refuse(r, "the message cannot be built: PJM_TOKEN or --token is not valid "
                              "UTF-8");
         }
-        if (m_dry) {
-            r.outcome = m_local ? "would_apply" : "would_send";
-            r.extra["body"] = redact_body(body);
-            return r;
-        }
-        if (m_handler) {
-            core::Outcome out = m_handler->handle(*c.message);
-            r.kind = out.kind;
-            r.message = out.message;
-        } else {
-            Sent sent = send_quietly(m_ctx, *m_client, text, body, m_unreachable);
-            r.kind = sent.kind;
-            r.message = sent.message;
-            if (!sent.execution_id.empty()) r.extra["execution_id"] = sent.execution_id;
-            if (!sent.queued_id.empty()) r.extra["outbox_id"] = sent.queued_id;
-            // The manager could not be reached after all the retries: the lines after this one
-            // are kept at once (in order, behind it) instead of each waiting as long again.
-            if (!sent.reason.empty() && m_unreachable.empty())
-                m_unreachable = "not tried: the manager could not be reached for line " +
+        message.classified = &*c.message;
+        Delivery d = m_door->deliver(message);
+        r.kind = d.kind;
+        r.outcome = d.outcome;
+        r.message = d.message;
+        if (!d.execution_id.empty()) r.extra["execution_id"] = d.execution_id;
+        if (!d.outbox_id.empty()) r.extra["outbox_id"] = d.outbox_id;
+        if (d.request.is_object()) r.extra["body"] = d.request["body"];
+        // The manager could not be reached after all the retries: the lines after this one are
+        // kept at once (in order, behind it) instead of each waiting as long again.
+        if (!d.unreachable.empty())
+            m_door->stop_trying("not tried: the manager could not be reached for line " +
                                 std::to_string(number) + " (" +
-                                sent.reason.substr(0, sent.reason.find('\n')) + ")";
-        }
-        r.outcome = outcome_for(r.kind, m_local);
+                                d.unreachable.substr(0, d.unreachable.find('\n')) + ")");
         return r;
     }
 
     void print_dry_run_header() {
         if (m_ctx.flags.json) return;
-        if (m_local) {
-            std::cout << "apply to " << m_ctx.settings.get_or("database", default_database_path())
-                      << "\n\n";
-            return;
-        }
-        core::QueryParams q;
-        if (m_ctx.flags.sync) q.add("_abaco_synchronous", "true");
-        ShownRequest req = shown_request(m_ctx, q);
-        std::cout << "POST " << req.url << " (one request per line)\n";
-        for (const auto& [k, v] : req.headers.items())
-            std::cout << k << ": " << v.get<std::string>() << '\n';
-        std::cout << '\n';
+        if (auto* dry = dynamic_cast<DryRunDoor*>(m_door.get())) std::cout << dry->header() << '\n';
     }
 
     void report(long number, const LineResult& r) {
@@ -365,11 +333,9 @@ class Batch {
     bool m_dry;
     ProgressBar m_bar;
     bool m_stdout_tty;
-    core::Handler* m_handler = nullptr;
-    std::optional<remote::AbacoClient> m_client;
+    std::unique_ptr<Door> m_door;
     std::optional<std::string> m_default_uuid;
     std::optional<std::string> m_default_token;
-    std::string m_unreachable; // set once the manager could not be reached
     Counts m_counts;
 };
 

@@ -2,6 +2,7 @@
 
 #include "cli/errors.hpp"
 #include "store/store.hpp"
+#include "util/redact.hpp"
 
 #include <iostream>
 #include <utility>
@@ -84,21 +85,31 @@ long seconds_setting(const Settings& s, const char* name, long fallback_ms) {
 }
 } // namespace
 
+std::optional<std::string> Context::manager_url() const {
+    if (auto url = settings.get("url")) return *url;
+    auto tenant = settings.get("tenant_url");
+    auto actor = settings.get("actor_id");
+    if (!tenant || !actor) return std::nullopt;
+    std::string url = *tenant;
+    while (!url.empty() && url.back() == '/')
+        url.pop_back();
+    return url + "/actors/v2/" + *actor + "/messages";
+}
+
 remote::AbacoClient Context::client() const {
-    std::string url;
-    if (auto u = settings.get("url")) {
-        url = *u;
-    } else if (auto tenant = settings.get("tenant_url"), actor = settings.get("actor_id");
-               tenant && actor) {
-        url = *tenant;
-        while (!url.empty() && url.back() == '/')
-            url.pop_back();
-        url += "/actors/v2/" + *actor + "/messages";
-    } else {
+    auto url = manager_url();
+    if (!url)
         usage_error("no manager configured: set --url (or PJM_URL, or PJM_TENANT_URL with "
                     "PJM_ACTOR_ID), or use --local to work on the database");
-    }
-    return client_for(url);
+    return client_for(*url);
+}
+
+remote::Sender Context::sender() const {
+    remote::SenderOptions options;
+    options.keep_undelivered = !flags.no_outbox;
+    options.trace = [this](const std::string& line) { trace(line); };
+    options.client_for = [this](const std::string& url) { return client_for(url); };
+    return remote::Sender(client(), outbox(), std::move(options));
 }
 
 remote::AbacoClient Context::client_for(const std::string& url) const {
@@ -127,7 +138,7 @@ remote::AbacoClient Context::client_for(const std::string& url) const {
         }
     }
     retry.max_time = std::chrono::milliseconds(seconds_setting(settings, "retry_max_time", 60'000));
-    trace("manager " + remote::AbacoClient::redact(url));
+    trace("manager " + util::redact_url(url));
     try {
         return remote::AbacoClient(url, creds, http, retry);
     } catch (const std::invalid_argument& e) {

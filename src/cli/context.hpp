@@ -8,6 +8,7 @@
 #include "core/storage.hpp"
 #include "remote/abaco_client.hpp"
 #include "remote/outbox.hpp"
+#include "remote/sender.hpp"
 #include "store/store.hpp"
 
 #include <map>
@@ -53,6 +54,10 @@ class Context {
     // The same for a given messages URL (outbox flush sends each message where it was meant).
     remote::AbacoClient client_for(const std::string& messages_url) const;
     remote::Outbox outbox() const;
+    // The client of client(), with the outbox and the flush of a job's earlier messages.
+    remote::Sender sender() const;
+    // The manager's messages URL: url, else tenant_url + actor_id; nothing when unset.
+    std::optional<std::string> manager_url() const;
 
     // A job UUID from the command line, else PJM_JOB_UUID; usage error when neither.
     std::string job_uuid(const std::string& positional) const;

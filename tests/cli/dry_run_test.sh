@@ -113,11 +113,16 @@ check
 python3 - "$OUT" "$URL" "$JOB" <<'PY' || fail "--json --dry-run is one document with the request"
 import json, sys
 doc = json.load(open(sys.argv[1]))  # exactly one document: trailing text is an error
-assert doc["dry_run"] is True and doc["method"] == "POST", doc
-assert doc["url"] == sys.argv[2], doc  # with a bearer, the nonce is not used
-assert doc["headers"] == {"Content-Type": "application/json",
+# The shape every message-sending command prints, whichever door (docs/json-output.md).
+assert set(doc) == {"outcome", "kind", "uuid", "message", "job", "token", "execution_id",
+                    "execution", "outbox_id", "outbox", "request"}, doc
+assert doc["outcome"] == "would_send" and doc["uuid"] == sys.argv[3], doc
+req = doc["request"]
+assert req["method"] == "POST", doc
+assert req["url"] == sys.argv[2], doc  # with a bearer, the nonce is not used
+assert req["headers"] == {"Content-Type": "application/json",
                           "Authorization": "Bearer <redacted>"}, doc
-assert doc["body"] == {"uuid": sys.argv[3], "name": "validate", "token": "<redacted>",
+assert req["body"] == {"uuid": sys.argv[3], "name": "validate", "token": "<redacted>",
                        "data": {"score": 0.97}}, doc
 PY
 expect_no_secrets "--json --dry-run"
@@ -148,7 +153,8 @@ expect_db_same "--local --dry-run event"
 run --local --dry-run --json create --pipeline "$PIPELINE" --archive-path /a --data '{"n": 9}'
 expect_rc 0 "--local --dry-run create"
 expect_eq "$(json_field kind)" "PipelineJobCreateAction" "--local --dry-run --json: kind"
-expect_eq "$(json_field body.data)" '{"n": 9}' "--local --dry-run --json: body"
+expect_eq "$(json_field request.body.data)" '{"n": 9}' "--local --dry-run --json: body"
+expect_eq "$(json_field outcome)" "would_apply" "--local --dry-run --json: outcome"
 expect_db_same "--local --dry-run create"
 run --local --dry-run delete "$JOB" --force --token "$ADMIN"
 expect_rc 0 "--local --dry-run delete --force"

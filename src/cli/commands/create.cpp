@@ -1,6 +1,6 @@
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
-#include "cli/dispatch.hpp"
+#include "cli/door.hpp"
 #include "cli/input.hpp"
 
 #include <CLI/CLI.hpp>

@@ -1,7 +1,7 @@
 #include "cli/batch.hpp"
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
-#include "cli/dispatch.hpp"
+#include "cli/door.hpp"
 #include "cli/errors.hpp"
 #include "cli/input.hpp"
 #include "core/fsm.hpp"

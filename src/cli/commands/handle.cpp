@@ -1,8 +1,9 @@
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
-#include "cli/dispatch.hpp"
+#include "cli/door.hpp"
 #include "cli/errors.hpp"
 #include "cli/input.hpp"
+#include "cli/present.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -32,7 +33,10 @@ void add_handle_command(CLI::App& app, Context& ctx, Commands& commands) {
         if (!query) throw CliError(core::ErrorKind::invalid, "--query: malformed %-escape");
         std::string body =
             read_argument_text(args->file == "-" ? "-" : "@" + args->file, "message");
-        return report_outcome(ctx, ctx.handler().handle_raw(body, *query));
+        // The raw text as it came: the handler parses it (a body that is not JSON is refused
+        // there, as a manager would refuse it).
+        remote::Outgoing message{body, nullptr, *query};
+        return present(ctx, LocalDoor(ctx.handler()).deliver(message));
     });
 }
 

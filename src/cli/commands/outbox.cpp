@@ -1,11 +1,12 @@
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
-#include "cli/dispatch.hpp"
 #include "cli/errors.hpp"
 #include "cli/humanize.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
 #include "remote/flush.hpp"
+#include "remote/sender.hpp"
+#include "util/redact.hpp"
 
 #include <iostream>
 
@@ -26,7 +27,7 @@ nlohmann::json entry_json(const remote::OutboxEntry& e) {
             {"created", e.created},
             {"summary", e.summary},
             {"job", e.job_uuid},
-            {"url", remote::AbacoClient::redact(e.url)},
+            {"url", util::redact_url(e.url)},
             {"attempts", e.attempts},
             {"last_error", e.last_error},
             {"state", e.failed ? "refused" : "queued"}};
@@ -64,8 +65,9 @@ int run_list(Context& ctx) {
 
 int run_flush(Context& ctx, const OutboxArgs& a) {
     remote::Outbox box = ctx.outbox();
-    std::map<std::string, remote::AbacoClient> clients; // one per target URL
-    remote::FlushHooks hooks = flush_hooks(ctx, clients, a.url);
+    remote::ClientsByUrl clients([&ctx](const std::string& url) { return ctx.client_for(url); },
+                                 a.url);
+    remote::FlushHooks hooks = clients.hooks();
     ProgressBar bar(!ctx.flags.json);
     if (bar.shown())
         hooks.progress = [&bar](int done, int total) {

@@ -1,0 +1,26 @@
+// The local door: the message goes to core::Handler, as a manager would hand it over.
+#include "cli/door.hpp"
+#include "cli/present.hpp"
+#include "core/handler.hpp"
+
+namespace pjm::cli {
+
+Delivery LocalDoor::deliver(const remote::Outgoing& m) {
+    core::Outcome o =
+        m.classified ? m_handler.handle(*m.classified) : m_handler.handle_raw(m.text, m.query);
+    Delivery d;
+    d.kind = o.kind;
+    d.outcome = outcome_name(o.kind, "applied");
+    d.message = o.message;
+    if (o.message_kind) d.message_kind = std::string(core::to_string(*o.message_kind));
+    if (o.ok() && o.job) {
+        d.uuid = o.job->uuid;
+        d.job = core::to_document(*o.job, false);
+    } else {
+        d.uuid = named_job(m);
+    }
+    d.token = o.token;
+    return d;
+}
+
+} // namespace pjm::cli

@@ -1,0 +1,26 @@
+// Secrets kept out of what is shown: URL query parameters and request headers that carry a
+// credential read "<redacted>". Knows nothing of pjm beyond the names of secrets.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace pjm::util {
+
+inline constexpr std::string_view k_redacted = "<redacted>";
+
+// A query parameter or setting name that holds a secret: it contains "token", "nonce",
+// "secret" or "password", in any case, once %-decoded ("x%2Dnonce" is x-nonce).
+bool is_secret_name(std::string_view name);
+
+// `text` with the value of every secret query parameter replaced by <redacted>; the rest is
+// kept byte for byte. Parameters are found after the first '?' (a URL, a request line); a
+// parameter's value ends at '&', a space or the end. A secret named without a value
+// ("…?token") is redacted whole.
+std::string redact_url(std::string_view text);
+
+// One line of an HTTP trace: an Authorization header's value, and secret parameters in a
+// request line, read <redacted>.
+std::string redact_trace_line(std::string_view line);
+
+} // namespace pjm::util
