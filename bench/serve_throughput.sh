@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# pjm serve under load (issue 3): wrk from Debian with 32 connections against the server on a
+# pjm serve under load (BENCHMARKS.md): wrk from Debian with 32 connections against the server on a
 # SQLite file on disk (WAL, synchronous = FULL: every reply follows the commit that makes its
 # message durable).
-#   events: POST …/messages in the seed's URL-parameter form with the x-nonce, `update` events
+#   events: POST …/messages in the URL-parameter form with the x-nonce, `update` events
 #           spread over 8 jobs; every one a committed transaction (checked in the database);
 #   reads:  GET …/jobs/<uuid> of a job with a short history.
 # Prints requests per second, p99 latency, messages per commit and the server's peak RSS.

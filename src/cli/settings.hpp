@@ -1,5 +1,6 @@
-// Settings and their precedence (SPEC §7): flags, then PJM_* environment, then the config
-// file ($XDG_CONFIG_HOME/pjm/config.toml over /etc/pjm/config.toml), then defaults.
+// Settings and their precedence (docs/protocol.md#settings-and-their-sources): flags, then
+// PJM_* environment, then the config file ($XDG_CONFIG_HOME/pjm/config.toml over
+// /etc/pjm/config.toml), then defaults.
 #pragma once
 
 #include <map>

@@ -24,11 +24,11 @@ struct Error {
     std::string message;
 };
 
-// Exit code of SPEC §7 for a kind.
+// Exit code for a kind (docs/protocol.md#exit-codes).
 int exit_code(ErrorKind kind);
 // The kind an exit code stands for (internal for codes outside the table).
 ErrorKind kind_for_exit_code(int code);
-// HTTP status of SPEC §6 for a kind (used by pjm serve).
+// HTTP status for a kind, used by pjm serve (docs/protocol.md#exit-codes).
 int http_status(ErrorKind kind);
 // Stable lower-case name used in JSON error documents ("invalid", "not_found", ...).
 std::string_view kind_name(ErrorKind kind);

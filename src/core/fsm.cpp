@@ -50,7 +50,7 @@ template <typename... S> constexpr std::uint32_t from(S... s) {
 }
 constexpr std::uint32_t k_any = (1u << k_state_count) - 1;
 
-// One row per event, in the order of SPEC §1.
+// One row per event, in the order of the table in docs/protocol.md#lifecycle.
 struct Rule {
     std::string_view name;
     std::uint32_t from_mask;

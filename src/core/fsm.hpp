@@ -1,4 +1,5 @@
-// The PipelineJob lifecycle (SPEC §1): states, events and the transition table as data.
+// The PipelineJob lifecycle (docs/protocol.md#lifecycle): states, events and the transition
+// table as data.
 #pragma once
 
 #include <optional>

@@ -1,4 +1,5 @@
-// The PipelineJob and Pipeline records (SPEC §2) and their JSON documents (never the salt).
+// The PipelineJob and Pipeline records (docs/protocol.md#job-record) and their JSON documents
+// (never the salt).
 #pragma once
 
 #include "core/fsm.hpp"

@@ -1,4 +1,5 @@
-// The four message kinds and the URL-parameter form (SPEC §5): parsing and classification.
+// The four message kinds and the URL-parameter form (docs/protocol.md#messages): parsing and
+// classification.
 #pragma once
 
 #include "core/error.hpp"
@@ -71,7 +72,8 @@ Classified classify(const nlohmann::json& body, const QueryParams& query);
 // read "<redacted>"; the rest is kept byte for byte.
 std::string redact_tokens(std::string_view text, const std::vector<std::string>& known = {});
 
-// Agave job status → event (SPEC §5), case-insensitive; unknown statuses → update.
+// Agave job status → event (docs/protocol.md#agave-callbacks), case-insensitive; unknown
+// statuses → update.
 Event event_for_agave_status(std::string_view status);
 
 } // namespace pjm::core

@@ -1,5 +1,5 @@
 // Renders JSON exactly as Python's json.dumps(v, sort_keys=True, separators=(',', ':')) does,
-// which the compatible job UUIDs of SPEC §3 are derived from.
+// which the compatible job UUIDs are derived from (docs/protocol.md#identifiers).
 #pragma once
 
 #include <string>

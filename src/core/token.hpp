@@ -1,4 +1,4 @@
-// Job tokens and time-windowed admin tokens (SPEC §4), compared in constant time.
+// Job tokens and time-windowed admin tokens (docs/protocol.md#tokens), compared in constant time.
 #pragma once
 
 #include <cstdint>

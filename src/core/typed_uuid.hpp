@@ -1,5 +1,5 @@
-// Typed UUIDs (SPEC §3): UUID5 in the namespace uuid3(DNS, domain) with a type prefix,
-// compatible with the original system.
+// Typed UUIDs (docs/protocol.md#identifiers): UUID5 in the namespace uuid3(DNS, domain) with a
+// type prefix, compatible with the original system.
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
-// A client for a PipelineJobs manager behind the Abaco actors API (SPEC §6): messages,
-// executions, and pjm serve's jobs routes. Builds requests and reads reply envelopes;
-// the manager's rules stay in the manager.
+// A client for a PipelineJobs manager behind the Abaco actors API
+// (docs/protocol.md#transport-abaco-messages-api): messages, executions, and pjm serve's jobs
+// routes. Builds requests and reads reply envelopes; the manager's rules stay in the manager.
 #pragma once
 
 #include "core/error.hpp"
@@ -30,7 +30,7 @@ struct Reply {
     bool ok() const { return kind == core::ErrorKind::ok; }
 };
 
-// The exit-code kind for an HTTP status (SPEC §7, issue 3): 401/403 → unauthorized,
+// The exit-code kind for an HTTP status (docs/protocol.md#exit-codes): 401/403 → unauthorized,
 // 404 → not_found, 400/413 → invalid, 409 → conflict, other failures → remote.
 core::ErrorKind kind_for_status(long status);
 

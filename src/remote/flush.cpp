@@ -11,7 +11,7 @@
 
 namespace pjm::remote {
 
-// How a flush goes fast (issue 5 asks for at least 1,000 messages/s to pjm serve on loopback)
+// How a flush goes fast (the aim is at least 1,000 messages/s to pjm serve on loopback)
 // and still delivers each message exactly once, in order per job:
 //
 // - Different jobs' queues are independent, so they go out at once: up to hooks.connections

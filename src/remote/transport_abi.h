@@ -1,4 +1,4 @@
-/* The C boundary of the HTTP transport module pjm-remote-curl.so (DESIGN.md, "Start-up
+/* The C boundary of the HTTP transport module pjm-remote-curl.so (ARCHITECTURE.md, "Start-up
  * cost"): plain structs and buffers, no C++ object or exception crosses it. */
 #ifndef PJM_REMOTE_TRANSPORT_ABI_H
 #define PJM_REMOTE_TRANSPORT_ABI_H

@@ -1,6 +1,7 @@
-// Transport credentials of pjm serve (SPEC §6): the bearer tokens and nonces it accepts, read
-// one a line from their files, and the check every /actors/ request passes before its body is
-// read. Secrets are compared in constant time and never appear in a message.
+// Transport credentials of pjm serve: the bearer tokens and nonces it accepts, read one a line
+// from their files, and the check every /actors/ request passes before its body is read
+// (docs/protocol.md#pjm-serve-routes-and-http-statuses). Secrets are compared in constant time
+// and never appear in a message.
 #pragma once
 
 #include <optional>

@@ -1,5 +1,5 @@
-// The Abaco reply envelope (SPEC §6) every pjm serve reply is wrapped in, errors included:
-// {"status": "success"|"error", "message": …, "version": …, "result": …}.
+// The Abaco reply envelope (docs/protocol.md#reply-envelope) every pjm serve reply is wrapped
+// in, errors included: {"status": "success"|"error", "message": …, "version": …, "result": …}.
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
-// Executions (SPEC §6): every message pjm serve handles is one, recorded with the handler's
-// outcome, and read back through GET …/executions/<id> and …/logs. Pure functions: ids, the
-// record made from an outcome, and the documents the routes send.
+// Executions (docs/protocol.md#executions): every message pjm serve handles is one, recorded
+// with the handler's outcome, and read back through GET …/executions/<id> and …/logs. Pure
+// functions: ids, the record made from an outcome, and the documents the routes send.
 #pragma once
 
 #include "core/handler.hpp"
@@ -28,10 +28,10 @@ std::string new_execution_id();
 // Whether `id` could be an execution id (what GET routes accept before asking the database).
 bool plausible_execution_id(std::string_view id);
 
-// Idempotency-Key (SPEC §6): a request with a key seen before gets the reply of the message
-// first sent with it, and changes nothing. The execution id is derived from the actor and the
-// key (16 characters of [0-9A-Za-z], which do not reveal the key), so the execution recorded
-// for the first message is what a repeat finds.
+// Idempotency-Key (docs/protocol.md#idempotency): a request with a key seen before gets the
+// reply of the message first sent with it, and changes nothing. The execution id is derived
+// from the actor and the key (16 characters of [0-9A-Za-z], which do not reveal the key), so
+// the execution recorded for the first message is what a repeat finds.
 bool valid_idempotency_key(std::string_view key); // 1 to 255 printable ASCII characters
 std::string idempotent_execution_id(std::string_view actor_id, std::string_view key);
 // The outcome an execution recorded: kind (from its exit code), message (its log), kind of

@@ -1,5 +1,5 @@
-// The routes of pjm serve, one file each (SPEC §6): messages, executions, jobs, and the
-// service routes (/healthz, /metrics).
+// The routes of pjm serve, one file each: messages, executions, jobs, and the service routes
+// (/healthz, /metrics). What each answers: docs/protocol.md#pjm-serve-routes-and-http-statuses.
 #pragma once
 
 #include "server/http.hpp"

@@ -1,4 +1,4 @@
-/* The C boundary of the server module pjm-server.so (DESIGN.md, "Start-up cost"): `pjm serve`
+/* The C boundary of the server module pjm-server.so (ARCHITECTURE.md, "Start-up cost"): `pjm serve`
  * fills one plain struct and calls pjm_serve_run, which returns when the server has stopped.
  * No C++ object or exception crosses it. */
 #ifndef PJM_SERVER_ABI_H

@@ -1,4 +1,4 @@
-// Shared modules loaded with dlopen on first use (DESIGN.md, "Start-up cost"): the HTTP
+// Shared modules loaded with dlopen on first use (ARCHITECTURE.md, "Start-up cost"): the HTTP
 // client, the server and the PostgreSQL backend live outside the pjm binary so commands
 // that do not need them never pay for their libraries. Knows nothing of pjm's domain.
 #pragma once

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Bad requests to a real `pjm serve` (SPEC §6), one line each in the catalog below: bodies
-# over the limit (by Content-Length, chunked, compressed, and under a small --max-body), bodies
-# that are no message (empty, truncated, not an object, duplicate keys, bad UTF-8, NUL bytes,
-# huge numbers, deep nesting, form data whatever the Content-Type), framing that could be read
-# two ways, bad query strings, URL-parameter messages missing fields, header injection with
-# bare CR/LF and NUL (sent on a raw socket: curl refuses them), malformed Authorization
-# headers, unknown bearer or nonce, tokens of another job, admin tokens expired or made with
-# another secret or key, another actor, unknown jobs, lifecycle conflicts, bad Idempotency-Keys,
-# every route with a method it does not answer, and paths that try to climb out.
+# Bad requests to a real `pjm serve` (docs/protocol.md#pjm-serve-routes-and-http-statuses), one
+# line each in the catalog below: bodies over the limit (by Content-Length, chunked, compressed,
+# and under a small --max-body), bodies that are no message (empty, truncated, not an object,
+# duplicate keys, bad UTF-8, NUL bytes, huge numbers, deep nesting, form data whatever the
+# Content-Type), framing that could be read two ways, bad query strings, URL-parameter messages
+# missing fields, header injection with bare CR/LF and NUL (sent on a raw socket: curl refuses
+# them), malformed Authorization headers, unknown bearer or nonce, tokens of another job, admin
+# tokens expired or made with another secret or key, another actor, unknown jobs, lifecycle
+# conflicts, bad Idempotency-Keys, every route with a method it does not answer, and paths that
+# try to climb out.
 #
 # Each case must get its HTTP status, an Abaco error envelope whose message says what was wrong,
 # no secret in the reply, and leave the database as it was: settings, pipelines, jobs and
@@ -36,8 +37,8 @@ run --local delete "$HIDDEN" --token "$ADMIN"
 run --local delete "$GONE" --force --token "$ADMIN"
 [ "$RC" -eq 0 ] || { cat "$ERR" >&2; exit 1; }
 NOW=$(date +%s)
-# Admin tokens are valid in their window and the one after (SPEC §4): two windows back is
-# expired. Another secret or another key makes tokens that are never valid here.
+# Admin tokens are valid in their window and the one after (docs/protocol.md#tokens): two
+# windows back is expired. Another secret or another key makes tokens that are never valid here.
 ADMIN_OLD=$("$PJM" --local token admin --at $((NOW - 7200)))
 ADMIN_PREV=$("$PJM" --local token admin --at $((NOW - 3600)))
 ADMIN_OTHER=$(PJM_ADMIN_SECRET=not-this-database-secret "$PJM" --local token admin)

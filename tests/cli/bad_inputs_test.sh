@@ -24,8 +24,8 @@ run --local delete "$HIDDEN" --token "$ADMIN"
 run --local delete "$GONE" --force --token "$ADMIN"
 [ "$RC" -eq 0 ] || { cat "$ERR" >&2; exit 1; }
 
-# Admin tokens: valid in their window and the next (SPEC §4), so two windows back is expired;
-# another secret or another key makes tokens never valid here.
+# Admin tokens: valid in their window and the next (docs/protocol.md#tokens), so two windows
+# back is expired; another secret or another key makes tokens never valid here.
 NOW=$(date +%s)
 ADMIN_OLD=$("$PJM" --local token admin --at $((NOW - 7200)))
 ADMIN_OTHER=$(PJM_ADMIN_SECRET=not-this-database-secret "$PJM" --local token admin)
@@ -201,7 +201,8 @@ run --local handle "$IN"
 expect_rc 0 "handle: a message nested 64 deep"
 run --local event update "$JOB" --token "$TOKEN" --data "$DATA63"
 expect_rc 0 "--data 63 deep (a message 64 deep)"
-# Tokens of 16 and 17 characters pass the schema (SPEC §4); a wrong one is then refused.
+# Tokens of 16 and 17 characters pass the schema (docs/protocol.md#tokens); a wrong one is then
+# refused.
 run --local event update "$JOB" --token "${TOKEN}0"
 expect_rc 5 "a 17-character token passes the schema and is refused as a token"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Crash safety (issue 5): kill -9 at random moments under load, then check what was
-# acknowledged against the history.
+# Crash safety (an acknowledged event is never lost): kill -9 at random moments under load,
+# then check what was acknowledged against the history.
 # 1. Local writers: several loops of `pjm --local event update`, each logging the events whose
 #    command exited 0; a killer sends SIGKILL to random writer processes for a few seconds.
 # 2. pjm serve: curl loops (no retries, no key) and pjm client loops (retries with one

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Delivery exactly once (issue 5), on both backends:
+# Delivery exactly once (docs/protocol.md#idempotency), on both backends:
 # 1. A crash in the middle of an outbox flush: with the manager down, N events each exit 75 and
 #    leave N outbox entries; serve comes up; `pjm outbox flush` is killed with SIGKILL after some
 #    but not all were delivered (through a slowing proxy, so that there is a middle); during a

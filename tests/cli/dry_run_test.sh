@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# --dry-run (SPEC §7): client mode prints POST, the exact target URL and the exact payload,
-# with every secret shown as <redacted>, and touches no database at all; --local --dry-run
-# checks the message and leaves the database as it was.
+# --dry-run (docs/protocol.md#dry-run): client mode prints POST, the exact target URL and the
+# exact payload, with every secret shown as <redacted>, and touches no database at all;
+# --local --dry-run checks the message and leaves the database as it was.
 source "$PJM_TEST_LIB"
 
 JOB=1073f4ff-c2b9-5190-bd9a-e6a406d9796a

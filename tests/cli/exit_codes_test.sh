@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Every exit code of SPEC §7 that local mode can produce, each with the message that explains
-# it on stderr; every refusal is repeated with --json, which must also print
-# {"error": {"kind", "message"}} on stdout.
+# Every exit code (docs/protocol.md#exit-codes) that local mode can produce, each with the
+# message that explains it on stderr; every refusal is repeated with --json, which must also
+# print {"error": {"kind", "message"}} on stdout.
 source "$PJM_TEST_LIB"
 
 # case CODE KIND FRAGMENT WHAT ARGS… : pjm ARGS exits CODE with FRAGMENT on stderr; again with
@@ -109,7 +109,8 @@ case_ 6 conflict "has been deleted (hidden)" "event on a soft-deleted job" \
     --local event update "$JOB" --token "$TOKEN"
 case_ 6 conflict "already deleted (hidden)" "soft delete twice" \
     --local delete "$JOB" --token "$ADMIN"
-# Authorization comes before the conflict (SPEC §5 order): a bad token on a hidden job is 5.
+# Authorization comes before the conflict (docs/protocol.md#checks-and-their-order): a bad
+# token on a hidden job is 5.
 case_ 5 unauthorized "neither this job's token" "wrong token on a soft-deleted job" \
     --local event update "$JOB" --token 0123456789abcdef
 

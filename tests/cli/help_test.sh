@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Help, version, the lifecycle (pjm fsm, --dot, --json) checked against SPEC §1's table, and
-# the bundled schemas.
+# Help, version, the lifecycle (pjm fsm, --dot, --json) checked against its table in
+# docs/protocol.md#lifecycle, and the bundled schemas.
 # pjm-test: one backend (no job database here)
 source "$PJM_TEST_LIB"
 
@@ -43,9 +43,9 @@ expect_rc 0 "--version"
 expect_out "pjm " "--version names pjm"
 expect_out "sqlite" "--version mentions sqlite"
 
-# --- the lifecycle of SPEC §1: event, the states it is allowed from, where it goes
+# --- docs/protocol.md#lifecycle: event, the states it is allowed from, where it goes
 ALL="CREATED RUNNING FAILED FINISHED INDEXING VALIDATING VALIDATED REJECTED FINALIZED RETIRED RESET"
-SPEC_TABLE="run|CREATED RUNNING|RUNNING
+LIFECYCLE_TABLE="run|CREATED RUNNING|RUNNING
 update|CREATED RUNNING VALIDATING INDEXING|unchanged
 resource|CREATED RUNNING|unchanged
 fail|CREATED RUNNING VALIDATING INDEXING|FAILED
@@ -67,12 +67,12 @@ expected_edges=$(
             for state in $from; do
                 [ "$to" = unchanged ] && echo "$state $event $state" || echo "$state $event $to"
             done
-        done <<<"$SPEC_TABLE"
+        done <<<"$LIFECYCLE_TABLE"
     } | LC_ALL=C sort
 )
 expected_count=$(($(wc -l <<<"$expected_edges")))
 expect_eq "$expected_count" "$((1 + 2 + 4 + 2 + 4 + 2 + 2 + 2 + 2 + 2 + 1 + 1 + 6 + 11 + 1))" \
-    "SPEC §1 has 42 allowed (state, event) pairs plus create"
+    "the lifecycle has 42 allowed (state, event) pairs plus create"
 
 run fsm
 expect_rc 0 "fsm"
@@ -80,7 +80,7 @@ events=$(awk 'NR > 1 { print $1 }' "$OUT")
 expect_eq "$(wc -l <<<"$events")" "15" "fsm lists 15 events"
 expect_eq "$(paste -sd " " <<<"$events")" \
     "create run update resource fail finish index indexed validate validated finalize reject retire reset ready" \
-    "fsm lists every event of SPEC §1"
+    "fsm lists every event of the lifecycle"
 expect_out "any state" "fsm: reset is allowed from any state"
 check
 grep -E '^(reset|ready) ' "$OUT" | grep -qv 'admin$' && fail "fsm: reset and ready need an admin token"
@@ -91,7 +91,7 @@ expect_eq "$(head -n 1 "$OUT")" "digraph pipelinejob {" "fsm --dot is a digraph"
 expect_eq "$(tail -n 1 "$OUT")" "}" "fsm --dot ends the graph"
 edges=$(sed -nE 's/^ *([A-Za-z_]+) -> ([A-Za-z_]+) \[label="([a-z]+)".*/\1 \3 \2/p' "$OUT" | LC_ALL=C sort)
 expect_eq "$(grep -c -- '->' "$OUT")" "$expected_count" "fsm --dot: one edge per allowed pair"
-expect_eq "$edges" "$expected_edges" "fsm --dot: the edges are SPEC §1's table"
+expect_eq "$edges" "$expected_edges" "fsm --dot: the edges are the lifecycle table"
 for state in $ALL; do
     expect_out "  $state;" "fsm --dot declares $state"
 done
@@ -103,7 +103,7 @@ fi
 run --json fsm
 expect_rc 0 "fsm --json"
 check
-python3 - "$OUT" "$ALL" "$SPEC_TABLE" <<'PY' || fail "fsm --json agrees with SPEC §1"
+python3 - "$OUT" "$ALL" "$LIFECYCLE_TABLE" <<'PY' || fail "fsm --json agrees with the table"
 import json, sys
 doc = json.load(open(sys.argv[1]))
 assert [s["state"] for s in doc["states"]] == sys.argv[2].split(), doc["states"]

@@ -7,7 +7,8 @@ setup_job demo '{"sample": 7, "ratio": 0.1}'
 expect_eq "${JOB:0:3}" "107" "job UUID is typed 107"
 expect_eq "${#TOKEN}" "16" "job token has 16 characters"
 
-# The same pipeline and data give the same UUID (SPEC §3): a second create is a conflict.
+# The same pipeline and data give the same UUID (docs/protocol.md#identifiers): a second
+# create is a conflict.
 run --local create --pipeline "$PIPELINE" --archive-path /elsewhere --data '{"ratio": 0.1, "sample": 7}'
 expect_rc 6 "creating the same job twice"
 expect_err "$JOB" "conflict names the job"

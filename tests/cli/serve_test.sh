@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# pjm serve end to end: real HTTP on 127.0.0.1 with plain curl. The seed document's request
+# pjm serve end to end: real HTTP on 127.0.0.1 with plain curl. The original system's request
 # shapes (a JSON body with a Bearer header; URL parameters with x-nonce, the body becoming the
 # event's data), an Agave callback, a job's whole lifecycle, the jobs, executions, /healthz and
 # /metrics routes, every error status (each leaving the jobs unchanged), credentials checked
@@ -121,11 +121,11 @@ http "$BASE/healthz"
 expect_status 200 "/healthz"
 expect_envelope success "/healthz"
 
-# --- The seed document's curl examples ------------------------------------------------------
+# --- The original system's curl examples ----------------------------------------------------
 # "Sending a Bearer Token": the event in a JSON body (curl's default form Content-Type).
 post --data "{\"uuid\": \"$JOB\", \"token\": \"$TOKEN\", \"name\": \"run\"}" "$URL/messages"
-expect_status 200 "seed example: JSON body with a Bearer token"
-expect_envelope success "seed example: JSON body with a Bearer token"
+expect_status 200 "original system's example: JSON body with a Bearer token"
+expect_envelope success "original system's example: JSON body with a Bearer token"
 expect_eq "$(json_field result.kind)" "PipelineJobEvent" "JSON body: message kind"
 expect_eq "$(json_field result.job.state)" "RUNNING" "JSON body: the job after the event"
 expect_eq "$(json_field result.exit_code)" "0" "JSON body: exit code"
@@ -137,8 +137,8 @@ expect_eq "$(json_field result._links.self)" "$URL/executions/$RUN_EXEC" "execut
 # "Using a Nonce": uuid, name and token as URL parameters with x-nonce; the body is the data.
 http -X POST --data '{"arbitrary": "key value data"}' \
     "$URL/messages?uuid=$JOB&name=update&token=$TOKEN&x-nonce=$NONCE"
-expect_status 200 "seed example: URL parameters with a nonce"
-expect_envelope success "seed example: URL parameters with a nonce"
+expect_status 200 "original system's example: URL parameters with a nonce"
+expect_envelope success "original system's example: URL parameters with a nonce"
 http -H "Authorization: Bearer $BEARER" "$URL/jobs/$JOB"
 expect_status 200 "GET job"
 expect_eq "$(json_field result.history.2.name)" "update" "URL-parameter event recorded"

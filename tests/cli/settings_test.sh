@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Where settings come from (SPEC §7): flags, then PJM_* variables, then the config file
-# ($XDG_CONFIG_HOME/pjm/config.toml, or PJM_CONFIG / --config instead), then defaults; -v shows
-# them with secrets redacted; `pjm token admin` prints the token of SPEC §4 and nothing else.
+# Where settings come from (docs/protocol.md#settings-and-their-sources): flags, then PJM_*
+# variables, then the config file ($XDG_CONFIG_HOME/pjm/config.toml, or PJM_CONFIG / --config
+# instead), then defaults; -v shows them with secrets redacted; `pjm token admin` prints the
+# token of docs/protocol.md#tokens and nothing else.
 # pjm-test: one backend (it names its own SQLite files at every level)
 source "$PJM_TEST_LIB"
 
@@ -104,7 +105,7 @@ expect_rc 0 "PJM_LOCAL=1 beats local = false"
 PJM_CONFIG="$WORK/local.toml" PJM_LOCAL=0 run pipeline list
 expect_rc 2 "PJM_LOCAL=0 beats local = true"
 
-# --- admin tokens: SPEC §4, computed here independently
+# --- admin tokens (docs/protocol.md#tokens), computed here independently
 # py_token SECRET KEY LIFETIME UNIX_TIME
 py_token() {
     python3 - "$@" <<'PY'
@@ -116,9 +117,10 @@ print(hashlib.sha256(message.encode()).hexdigest()[:16])
 PY
 }
 T=1700000000
-# The worked example of the spec: S:K:4:9:0:0:8:3:3 is the message of window 4900833.
+# The worked example in docs/protocol.md#tokens: S:K:4:9:0:0:8:3:3 is the message of window
+# 4900833.
 expect_eq "$(PJM_ADMIN_SECRET=S PJM_ADMIN_KEY=K "$PJM" token admin --at $((4900833 * 3600 + 17)))" \
-    "$(printf 'S:K:4:9:0:0:8:3:3' | sha256sum | cut -c1-16)" "the spec's worked example"
+    "$(printf 'S:K:4:9:0:0:8:3:3' | sha256sum | cut -c1-16)" "docs/protocol.md's worked example"
 for at in 0 1 3599 3600 $T 1764300000 4102444800; do
     expect_eq "$(PJM_ADMIN_SECRET=s3cret PJM_ADMIN_KEY=pjm-key "$PJM" token admin --at "$at")" \
         "$(py_token s3cret pjm-key 3600 "$at")" "admin token at $at"

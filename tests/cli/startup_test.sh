@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # pjm-test: one backend
-# Start-up cost (DESIGN.md): the pjm binary links only what local mode needs; libcurl and
+# Start-up cost (ARCHITECTURE.md): the pjm binary links only what local mode needs; libcurl and
 # libpq are loaded from lib/pjm modules only when a command needs them. The dynamic loader's
 # own trace (LD_DEBUG=files) shows every library a run maps, dlopen'ed ones included.
 source "$PJM_TEST_LIB"

@@ -15,9 +15,10 @@
 //
 // Invariants checked besides "no crash, no leak, no sanitizer report": nothing escapes the
 // handler; an outcome is never internal or storage (a bug here: the database is a local file)
-// and has the exit code of SPEC §7 (0, 3, 4, 5 or 6); a refused message changes no job; an
-// accepted event moves its job exactly as the transition table says and adds one history
-// entry; a create adds one job in CREATED with a 16-hex-digit token; a delete hides or removes.
+// and has one of the exit codes 0, 3, 4, 5 or 6 (docs/protocol.md#exit-codes); a refused
+// message changes no job; an accepted event moves its job exactly as the transition table says
+// and adds one history entry; a create adds one job in CREATED with a 16-hex-digit token; a
+// delete hides or removes.
 #include "core/handler.hpp"
 #include "core/job.hpp"
 #include "core/typed_uuid.hpp"

@@ -1,5 +1,5 @@
-// Every (state, event) pair of the lifecycle against SPEC §1's table, written out again here
-// independently of src/core/fsm.cpp.
+// Every (state, event) pair of the lifecycle against the table in docs/protocol.md#lifecycle,
+// written out again here independently of src/core/fsm.cpp.
 #include "core/fsm.hpp"
 
 #include <map>

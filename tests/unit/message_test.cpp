@@ -1,5 +1,6 @@
-// Message parsing and classification (SPEC §5): raw bodies, the four message kinds, the
-// URL-parameter form, Agave status callbacks and the reasons given for refused messages.
+// Message parsing and classification (docs/protocol.md#messages): raw bodies, the four message
+// kinds, the URL-parameter form, Agave status callbacks and the reasons given for refused
+// messages.
 #include "core/message.hpp"
 
 #include <string>
@@ -316,7 +317,7 @@ struct AgaveCase {
 };
 
 TEST(Message, AgaveCallbackEveryStatus) {
-    // SPEC §5's table, written out again here.
+    // The table in docs/protocol.md#agave-callbacks, written out again here.
     const std::vector<AgaveCase> cases = {
         {"CREATED", Event::resource},
         {"PERMISSION_GRANT", Event::resource},

@@ -1,5 +1,6 @@
-// Python-compatible rendering (SPEC §3): repr(float), json.dumps(v, sort_keys=True,
-// separators=(',', ':')) and repr() of a list of strings, against answers produced by Python 3.
+// Python-compatible rendering (docs/protocol.md#identifiers): repr(float),
+// json.dumps(v, sort_keys=True, separators=(',', ':')) and repr() of a list of strings, against
+// answers produced by Python 3.
 #include "core/pyjson.hpp"
 
 #include <cmath>

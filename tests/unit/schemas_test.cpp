@@ -1,5 +1,6 @@
-// The bundled JSON Schemas (SPEC §5): each is a draft-07 document, and each accepts and refuses
-// example documents written here from the SPEC, independently of the schema files.
+// The bundled JSON Schemas (docs/protocol.md#messages): each is a draft-07 document, and each
+// accepts and refuses example documents written here from that description, independently of
+// the schema files.
 #include "core/schemas.hpp"
 
 #include <set>

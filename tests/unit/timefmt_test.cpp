@@ -1,5 +1,5 @@
-// RFC 3339 timestamps with milliseconds (SPEC §1 history dates): formatting against Python's
-// datetime, round trips, and the texts the parser must refuse.
+// RFC 3339 timestamps with milliseconds (the dates of docs/protocol.md#job-record): formatting
+// against Python's datetime, round trips, and the texts the parser must refuse.
 //
 // Helper used in the comments below (Python 3):
 //   from datetime import datetime, timezone, timedelta
@@ -28,7 +28,7 @@ const std::vector<TimeCase>& known() {
         {1, "1970-01-01T00:00:00.001Z"},
         {999, "1970-01-01T00:00:00.999Z"},
         {1000, "1970-01-01T00:00:01.000Z"},
-        {1795842801123, "2026-11-28T05:13:21.123Z"}, // SPEC §1's example
+        {1795842801123, "2026-11-28T05:13:21.123Z"}, // the example in docs/protocol.md#job-record
         {1764306801005, "2025-11-28T05:13:21.005Z"},
         {951782400000, "2000-02-29T00:00:00.000Z"},
         {1709164800000, "2024-02-29T00:00:00.000Z"},

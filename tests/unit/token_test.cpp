@@ -1,5 +1,5 @@
-// Job tokens and time-windowed admin tokens (SPEC §4) against known answers computed with
-// Python's hashlib, plus the validity window, expiry and constant-time comparison.
+// Job tokens and time-windowed admin tokens (docs/protocol.md#tokens) against known answers
+// computed with Python's hashlib, plus the validity window, expiry and constant-time comparison.
 //
 // Helpers used in the comments below (Python 3):
 //   import hashlib

@@ -1,5 +1,6 @@
-// Name-based and typed UUIDs (SPEC §3) against known answers computed with Python's uuid and json
-// modules, including job UUIDs derived from pipeline_uuid, data and child_of.
+// Name-based and typed UUIDs (docs/protocol.md#identifiers) against known answers computed with
+// Python's uuid and json modules, including job UUIDs derived from pipeline_uuid, data and
+// child_of.
 //
 // Helpers used in the comments below (Python 3):
 //   import uuid, json

@@ -71,7 +71,8 @@ int run_event(Context& ctx, const EventArgs& a) {
     nlohmann::json data =
         a.data_option->count() > 0 ? read_json_argument(a.data, "--data") : nlohmann::json();
     if (a.url_params) {
-        // The seed's second form: uuid, name and token in the URL; the body is the data.
+        // The URL-parameter form (docs/protocol.md#messages): uuid, name and token in the URL;
+        // the body is the data.
         core::QueryParams query;
         query.add("uuid", ctx.job_uuid(a.uuid));
         query.add("name", std::string(core::to_string(*event)));

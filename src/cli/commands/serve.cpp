@@ -1,5 +1,6 @@
-// pjm serve: the manager over HTTP (SPEC §6). The server lives in the pjm-server module, loaded
-// only here, so no other command pays for cpp-httplib and the libraries it brings.
+// pjm serve: the manager over HTTP (docs/protocol.md#pjm-serve-routes-and-http-statuses). The
+// server lives in the pjm-server module, loaded only here, so no other command pays for
+// cpp-httplib and the libraries it brings.
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/errors.hpp"

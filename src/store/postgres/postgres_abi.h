@@ -1,7 +1,7 @@
 /* The C interface between pjm and its PostgreSQL module, lib/pjm/pjm-store-postgres.so.
  *
  * pjm loads the module with dlopen the first time a postgresql:// database is opened, so
- * SQLite users never load libpq (DESIGN.md, "Start-up cost"). Nothing C++ crosses this
+ * SQLite users never load libpq (ARCHITECTURE.md, "Start-up cost"). Nothing C++ crosses this
  * boundary: the module exports two C functions, and every call takes plain pointers, returns a
  * status code and fills a fixed-size error buffer. Records travel as NUL-terminated UTF-8 JSON
  * text whose fields are the columns of the schema (a job record is the job document of
