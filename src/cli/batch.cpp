@@ -6,6 +6,7 @@
 #include "cli/humanize.hpp"
 #include "cli/progress.hpp"
 #include "core/message.hpp"
+#include "util/printable.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -285,11 +286,14 @@ class Batch {
         }
         if (r.kind == core::ErrorKind::queued)
             std::cerr << "pjm: line " << number
-                      << ": not delivered now: " << printable(r.message, true) << '\n';
+                      << ": not delivered now: " << util::printable(r.message, util::Newlines::keep)
+                      << '\n';
         else if (r.kind != core::ErrorKind::ok)
-            std::cerr << "pjm: line " << number << ": " << printable(r.message, true) << '\n';
+            std::cerr << "pjm: line " << number << ": "
+                      << util::printable(r.message, util::Newlines::keep) << '\n';
         else if (!m_dry)
-            m_ctx.trace("line " + std::to_string(number) + ": " + printable(r.message, true));
+            m_ctx.trace("line " + std::to_string(number) + ": " +
+                        util::printable(r.message, util::Newlines::keep));
     }
 
     void summarize(core::ErrorKind worst, std::optional<long> stopped_at) {

@@ -56,21 +56,4 @@ std::string clip(std::string_view text, std::size_t width) {
     return std::string(text.substr(0, i)) + (width >= 4 ? "..." : "");
 }
 
-std::string printable(std::string_view text, bool keep_newlines) {
-    std::string out;
-    out.reserve(text.size());
-    for (char ch : text) {
-        auto c = static_cast<unsigned char>(ch);
-        if ((c < 0x20 && !(keep_newlines && ch == '\n')) || c == 0x7f) {
-            static constexpr char k_hex[] = "0123456789abcdef";
-            out += "\\x";
-            out.push_back(k_hex[c >> 4]);
-            out.push_back(k_hex[c & 0xf]);
-        } else {
-            out.push_back(ch);
-        }
-    }
-    return out;
-}
-
 } // namespace pjm::cli

@@ -27,6 +27,5 @@ std::string clip(std::string_view text, std::size_t width);
 // Control characters shown as \xNN, so that values from a database or a manager cannot move
 // the cursor or recolour the terminal. Messages keep their line breaks (`keep_newlines`);
 // table cells do not.
-std::string printable(std::string_view text, bool keep_newlines = false);
 
 } // namespace pjm::cli

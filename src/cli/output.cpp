@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include "cli/humanize.hpp"
+#include "util/printable.hpp"
 
 #include <algorithm>
 #include <iostream>
@@ -13,7 +14,7 @@ void print_json(const nlohmann::json& doc) {
 
 void print_error(bool json, core::ErrorKind kind, const std::string& message) {
     // Messages may quote what the user gave; control characters must not reach the terminal.
-    std::string shown = printable(message, true);
+    std::string shown = util::printable(message, util::Newlines::keep);
     std::cerr << "pjm: " << err_style().paint("error:", Color::red) << ' ' << shown << '\n';
     if (json) print_json({{"error", {{"kind", core::kind_name(kind)}, {"message", message}}}});
 }
@@ -31,14 +32,14 @@ std::string render_table(const Table& table, const Style& style, std::optional<s
     if (!table.header.empty()) {
         rows.emplace_back();
         for (const auto& h : table.header)
-            rows.back().emplace_back(printable(h));
+            rows.back().emplace_back(util::printable(h));
     }
     for (const auto& row : table.rows) {
         rows.emplace_back();
         for (const auto& cell : row) {
             std::vector<Cell::Span> spans;
             for (const auto& s : cell.spans)
-                spans.push_back({printable(s.text), s.color});
+                spans.push_back({util::printable(s.text), s.color});
             rows.back().emplace_back(std::move(spans));
         }
     }

@@ -2,6 +2,7 @@
 
 #include "cli/config_file.hpp"
 #include "cli/errors.hpp"
+#include "util/redact.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -117,29 +118,12 @@ void Settings::set(std::string name, std::string value, std::string source) {
     m_values[std::move(name)] = {std::move(value), std::move(source)};
 }
 
-namespace {
-
-// A URL's query may hold secrets too (Abaco hands out messages URLs with the nonce in them):
-// the values of x-nonce and token are not shown.
-std::string without_query_secrets(std::string text) {
-    for (auto p = text.find('?'); p != std::string::npos; p = text.find('&', p + 1)) {
-        for (std::string_view key : {"x-nonce=", "token="}) {
-            if (text.compare(p + 1, key.size(), key) != 0) continue;
-            auto from = p + 1 + key.size();
-            auto end = text.find('&', from);
-            text.replace(from, end == std::string::npos ? end : end - from, "<redacted>");
-        }
-    }
-    return text;
-}
-
-} // namespace
-
 std::vector<std::string> Settings::describe() const {
     std::vector<std::string> out;
     for (const auto& [name, v] : m_values) {
         const SettingDef* def = find_def(name);
-        std::string shown = def && def->secret ? "<redacted>" : without_query_secrets(v.first);
+        std::string shown =
+            def && def->secret ? std::string(util::k_redacted) : util::redact_url(v.first);
         out.push_back(name + " = " + shown + " (" + v.second + ")");
     }
     return out;

@@ -1,5 +1,6 @@
 #include "core/handler.hpp"
 
+#include "core/reads.hpp"
 #include "core/timefmt.hpp"
 
 #include <fmt/format.h>
@@ -16,10 +17,8 @@ Outcome fail(ErrorKind kind, std::string message) {
 }
 
 Outcome not_found_job(const std::string& uuid) {
-    return fail(ErrorKind::not_found,
-                fmt::format("job {} not found (never created here, or force-deleted); "
-                            "check the UUID with 'pjm list'",
-                            uuid));
+    Error e = job_not_found(uuid);
+    return fail(e.kind, e.message);
 }
 
 Outcome hidden_job(const std::string& uuid) {

@@ -1,6 +1,7 @@
 #include "core/message.hpp"
 
 #include "core/schemas.hpp"
+#include "util/printable.hpp"
 
 #include <algorithm>
 #include <array>
@@ -73,23 +74,6 @@ TextScan scan_text(std::string_view text) {
         }
     }
     return scan;
-}
-
-// Parser messages quote the bytes they stopped at; keep those printable.
-std::string printable(std::string_view text) {
-    std::string out;
-    for (char ch : text) {
-        auto c = static_cast<unsigned char>(ch);
-        if (c >= 0x20 && c < 0x7f) {
-            out.push_back(ch);
-        } else {
-            static constexpr char k_hex[] = "0123456789abcdef";
-            out += "\\x";
-            out.push_back(k_hex[c >> 4]);
-            out.push_back(k_hex[c & 0xf]);
-        }
-    }
-    return out;
 }
 
 // The parser's messages quote the text it stopped in ("…; last read: '\"6152f0bd…'"). In a
@@ -240,7 +224,9 @@ ParsedBody parse_body(std::string_view text) {
     try {
         json value = json::parse(text, check_keys);
         if (!duplicate.empty())
-            return {std::nullopt, "invalid JSON: the key '" + printable(duplicate.substr(0, 64)) +
+            return {std::nullopt, "invalid JSON: the key '" +
+                                      util::printable(duplicate.substr(0, 64),
+                                                      util::Newlines::escape, util::Bytes::ascii) +
                                       "' appears twice in one object; give each key once"};
         return {std::move(value), {}};
     } catch (const json::exception& e) {
@@ -251,7 +237,10 @@ ParsedBody parse_body(std::string_view text) {
         if (auto pos = what.find("] "); pos != std::string::npos) what = what.substr(pos + 2);
         std::string hint;
         if (e.id == 406) hint = " (beyond the range of a double; send it as a string)";
-        return {std::nullopt, "invalid JSON: " + printable(without_string_text(what)) + hint};
+        return {std::nullopt, "invalid JSON: " +
+                                  util::printable(without_string_text(what), util::Newlines::escape,
+                                                  util::Bytes::ascii) +
+                                  hint};
     }
 }
 

@@ -1,6 +1,7 @@
 #include "remote/abaco_client.hpp"
 
 #include "remote/transport_abi.h"
+#include "util/redact.hpp"
 
 #include <stdexcept>
 
@@ -57,17 +58,6 @@ AbacoClient::AbacoClient(std::string messages_url, Credentials credentials, Http
     m_actor_url = messages_url;
 }
 
-std::string AbacoClient::redact(const std::string& url) {
-    auto q = url.find('?');
-    if (q == std::string::npos) return url;
-    auto parsed = core::QueryParams::parse(url.substr(q + 1));
-    if (!parsed) return url.substr(0, q) + "?<redacted>";
-    core::QueryParams shown;
-    for (const auto& [k, v] : parsed->items())
-        shown.add(k, k == "x-nonce" || k == "token" ? "REDACTED" : v);
-    return url.substr(0, q + 1) + shown.encode();
-}
-
 std::string AbacoClient::messages_url_without_credentials() const {
     core::QueryParams kept;
     for (const auto& [k, v] : m_base_query.items())
@@ -110,8 +100,8 @@ Reply AbacoClient::read_reply(const HttpResponse& r, const std::string& what) co
     if (r.transport_error != 0) {
         out.kind = core::ErrorKind::remote;
         out.retryable = is_retryable(r);
-        out.message = "cannot reach the manager at " + redact(m_actor_url) + " for " + what + ": " +
-                      r.error_message;
+        out.message = "cannot reach the manager at " + util::redact_url(m_actor_url) + " for " +
+                      what + ": " + r.error_message;
         if (r.transport_error == PJM_TRANSPORT_TLS)
             out.message += "; if the manager's certificate comes from a private CA, give its "
                            "bundle with --cacert FILE (or PJM_CACERT, or cacert in the config "

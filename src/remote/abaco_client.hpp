@@ -49,8 +49,6 @@ class AbacoClient {
     Reply get_job(const std::string& uuid) const;
     Reply list_jobs(const core::QueryParams& query) const;
 
-    // The URL as it may be shown: query secrets redacted.
-    static std::string redact(const std::string& url);
     // The messages URL as configured, without credentials (x-nonce): what an outbox keeps.
     std::string messages_url_without_credentials() const;
 

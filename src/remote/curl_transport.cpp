@@ -1,5 +1,6 @@
 // The libcurl transport behind transport_abi.h, built as lib/pjm/pjm-remote-curl.so.
 #include "remote/transport_abi.h"
+#include "util/redact.hpp"
 
 #include <cstdlib>
 #include <cstring>
@@ -46,17 +47,7 @@ int on_debug(CURL*, curl_infotype type, char* data, std::size_t size, void* user
             line.pop_back();
         if (line.empty()) continue;
         // Secrets never reach a trace: the bearer header and the nonce in a request line.
-        if (strncasecmp(line.c_str(), "authorization:", 14) == 0)
-            line = "Authorization: <redacted>";
-        for (const char* key : {"x-nonce=", "token="}) {
-            for (std::size_t p = line.find(key); p != std::string::npos;
-                 p = line.find(key, p + 1)) {
-                std::size_t from = p + std::strlen(key);
-                std::size_t to = line.find_first_of("& ", from);
-                line.replace(from, to == std::string::npos ? std::string::npos : to - from,
-                             "<redacted>");
-            }
-        }
+        line = pjm::util::redact_trace_line(line);
         const char* prefix = type == CURLINFO_HEADER_OUT  ? "> "
                              : type == CURLINFO_HEADER_IN ? "< "
                                                           : "* ";

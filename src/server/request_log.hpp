@@ -10,7 +10,7 @@ namespace pjm::server {
 
 // A request target ("/path?query") fit for a log: the values of x-nonce, token and any other
 // parameter whose name holds "token", "nonce", "secret" or "password" become <redacted>, and
-// bytes outside printable ASCII become '?'.
+// bytes outside printable ASCII become \xNN escapes (util/redact, util/printable).
 std::string loggable_target(std::string_view target);
 
 class RequestLog {

@@ -44,40 +44,47 @@ std::string redact_url(std::string_view text) {
     auto q = text.find('?');
     if (q == std::string_view::npos) return std::string(text);
     std::string out(text.substr(0, q + 1));
-    std::size_t p = q + 1;
-    while (p <= text.size()) {
-        std::size_t end = text.find_first_of("& ", p);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view pair = text.substr(p, end - p);
+    std::string_view query = text.substr(q + 1);
+    while (true) {
+        auto amp = query.find('&');
+        std::string_view pair = query.substr(0, amp);
         auto eq = pair.find('=');
         std::string_view name = pair.substr(0, eq);
-        if (!name.empty() && is_secret_name(name)) {
-            out += name;
-            if (eq != std::string_view::npos) out += '=';
-            out += k_redacted;
-        } else {
+        if (name.empty() || !is_secret_name(name))
             out += pair;
-        }
-        if (end == text.size()) break;
-        out += text[end];
-        if (text[end] == ' ') { // the rest of a request line ("HTTP/1.1")
-            out += text.substr(end + 1);
-            break;
-        }
-        p = end + 1;
+        else if (eq == std::string_view::npos)
+            out += k_redacted; // a secret without a value: the name may be the secret
+        else
+            (out += name) += "=", out += k_redacted;
+        if (amp == std::string_view::npos) break;
+        out += '&';
+        query.remove_prefix(amp + 1);
     }
     return out;
 }
 
 std::string redact_trace_line(std::string_view line) {
-    constexpr std::string_view header = "authorization:";
-    if (line.size() >= header.size()) {
-        bool same = true;
-        for (std::size_t i = 0; i < header.size() && same; ++i)
-            same = std::tolower(static_cast<unsigned char>(line[i])) == header[i];
-        if (same) return std::string(line.substr(0, header.size())) + " " + std::string(k_redacted);
+    // A header line: "Name: value", the name a token without spaces.
+    auto colon = line.find(':');
+    if (colon != std::string_view::npos && colon > 0 &&
+        line.substr(0, colon).find_first_of(" /?") == std::string_view::npos) {
+        std::string name(line.substr(0, colon));
+        for (char& c : name)
+            c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (name == "authorization" || name == "proxy-authorization" || is_secret_name(name))
+            return std::string(line.substr(0, colon + 1)) + " " + std::string(k_redacted);
     }
-    return redact_url(line);
+    // A request line ("POST /actors/v2/A/messages?x-nonce=… HTTP/1.1"): each word on its own.
+    std::string out;
+    std::size_t start = 0;
+    while (true) {
+        auto space = line.find(' ', start);
+        out += redact_url(line.substr(start, space - start));
+        if (space == std::string_view::npos) break;
+        out += ' ';
+        start = space + 1;
+    }
+    return out;
 }
 
 } // namespace pjm::util

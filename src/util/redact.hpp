@@ -14,13 +14,12 @@ inline constexpr std::string_view k_redacted = "<redacted>";
 bool is_secret_name(std::string_view name);
 
 // `text` with the value of every secret query parameter replaced by <redacted>; the rest is
-// kept byte for byte. Parameters are found after the first '?' (a URL, a request line); a
-// parameter's value ends at '&', a space or the end. A secret named without a value
-// ("…?token") is redacted whole.
+// kept byte for byte. Parameters are what follows the first '?', separated by '&'. A secret
+// named without a value ("…?token") is redacted whole.
 std::string redact_url(std::string_view text);
 
-// One line of an HTTP trace: an Authorization header's value, and secret parameters in a
-// request line, read <redacted>.
+// One line of an HTTP trace: the value of an Authorization header or of a header with a
+// secret name (X-Tapis-Token), and secret parameters in a request line, read <redacted>.
 std::string redact_trace_line(std::string_view line);
 
 } // namespace pjm::util

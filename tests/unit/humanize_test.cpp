@@ -74,13 +74,5 @@ TEST(Clip, CutsToTheWidthWithDotsAndNeverSplitsACharacter) {
     EXPECT_EQ(clip("abcdef", 3), "abc") << "no room for dots";
 }
 
-TEST(Printable, EscapesControlCharacters) {
-    EXPECT_EQ(printable("plain text"), "plain text");
-    EXPECT_EQ(printable("a\nb"), "a\\x0ab");
-    EXPECT_EQ(printable("\033[2Jboo"), "\\x1b[2Jboo");
-    EXPECT_EQ(printable("del\x7f"), "del\\x7f");
-    EXPECT_EQ(printable("caf\xc3\xa9"), "caf\xc3\xa9") << "UTF-8 passes";
-}
-
 } // namespace
 } // namespace pjm::cli

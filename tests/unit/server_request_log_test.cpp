@@ -29,8 +29,8 @@ TEST(LoggableTarget, RedactsSecretsOnly) {
 }
 
 TEST(LoggableTarget, KeepsLinesPrintable) {
-    EXPECT_EQ(loggable_target("/a\nb\x1b[31m\xff"), "/a?b?[31m?");
-    EXPECT_EQ(loggable_target("/m?name=a\rb"), "/m?name=a?b");
+    EXPECT_EQ(loggable_target("/a\nb\x1b[31m\xff"), "/a\\x0ab\\x1b[31m\\xff");
+    EXPECT_EQ(loggable_target("/m?name=a\rb"), "/m?name=a\\x0db");
 }
 
 TEST(RequestLog, WritesWholeTimestampedLines) {

@@ -3,6 +3,7 @@
 #include "cli/errors.hpp"
 #include "cli/humanize.hpp"
 #include "cli/output.hpp"
+#include "core/reads.hpp"
 
 #include <iostream>
 
@@ -14,24 +15,15 @@ namespace {
 struct ListArgs {
     std::string state;
     std::string pipeline;
-    std::size_t limit = 0;
+    std::string limit;
     bool all = false;
 };
 
 int run_list(Context& ctx, const ListArgs& a) {
-    core::JobFilter filter;
-    if (!a.state.empty()) {
-        filter.state = core::parse_state(a.state);
-        if (!filter.state) {
-            std::string states;
-            for (auto s : core::all_states())
-                states += " " + std::string(core::to_string(s));
-            usage_error("unknown state '" + a.state + "'; states:" + states);
-        }
-    }
-    if (!a.pipeline.empty()) filter.pipeline_uuid = a.pipeline;
-    filter.limit = a.limit;
-    filter.include_hidden = a.all;
+    // Option values the manager would refuse are usage errors here.
+    auto parsed = core::parse_job_query({a.state, a.pipeline, a.limit, a.all});
+    if (!parsed.ok()) usage_error(parsed.message);
+    const core::JobFilter& filter = parsed.value;
     std::vector<core::Job> jobs;
     if (ctx.local()) {
         jobs = ctx.storage().find_jobs(filter);
@@ -82,7 +74,7 @@ void add_list_command(CLI::App& app, Context& ctx, Commands& commands) {
     auto* sub = app.add_subcommand("list", "List jobs, most recently updated first");
     sub->add_option("--state", args->state, "Only jobs in this state (e.g. RUNNING)");
     sub->add_option("--pipeline", args->pipeline, "Only jobs of this pipeline");
-    sub->add_option("--limit", args->limit, "At most this many jobs")->check(CLI::PositiveNumber);
+    sub->add_option("--limit", args->limit, "At most this many jobs")->type_name("N");
     sub->add_flag("--all", args->all, "Include deleted (hidden) jobs");
     sub->footer(
         examples({"pjm --local list --state RUNNING", "pjm --local --json list --limit 10"}));

@@ -3,6 +3,7 @@
 #include "cli/errors.hpp"
 #include "cli/humanize.hpp"
 #include "cli/output.hpp"
+#include "core/reads.hpp"
 #include "core/timefmt.hpp"
 #include "core/typed_uuid.hpp"
 
@@ -25,14 +26,10 @@ int run_add(Context& ctx, const PipelineArgs& a) {
     if (a.name.empty()) usage_error("--name must not be empty");
     core::UuidFactory uuids(
         ctx.settings.get_or("uuid_domain", std::string(core::k_default_uuid_domain)));
-    core::Pipeline p{a.uuid.empty() ? uuids.pipeline_uuid(a.name) : a.uuid, a.name, a.description,
-                     core::rfc3339_ms(ctx.clock.now_ms())};
-    if (!core::is_typed_uuid(p.uuid, core::UuidType::pipeline))
-        throw CliError(core::ErrorKind::invalid,
-                       "'" + p.uuid +
-                           "' is not a pipeline UUID (106xxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
-    if (!ctx.storage(store::Create::yes).add_pipeline(p))
-        throw CliError(core::ErrorKind::conflict, "pipeline " + p.uuid + " already exists");
+    auto added = core::register_pipeline(ctx.storage(store::Create::yes), uuids, a.name, a.uuid,
+                                         a.description, ctx.clock);
+    if (!added.ok()) throw CliError(added.kind, added.message);
+    const core::Pipeline& p = added.value;
     if (ctx.flags.json)
         print_json(core::to_json(p));
     else

@@ -2,6 +2,7 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+#include "core/reads.hpp"
 #include "core/typed_uuid.hpp"
 
 #include <iostream>
@@ -60,16 +61,16 @@ core::Job remote_job(Context& ctx, const std::string& uuid) {
 int run_status(Context& ctx, const StatusArgs& a) {
     if (!a.execution.empty()) return show_execution(ctx, a.execution);
     std::string uuid = ctx.job_uuid(a.uuid);
-    if (!core::is_typed_uuid(uuid, core::UuidType::job))
-        throw CliError(core::ErrorKind::invalid,
-                       "'" + uuid + "' is not a job UUID (107xxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
     std::optional<core::Job> job;
     if (ctx.local()) {
-        job = ctx.storage().get_job(uuid, true);
-        if (!job)
-            throw CliError(core::ErrorKind::not_found,
-                           "job " + uuid + " not found (never created here, or force-deleted)");
+        auto read = core::read_job(ctx.storage(), uuid);
+        if (!read.ok()) throw CliError(read.kind, read.message);
+        job = std::move(read.value);
     } else {
+        if (!core::is_typed_uuid(uuid, core::UuidType::job)) {
+            core::Error e = core::not_a_job_uuid(uuid);
+            throw CliError(e.kind, e.message);
+        }
         job = remote_job(ctx, uuid);
     }
     if (ctx.flags.json)

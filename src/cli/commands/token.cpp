@@ -4,6 +4,7 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+#include "core/reads.hpp"
 #include "core/timefmt.hpp"
 #include "core/typed_uuid.hpp"
 
@@ -35,11 +36,9 @@ core::AdminConfig admin_for(Context& ctx, const TokenArgs& a) {
 }
 
 core::Job load_job(Context& ctx, const std::string& uuid) {
-    if (!core::is_typed_uuid(uuid, core::UuidType::job))
-        throw CliError(core::ErrorKind::invalid, "'" + uuid + "' is not a job UUID");
-    auto job = ctx.storage().get_job(uuid, false);
-    if (!job) throw CliError(core::ErrorKind::not_found, "job " + uuid + " not found");
-    return *job;
+    auto read = core::read_job(ctx.storage(), uuid, false);
+    if (!read.ok()) throw CliError(read.kind, read.message);
+    return std::move(read.value);
 }
 
 void print_token(Context& ctx, const std::string& token, std::optional<std::int64_t> expires) {

@@ -1,0 +1,95 @@
+#include "core/reads.hpp"
+
+#include "core/timefmt.hpp"
+#include "util/printable.hpp"
+
+#include <charconv>
+
+namespace pjm::core {
+
+std::string quoted_value(std::string_view value) {
+    constexpr std::size_t k_max = 64;
+    std::string shown =
+        util::printable(value.substr(0, k_max), util::Newlines::escape, util::Bytes::ascii);
+    return "'" + shown + (value.size() > k_max ? "…'" : "'");
+}
+
+Error not_a_job_uuid(std::string_view text) {
+    return {ErrorKind::invalid,
+            quoted_value(text) + " is not a job UUID (107xxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"};
+}
+
+Error not_a_pipeline_uuid(std::string_view text) {
+    return {ErrorKind::invalid,
+            quoted_value(text) + " is not a pipeline UUID (106xxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)"};
+}
+
+Error job_not_found(std::string_view uuid) {
+    return {ErrorKind::not_found, "job " + std::string(uuid) +
+                                      " not found (never created here, or force-deleted); check "
+                                      "the UUID with 'pjm list'"};
+}
+
+Result<Job> read_job(Storage& storage, const std::string& uuid, bool with_history) {
+    if (!is_typed_uuid(uuid, UuidType::job)) {
+        Error e = not_a_job_uuid(uuid);
+        return Result<Job>::fail(e.kind, e.message);
+    }
+    auto job = storage.get_job(uuid, with_history);
+    if (!job) {
+        Error e = job_not_found(uuid);
+        return Result<Job>::fail(e.kind, e.message);
+    }
+    return {ErrorKind::ok, {}, std::move(*job)};
+}
+
+Result<JobFilter> parse_job_query(const JobQuery& q) {
+    using R = Result<JobFilter>;
+    JobFilter filter;
+    if (!q.state.empty()) {
+        filter.state = parse_state(q.state);
+        if (!filter.state) {
+            std::string states;
+            for (auto s : all_states())
+                states += " " + std::string(to_string(s));
+            return R::fail(ErrorKind::invalid,
+                           "unknown state " + quoted_value(q.state) + "; states:" + states);
+        }
+    }
+    if (!q.pipeline.empty()) {
+        if (!is_typed_uuid(q.pipeline, UuidType::pipeline)) {
+            Error e = not_a_pipeline_uuid(q.pipeline);
+            return R::fail(e.kind, "pipeline: " + e.message);
+        }
+        filter.pipeline_uuid = q.pipeline;
+    }
+    if (!q.limit.empty()) {
+        std::size_t n = 0;
+        const char* end = q.limit.data() + q.limit.size();
+        auto [stop, ec] = std::from_chars(q.limit.data(), end, n);
+        if (ec != std::errc() || stop != end || n == 0)
+            return R::fail(ErrorKind::invalid,
+                           "limit must be a positive whole number, not " + quoted_value(q.limit));
+        filter.limit = n;
+    }
+    filter.include_hidden = q.all;
+    return {ErrorKind::ok, {}, filter};
+}
+
+Result<Pipeline> register_pipeline(Storage& storage, const UuidFactory& uuids,
+                                   const std::string& name, const std::string& uuid,
+                                   const std::string& description, const Clock& clock) {
+    using R = Result<Pipeline>;
+    if (name.empty()) return R::fail(ErrorKind::invalid, "a pipeline's name must not be empty");
+    Pipeline p{uuid.empty() ? uuids.pipeline_uuid(name) : uuid, name, description,
+               rfc3339_ms(clock.now_ms())};
+    if (!is_typed_uuid(p.uuid, UuidType::pipeline)) {
+        Error e = not_a_pipeline_uuid(p.uuid);
+        return R::fail(e.kind, e.message);
+    }
+    if (!storage.add_pipeline(p))
+        return R::fail(ErrorKind::conflict, "pipeline " + p.uuid + " already exists");
+    return {ErrorKind::ok, {}, std::move(p)};
+}
+
+} // namespace pjm::core

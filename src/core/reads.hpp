@@ -1,0 +1,54 @@
+// Reads and registrations every door shares: a job by UUID, job lists by filter, pipelines.
+// Their checks and error texts live here once; local commands and pjm serve's routes call them.
+#pragma once
+
+#include "core/clock.hpp"
+#include "core/error.hpp"
+#include "core/job.hpp"
+#include "core/storage.hpp"
+#include "core/typed_uuid.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pjm::core {
+
+// A value or why there is none (the kind decides the exit code or HTTP status).
+template <class T> struct Result {
+    ErrorKind kind = ErrorKind::ok;
+    std::string message;
+    T value{};
+    bool ok() const { return kind == ErrorKind::ok; }
+    static Result fail(ErrorKind k, std::string why) { return {k, std::move(why), T{}}; }
+};
+
+// A value from a request quoted in an error: printable ASCII, cut at 64 bytes, so that what a
+// caller sent cannot reach a terminal or a log as control bytes.
+std::string quoted_value(std::string_view value);
+
+// The refusals every door words the same way.
+Error not_a_job_uuid(std::string_view text);
+Error not_a_pipeline_uuid(std::string_view text);
+Error job_not_found(std::string_view uuid);
+
+// The job with its history (`with_history`); invalid when `uuid` is not a job UUID, not_found
+// when there is no such job (hidden jobs are shown: their document says "visible": false).
+Result<Job> read_job(Storage& storage, const std::string& uuid, bool with_history = true);
+
+// List filters as text, from command-line options or URL parameters; "" means not given.
+struct JobQuery {
+    std::string state;    // a state name, any case
+    std::string pipeline; // a pipeline UUID
+    std::string limit;    // a positive whole number
+    bool all = false;     // hidden jobs too
+};
+Result<JobFilter> parse_job_query(const JobQuery& query);
+
+// Registers a pipeline, its UUID derived from the name unless `uuid` is given; conflict when
+// that UUID is taken, invalid when the name is empty or the UUID is not a pipeline UUID.
+Result<Pipeline> register_pipeline(Storage& storage, const UuidFactory& uuids,
+                                   const std::string& name, const std::string& uuid,
+                                   const std::string& description, const Clock& clock);
+
+} // namespace pjm::core

@@ -1,0 +1,76 @@
+// core/reads over a real SQLite database: the checks and texts every door shares for reading a
+// job, parsing list filters and registering a pipeline.
+#include "core/reads.hpp"
+#include "store/store.hpp"
+#include "test_support.hpp"
+
+#include <gtest/gtest.h>
+
+namespace pjm::core {
+namespace {
+
+class ReadsTest : public ::testing::Test {
+  protected:
+    void SetUp() override { storage = store::open(dir.file("pjm.db")); }
+    test::TempDir dir;
+    FixedClock clock{1'790'000'000'000};
+    UuidFactory uuids{std::string(k_default_uuid_domain)};
+    std::unique_ptr<Storage> storage;
+};
+
+TEST_F(ReadsTest, ReadJobChecksTheUuidThenFindsTheJob) {
+    auto bad = read_job(*storage, "not-a-uuid");
+    EXPECT_EQ(bad.kind, ErrorKind::invalid);
+    EXPECT_EQ(bad.message, "'not-a-uuid' is not a job UUID (107xxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
+    auto missing = read_job(*storage, "1073f4ff-c2b9-5190-bd9a-e6a406d9796a");
+    EXPECT_EQ(missing.kind, ErrorKind::not_found);
+    EXPECT_NE(missing.message.find("not found (never created here, or force-deleted)"),
+              std::string::npos);
+}
+
+TEST_F(ReadsTest, QuotedValuesCannotCarryControlBytes) {
+    EXPECT_EQ(quoted_value("a\x1b[2J\n"), "'a\\x1b[2J\\x0a'");
+    std::string long_value(100, 'x');
+    EXPECT_EQ(quoted_value(long_value), "'" + std::string(64, 'x') + "…'");
+}
+
+TEST_F(ReadsTest, JobQueries) {
+    auto ok = parse_job_query({"running", "", "10", true});
+    ASSERT_TRUE(ok.ok()) << ok.message;
+    EXPECT_EQ(ok.value.state, State::running);
+    EXPECT_EQ(ok.value.limit, 10u);
+    EXPECT_TRUE(ok.value.include_hidden);
+    auto none = parse_job_query({});
+    ASSERT_TRUE(none.ok());
+    EXPECT_FALSE(none.value.state);
+    EXPECT_EQ(none.value.limit, 0u);
+
+    auto state = parse_job_query({"RUNING", "", "", false});
+    EXPECT_EQ(state.kind, ErrorKind::invalid);
+    EXPECT_NE(state.message.find("unknown state 'RUNING'; states: CREATED RUNNING"),
+              std::string::npos)
+        << state.message;
+    EXPECT_EQ(parse_job_query({"", "107-not-a-pipeline", "", false}).kind, ErrorKind::invalid);
+    for (const char* limit : {"0", "-1", "1.5", "x", "99999999999999999999999"})
+        EXPECT_EQ(parse_job_query({"", "", limit, false}).kind, ErrorKind::invalid) << limit;
+}
+
+TEST_F(ReadsTest, RegisterPipeline) {
+    auto p = register_pipeline(*storage, uuids, "rnaseq", "", "RNA", clock);
+    ASSERT_TRUE(p.ok()) << p.message;
+    EXPECT_EQ(p.value.uuid, uuids.pipeline_uuid("rnaseq"));
+    EXPECT_EQ(p.value.created, "2026-09-21T14:13:20.000Z");
+    EXPECT_TRUE(storage->get_pipeline(p.value.uuid));
+    auto again = register_pipeline(*storage, uuids, "rnaseq", "", "", clock);
+    EXPECT_EQ(again.kind, ErrorKind::conflict);
+    EXPECT_EQ(again.message, "pipeline " + p.value.uuid + " already exists");
+    EXPECT_EQ(
+        register_pipeline(*storage, uuids, "x", "1073f4ff-c2b9-5190-bd9a-e6a406d9796a", "", clock)
+            .kind,
+        ErrorKind::invalid);
+    EXPECT_EQ(register_pipeline(*storage, uuids, "", "", "", clock).kind, ErrorKind::invalid);
+    EXPECT_EQ(storage->list_pipelines().size(), 1u) << "refusals add nothing";
+}
+
+} // namespace
+} // namespace pjm::core
