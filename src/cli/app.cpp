@@ -1,19 +1,17 @@
 #include "cli/app.hpp"
 
 #include "cli/command.hpp"
+#include "cli/command_line.hpp"
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
 #include "cli/terminal.hpp"
 #include "core/storage.hpp"
-#include "core/suggest.hpp"
 #include "store/store.hpp"
 #include "util/module.hpp"
 
 #include <deque>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -37,7 +35,7 @@ Examples:
 Run 'pjm <command> --help' for a command's options and examples.)";
 
 struct SettingFlag {
-    CLI::Option* option;
+    Option* option;
     std::string setting;
     std::string value;
 };
@@ -60,18 +58,6 @@ std::string version_text() {
 
 } // namespace
 
-std::optional<int> Commands::run(CLI::App& root) const {
-    CLI::App* current = &root;
-    while (true) {
-        auto subs = current->get_subcommands();
-        if (subs.empty()) break;
-        current = subs.front();
-    }
-    auto it = m_runs.find(current);
-    if (it == m_runs.end()) return std::nullopt;
-    return it->second();
-}
-
 std::string examples(std::initializer_list<const char*> lines) {
     std::string out = "\nExamples:";
     for (const char* l : lines)
@@ -81,38 +67,35 @@ std::string examples(std::initializer_list<const char*> lines) {
 
 int run(int argc, char** argv) {
     Context ctx;
-    Commands commands;
-    CLI::App app(k_description, "pjm");
-    app.fallthrough();
+    Command app("pjm", k_description);
     app.footer(k_footer);
-    app.require_subcommand(0, 1);
 
     bool version = false;
-    app.add_flag("--version", version, "Print the version and the compiled-in backends");
-    app.add_flag("--local", ctx.flags.local,
-                 "Apply messages to the configured database instead of sending them (PJM_LOCAL)");
-    app.add_flag("--json", ctx.flags.json, "Print one JSON document on stdout");
-    app.add_flag("--dry-run", ctx.flags.dry_run,
-                 "Print the message and its target (secrets redacted); send nothing");
-    app.add_flag("-v,--verbose", ctx.flags.verbose, "Explain what pjm does on stderr (repeatable)");
-    app.add_flag("--sync", ctx.flags.sync,
-                 "Client mode: ask the manager to handle the message before replying");
-    app.add_flag("--wait", ctx.flags.wait,
-                 "Client mode: wait for the execution to complete and exit with its outcome");
-    app.add_option("--wait-timeout", ctx.flags.wait_seconds,
-                   "Client mode: seconds --wait waits for the execution (default 60)")
-        ->check(CLI::PositiveNumber);
-    app.add_flag("--no-outbox", ctx.flags.no_outbox,
-                 "Client mode: when delivery fails, exit 7 instead of queueing (exit 75)");
-    app.add_flag("--insecure", ctx.flags.insecure,
-                 "Client mode: do not verify the manager's TLS certificate (unsafe)");
-    app.add_option("--config", ctx.flags.config,
-                   "Config file to read instead of the defaults (PJM_CONFIG)");
+    app.flag("--version", version, "Print the version and the compiled-in backends");
+    app.flag("--local", ctx.flags.local,
+             "Apply messages to the configured database instead of sending them (PJM_LOCAL)");
+    app.flag("--json", ctx.flags.json, "Print one JSON document on stdout");
+    app.flag("--dry-run", ctx.flags.dry_run,
+             "Print the message and its target (secrets redacted); send nothing");
+    app.flag("-v,--verbose", ctx.flags.verbose, "Explain what pjm does on stderr (repeatable)");
+    app.flag("--sync", ctx.flags.sync,
+             "Client mode: ask the manager to handle the message before replying");
+    app.flag("--wait", ctx.flags.wait,
+             "Client mode: wait for the execution to complete and exit with its outcome");
+    app.option("--wait-timeout", ctx.flags.wait_seconds,
+               "Client mode: seconds --wait waits for the execution (default 60)")
+        .positive();
+    app.flag("--no-outbox", ctx.flags.no_outbox,
+             "Client mode: when delivery fails, exit 7 instead of queueing (exit 75)");
+    app.flag("--insecure", ctx.flags.insecure,
+             "Client mode: do not verify the manager's TLS certificate (unsafe)");
+    app.option("--config", ctx.flags.config,
+               "Config file to read instead of the defaults (PJM_CONFIG)");
     std::string color = "auto";
-    app.add_option("--color", color,
-                   "Colour human output: auto (on a terminal, unless NO_COLOR is set or "
-                   "TERM=dumb), always, never")
-        ->check(CLI::IsMember({"auto", "always", "never"}));
+    app.option("--color", color,
+               "Colour human output: auto (on a terminal, unless NO_COLOR is set or "
+               "TERM=dumb), always, never")
+        .one_of({"auto", "always", "never"});
 
     // A deque keeps each value's address stable while CLI11 holds a reference to it.
     std::deque<SettingFlag> setting_flags;
@@ -146,33 +129,19 @@ int run(int argc, char** argv) {
          }) {
         setting_flags.push_back({nullptr, s.name, {}});
         auto& sf = setting_flags.back();
-        sf.option = app.add_option(s.flag, sf.value, s.help);
+        sf.option = &app.option(s.flag, sf.value, s.help);
     }
 
     for (Registrar add : all_commands())
-        add(app, ctx, commands);
+        add(app, ctx);
 
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::ParseError& e) {
+    CommandLine line(app);
+    CommandLine::Parsed parsed = line.parse(argc, argv);
+    if (parsed.status == CommandLine::Parsed::Status::help) return parsed.exit_code;
+    if (parsed.status == CommandLine::Parsed::Status::error) {
         configure_terminal(parse_color_mode(color).value_or(ColorMode::automatic));
-        std::string msg = e.what();
-        auto rest = app.remaining();
-        if (app.get_subcommands().empty() && !rest.empty() && rest.front().front() != '-') {
-            // The first word that is not an option names no command: say so, with a hint.
-            std::vector<std::string> names;
-            for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
-                names.push_back(sub->get_name());
-            msg = "unknown command '" + rest.front() + "'";
-            std::string hint = core::nearest(rest.front(), names);
-            if (!hint.empty()) msg += "; did you mean '" + hint + "'?";
-        }
         print_error(ctx.flags.json, core::ErrorKind::usage,
-                    msg + "\nRun 'pjm --help' or 'pjm <command> --help' for usage.");
+                    parsed.message + "\nRun 'pjm --help' or 'pjm <command> --help' for usage.");
         return core::exit_code(core::ErrorKind::usage);
     }
     configure_terminal(parse_color_mode(color).value_or(ColorMode::automatic));
@@ -181,13 +150,13 @@ int run(int argc, char** argv) {
         return 0;
     }
     for (const auto& sf : setting_flags)
-        if (sf.option->count() > 0) ctx.flags.values[sf.setting] = sf.value;
+        if (sf.option->given()) ctx.flags.values[sf.setting] = sf.value;
 
     try {
         ctx.resolve();
-        auto code = commands.run(app);
+        auto code = line.run();
         if (!code) {
-            std::cerr << app.help() << '\n';
+            std::cerr << line.help() << '\n';
             print_error(ctx.flags.json, core::ErrorKind::usage, "no command given");
             return core::exit_code(core::ErrorKind::usage);
         }

@@ -1,6 +1,8 @@
 #include "cli/context.hpp"
 
 #include "cli/errors.hpp"
+#include "core/handler.hpp"
+#include "remote/sender.hpp"
 #include "store/store.hpp"
 #include "util/redact.hpp"
 
@@ -18,6 +20,13 @@ void Context::resolve() {
         for (const auto& line : settings.describe())
             trace("setting " + line);
     }
+}
+
+Context::Context() = default;
+Context::~Context() = default;
+
+core::Storage& Context::storage() {
+    return storage(store::Create::no);
 }
 
 core::Storage& Context::storage(store::Create create) {

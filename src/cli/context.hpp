@@ -4,17 +4,27 @@
 
 #include "cli/settings.hpp"
 #include "core/clock.hpp"
-#include "core/handler.hpp"
-#include "core/storage.hpp"
-#include "remote/abaco_client.hpp"
-#include "remote/outbox.hpp"
-#include "remote/sender.hpp"
-#include "store/store.hpp"
 
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+
+// Only what every command needs is included here; a command that opens the database or
+// talks to a manager includes core/handler.hpp, store/store.hpp or remote/sender.hpp itself.
+namespace pjm::core {
+class Handler;
+class Storage;
+struct AdminConfig;
+} // namespace pjm::core
+namespace pjm::remote {
+class AbacoClient;
+class Outbox;
+class Sender;
+} // namespace pjm::remote
+namespace pjm::store {
+enum class Create;
+}
 
 namespace pjm::cli {
 
@@ -41,9 +51,15 @@ class Context {
     void resolve(); // after parsing: settings from flags, env, config file, defaults
 
     bool local() const { return flags.local || settings.truthy("local"); }
+    Context();
+    ~Context();
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+
     // The database, opened on first use. Only a command that starts a database passes
     // Create::yes; the others report a missing one (a mistyped path) instead of making it.
-    core::Storage& storage(store::Create create = store::Create::no);
+    core::Storage& storage();
+    core::Storage& storage(store::Create create);
     core::Handler& handler();
     // Admin token settings; with `use_database`, a missing secret comes from the database.
     core::AdminConfig admin_config(bool use_database);

@@ -3,6 +3,7 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/present.hpp"
+#include "core/handler.hpp"
 
 namespace pjm::cli {
 

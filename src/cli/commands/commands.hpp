@@ -5,21 +5,21 @@
 
 namespace pjm::cli {
 
-void add_event_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_delete_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_create_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_status_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_list_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_token_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_pipeline_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_handle_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_fsm_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_schema_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_db_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_export_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_import_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_outbox_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_exec_command(CLI::App& app, Context& ctx, Commands& commands);
-void add_serve_command(CLI::App& app, Context& ctx, Commands& commands);
+void add_event_command(Command& root, Context& ctx);
+void add_delete_command(Command& root, Context& ctx);
+void add_create_command(Command& root, Context& ctx);
+void add_status_command(Command& root, Context& ctx);
+void add_list_command(Command& root, Context& ctx);
+void add_token_command(Command& root, Context& ctx);
+void add_pipeline_command(Command& root, Context& ctx);
+void add_handle_command(Command& root, Context& ctx);
+void add_fsm_command(Command& root, Context& ctx);
+void add_schema_command(Command& root, Context& ctx);
+void add_db_command(Command& root, Context& ctx);
+void add_export_command(Command& root, Context& ctx);
+void add_import_command(Command& root, Context& ctx);
+void add_outbox_command(Command& root, Context& ctx);
+void add_exec_command(Command& root, Context& ctx);
+void add_serve_command(Command& root, Context& ctx);
 
 } // namespace pjm::cli

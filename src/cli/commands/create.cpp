@@ -3,8 +3,6 @@
 #include "cli/door.hpp"
 #include "cli/input.hpp"
 
-#include <CLI/CLI.hpp>
-
 namespace pjm::cli {
 
 namespace {
@@ -13,33 +11,32 @@ struct CreateArgs {
     std::string archive_path;
     std::string archive_system;
     std::string data;
-    CLI::Option* data_option = nullptr;
+    Option* data_option = nullptr;
     std::string session;
 };
 } // namespace
 
-void add_create_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_create_command(Command& root, Context& ctx) {
     auto args = std::make_shared<CreateArgs>();
-    auto* sub = app.add_subcommand("create", "Create a job for a registered pipeline");
-    sub->add_option("--pipeline", args->pipeline, "The pipeline's UUID (106…)")->required();
-    sub->add_option("--archive-path", args->archive_path, "Where the outputs are archived")
-        ->required();
-    sub->add_option("--archive-system", args->archive_system, "Storage system of the archive");
+    auto& sub = root.sub("create", "Create a job for a registered pipeline");
+    sub.option("--pipeline", args->pipeline, "The pipeline's UUID (106…)").required();
+    sub.option("--archive-path", args->archive_path, "Where the outputs are archived").required();
+    sub.option("--archive-system", args->archive_system, "Storage system of the archive");
     args->data_option =
-        sub->add_option("--data", args->data,
-                        "The run's parameters, a JSON object: inline, @file, or - (default {})");
-    sub->add_option("--session", args->session, "A correlation string");
-    sub->footer(examples({
+        &sub.option("--data", args->data,
+                    "The run's parameters, a JSON object: inline, @file, or - (default {})");
+    sub.option("--session", args->session, "A correlation string");
+    sub.footer(examples({
         "pjm --local create --pipeline 106... --archive-path /work/run1 --data '{\"sample\": 7}'",
         "pjm --local --json create --pipeline 106... --archive-path /work/run1   (uuid and token "
         "as JSON)",
         "The same pipeline and data always give the same job UUID; creating it twice exits 6.",
     }));
-    commands.on(sub, [&ctx, args] {
+    sub.on_run([&ctx, args] {
         nlohmann::json body = {{"pipeline_uuid", args->pipeline},
                                {"archive_path", args->archive_path}};
-        body["data"] = args->data_option->count() == 0 ? nlohmann::json::object()
-                                                       : read_json_argument(args->data, "--data");
+        body["data"] = !args->data_option->given() ? nlohmann::json::object()
+                                                   : read_json_argument(args->data, "--data");
         if (!args->archive_system.empty()) body["archive_system"] = args->archive_system;
         if (!args->session.empty()) body["session"] = args->session;
         return deliver(ctx, body, {});

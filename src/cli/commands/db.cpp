@@ -7,8 +7,6 @@
 
 #include <iostream>
 
-#include <CLI/CLI.hpp>
-
 namespace pjm::cli {
 
 namespace {
@@ -45,32 +43,32 @@ int run_db(Context& ctx, store::SchemaAction action) {
 
 } // namespace
 
-void add_db_command(CLI::App& app, Context& ctx, Commands& commands) {
-    auto* sub = app.add_subcommand("db", "Create or upgrade the job database's schema");
-    sub->require_subcommand(1);
-    sub->footer(examples({
+void add_db_command(Command& root, Context& ctx) {
+    auto& sub = root.sub("db", "Create or upgrade the job database's schema");
+    sub.require_subcommand(1);
+    sub.footer(examples({
         "pjm --db /scratch/pjm/jobs.db db init",
         "pjm --db postgresql://pjm@db.example.org/pjm db init",
         "PGPASSWORD=… pjm --db postgresql://pjm@db.example.org/pjm db migrate",
     }));
-    auto* init = sub->add_subcommand(
+    auto& init = sub.sub(
         "init", "Create the database (a SQLite file) and its tables if it has none; a database "
                 "that has them is left as it is");
-    init->footer(examples({
+    init.footer(examples({
         "pjm --db /scratch/pjm/jobs.db db init",
         "createdb pjm && pjm --db postgresql://localhost/pjm db init",
         "pjm --json --db postgresql://localhost/pjm db init",
     }));
-    commands.on(init, [&ctx] { return run_db(ctx, store::SchemaAction::init); });
-    auto* migrate = sub->add_subcommand(
+    init.on_run([&ctx] { return run_db(ctx, store::SchemaAction::init); });
+    auto& migrate = sub.sub(
         "migrate", "Upgrade the database's schema to this pjm's version. A PostgreSQL database "
                    "shared by several machines is upgraded only this way, once every pjm that "
                    "uses it has been upgraded (an older pjm refuses a newer schema)");
-    migrate->footer(examples({
+    migrate.footer(examples({
         "pjm --db postgresql://pjm@db.example.org/pjm db migrate",
         "pjm --db /scratch/pjm/jobs.db db migrate",
     }));
-    commands.on(migrate, [&ctx] { return run_db(ctx, store::SchemaAction::migrate); });
+    migrate.on_run([&ctx] { return run_db(ctx, store::SchemaAction::migrate); });
 }
 
 } // namespace pjm::cli

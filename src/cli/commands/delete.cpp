@@ -2,8 +2,6 @@
 #include "cli/context.hpp"
 #include "cli/door.hpp"
 
-#include <CLI/CLI.hpp>
-
 namespace pjm::cli {
 
 namespace {
@@ -14,18 +12,18 @@ struct DeleteArgs {
 };
 } // namespace
 
-void add_delete_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_delete_command(Command& root, Context& ctx) {
     auto args = std::make_shared<DeleteArgs>();
-    auto* sub = app.add_subcommand("delete", "Delete a job: hide it, or remove it with --force");
-    sub->add_option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
-    sub->add_option("--token", args->token, "An admin token (default: PJM_TOKEN)");
-    sub->add_flag("--force", args->force, "Remove the job and its whole history for good");
-    sub->footer(examples({
+    auto& sub = root.sub("delete", "Delete a job: hide it, or remove it with --force");
+    sub.option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
+    sub.option("--token", args->token, "An admin token (default: PJM_TOKEN)");
+    sub.flag("--force", args->force, "Remove the job and its whole history for good");
+    sub.footer(examples({
         "pjm --local delete 10715620-ae90-5b92-bf4e-fbd491c21e03 --token \"$(pjm --local token "
         "admin)\"",
         "PJM_TOKEN=$(pjm token admin) pjm --local delete 107... --force",
     }));
-    commands.on(sub, [&ctx, args] {
+    sub.on_run([&ctx, args] {
         nlohmann::json body = {{"uuid", ctx.job_uuid(args->uuid)}, {"action", "delete"}};
         if (args->force) body["force"] = true;
         if (auto token = ctx.token(args->token)) body["token"] = *token;

@@ -6,8 +6,6 @@
 #include "cli/input.hpp"
 #include "core/fsm.hpp"
 
-#include <CLI/CLI.hpp>
-
 namespace pjm::cli {
 
 namespace {
@@ -17,10 +15,10 @@ struct EventArgs {
     std::string uuid;
     std::string token;
     std::string data;
-    CLI::Option* data_option = nullptr;
+    Option* data_option = nullptr;
     bool url_params = false;
     std::string batch;
-    CLI::Option* batch_option = nullptr;
+    Option* batch_option = nullptr;
     bool fail_fast = false;
 };
 
@@ -50,7 +48,7 @@ std::string event_names() {
 }
 
 int run_event(Context& ctx, const EventArgs& a) {
-    if (a.batch_option->count() > 0) {
+    if (a.batch_option->given()) {
         if (!a.name.empty() || !a.uuid.empty())
             usage_error("--batch reads each event's name and job from FILE: give no event name "
                         "or job UUID with it (a line without \"uuid\" takes PJM_JOB_UUID)");
@@ -69,7 +67,7 @@ int run_event(Context& ctx, const EventArgs& a) {
         throw CliError(core::ErrorKind::invalid, msg + "\nevents: " + event_names());
     }
     nlohmann::json data =
-        a.data_option->count() > 0 ? read_json_argument(a.data, "--data") : nlohmann::json();
+        a.data_option->given() ? read_json_argument(a.data, "--data") : nlohmann::json();
     if (a.url_params) {
         // The URL-parameter form (docs/protocol.md#messages): uuid, name and token in the URL;
         // the body is the data.
@@ -87,26 +85,25 @@ int run_event(Context& ctx, const EventArgs& a) {
 
 } // namespace
 
-void add_event_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_event_command(Command& root, Context& ctx) {
     auto args = std::make_shared<EventArgs>();
-    auto* sub = app.add_subcommand("event", "Send an event to a job (run, finish, fail, …)");
-    sub->add_option("name", args->name, "Event name: " + event_names() + " (not with --batch)");
-    sub->add_option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
-    sub->add_flag("--url-params", args->url_params,
-                  "Send uuid, name and token as URL parameters and the data as the body");
-    sub->add_option("--token", args->token,
-                    "The job's token or an admin token (default: PJM_TOKEN)");
-    args->data_option = sub->add_option(
+    auto& sub = root.sub("event", "Send an event to a job (run, finish, fail, …)");
+    sub.option("name", args->name, "Event name: " + event_names() + " (not with --batch)");
+    sub.option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
+    sub.flag("--url-params", args->url_params,
+             "Send uuid, name and token as URL parameters and the data as the body");
+    sub.option("--token", args->token, "The job's token or an admin token (default: PJM_TOKEN)");
+    args->data_option = &sub.option(
         "--data", args->data, "JSON object for the history entry: inline, @file, or - for stdin");
     args->batch_option =
-        sub->add_option("--batch", args->batch,
-                        "Send the event messages of FILE, one JSON object per line (- for stdin)")
-            ->type_name("FILE")
-            ->excludes(args->data_option)
-            ->excludes("--url-params");
-    sub->add_flag("--fail-fast", args->fail_fast,
-                  "With --batch: stop at the first line that is not applied or sent");
-    sub->footer(
+        &sub.option("--batch", args->batch,
+                    "Send the event messages of FILE, one JSON object per line (- for stdin)")
+             .type_name("FILE")
+             .excludes("--data")
+             .excludes("--url-params");
+    sub.flag("--fail-fast", args->fail_fast,
+             "With --batch: stop at the first line that is not applied or sent");
+    sub.footer(
         k_batch_help +
         examples({
             "pjm --local event run 1073f4ff-c2b9-5190-bd9a-e6a406d9796a --token 0dc73dc3ff39b49a",
@@ -120,7 +117,7 @@ void add_event_command(CLI::App& app, Context& ctx, Commands& commands) {
             "produce-events | pjm --json event --batch - > outcomes.ndjson",
             "Admin-only events (reset, ready) need --token \"$(pjm token admin)\".",
         }));
-    commands.on(sub, [&ctx, args] { return run_event(ctx, *args); });
+    sub.on_run([&ctx, args] { return run_event(ctx, *args); });
 }
 
 } // namespace pjm::cli

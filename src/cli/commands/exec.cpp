@@ -14,8 +14,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <CLI/CLI.hpp>
-
 namespace pjm::cli {
 
 namespace {
@@ -145,22 +143,21 @@ int run_exec(Context& ctx, ExecArgs a) {
 
 } // namespace
 
-void add_exec_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_exec_command(Command& root, Context& ctx) {
     auto args = std::make_shared<ExecArgs>();
-    auto* sub = app.add_subcommand(
-        "exec", "Run a command as the job: send run, run it, send finish or fail");
-    sub->add_option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
-    sub->add_option("--token", args->token, "The job's token (default: PJM_TOKEN)");
-    sub->add_option("command", args->command, "The command and its arguments, after --");
+    auto& sub = root.sub("exec", "Run a command as the job: send run, run it, send finish or fail");
+    sub.option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
+    sub.option("--token", args->token, "The job's token (default: PJM_TOKEN)");
+    sub.option("command", args->command, "The command and its arguments, after --");
     // No positionals_at_end(): with it, `exec JOB --token T -- cmd` took --token and T for
     // the command. Options go before `--`; everything after it is the command.
-    sub->footer(examples({
+    sub.footer(examples({
         "pjm exec -- ./align.sh sample42.fastq          (PJM_JOB_UUID and PJM_TOKEN set)",
         "pjm --local exec 107... --token T -- make -j8 all",
         "The command's stdin, stdout and stderr pass through, signals are forwarded, and pjm",
         "exits with the command's status; events that cannot be sent never change it.",
     }));
-    commands.on(sub, [&ctx, args] { return run_exec(ctx, *args); });
+    sub.on_run([&ctx, args] { return run_exec(ctx, *args); });
 }
 
 } // namespace pjm::cli

@@ -4,7 +4,9 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+#include "core/storage.hpp"
 #include "core/timefmt.hpp"
+#include "store/store.hpp"
 #include "store/transfer.hpp"
 
 #include <cerrno>
@@ -14,8 +16,6 @@
 #include <fstream>
 #include <iostream>
 #include <unistd.h>
-
-#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -96,15 +96,15 @@ int run_export(Context& ctx, const ExportArgs& a) {
 
 } // namespace
 
-void add_export_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_export_command(Command& root, Context& ctx) {
     auto args = std::make_shared<ExportArgs>();
-    auto* sub = app.add_subcommand(
-        "export", "Write the whole job database (pipelines, jobs with full history, salts, "
-                  "settings) as NDJSON: a backup, and the way to move between backends");
-    sub->add_option("-o,--output", args->output,
-                    "File to write (created readable by its owner only); default: stdout");
-    sub->add_flag("--force", args->force, "Replace the --output file if it exists");
-    sub->footer(
+    auto& sub = root.sub("export",
+                         "Write the whole job database (pipelines, jobs with full history, salts, "
+                         "settings) as NDJSON: a backup, and the way to move between backends");
+    sub.option("-o,--output", args->output,
+               "File to write (created readable by its owner only); default: stdout");
+    sub.flag("--force", args->force, "Replace the --output file if it exists");
+    sub.footer(
         examples({
             "pjm --db /scratch/pjm/jobs.db export --output jobs.ndjson",
             "pjm --db /scratch/pjm/jobs.db export -o jobs.ndjson && "
@@ -113,7 +113,7 @@ void add_export_command(CLI::App& app, Context& ctx, Commands& commands) {
         }) +
         "\n\nThe export is a backup: it holds every job's salt (job tokens derive from it) "
         "and the\ndatabase's admin secret. Keep it as private as the database.");
-    commands.on(sub, [&ctx, args] { return run_export(ctx, *args); });
+    sub.on_run([&ctx, args] { return run_export(ctx, *args); });
 }
 
 } // namespace pjm::cli

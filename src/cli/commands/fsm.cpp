@@ -6,8 +6,6 @@
 
 #include <iostream>
 
-#include <CLI/CLI.hpp>
-
 namespace pjm::cli {
 
 namespace {
@@ -79,13 +77,12 @@ int run_fsm(Context& ctx, bool dot) {
 
 } // namespace
 
-void add_fsm_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_fsm_command(Command& root, Context& ctx) {
     auto dot = std::make_shared<bool>(false);
-    auto* sub =
-        app.add_subcommand("fsm", "Show the job lifecycle as a table, or Graphviz with --dot");
-    sub->add_flag("--dot", *dot, "Print the lifecycle as a Graphviz digraph");
-    sub->footer(examples({"pjm fsm", "pjm fsm --dot | dot -Tsvg > lifecycle.svg"}));
-    commands.on(sub, [&ctx, dot] { return run_fsm(ctx, *dot); });
+    auto& sub = root.sub("fsm", "Show the job lifecycle as a table, or Graphviz with --dot");
+    sub.flag("--dot", *dot, "Print the lifecycle as a Graphviz digraph");
+    sub.footer(examples({"pjm fsm", "pjm fsm --dot | dot -Tsvg > lifecycle.svg"}));
+    sub.on_run([&ctx, dot] { return run_fsm(ctx, *dot); });
 }
 
 } // namespace pjm::cli

@@ -4,8 +4,7 @@
 #include "cli/errors.hpp"
 #include "cli/input.hpp"
 #include "cli/present.hpp"
-
-#include <CLI/CLI.hpp>
+#include "core/handler.hpp"
 
 namespace pjm::cli {
 
@@ -16,19 +15,19 @@ struct HandleArgs {
 };
 } // namespace
 
-void add_handle_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_handle_command(Command& root, Context& ctx) {
     auto args = std::make_shared<HandleArgs>();
-    auto* sub = app.add_subcommand(
-        "handle", "Apply a raw manager message (as POSTed to the manager) to the database");
-    sub->add_option("file", args->file, "File holding the message body, or - for stdin (default)");
-    sub->add_option("--query", args->query,
-                    "The URL's query string, e.g. 'uuid=107…&name=finish&token=…'");
-    sub->footer(examples({
+    auto& sub = root.sub("handle",
+                         "Apply a raw manager message (as POSTed to the manager) to the database");
+    sub.option("file", args->file, "File holding the message body, or - for stdin (default)");
+    sub.option("--query", args->query,
+               "The URL's query string, e.g. 'uuid=107…&name=finish&token=…'");
+    sub.footer(examples({
         "pjm handle message.json",
         "echo '{\"uuid\": \"107...\", \"name\": \"run\", \"token\": \"...\"}' | pjm handle",
         "pjm handle agave-callback.json --query 'uuid=107...&token=...'",
     }));
-    commands.on(sub, [&ctx, args] {
+    sub.on_run([&ctx, args] {
         auto query = core::QueryParams::parse(args->query);
         if (!query) throw CliError(core::ErrorKind::invalid, "--query: malformed %-escape");
         std::string body =

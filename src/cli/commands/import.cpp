@@ -3,6 +3,8 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+#include "core/storage.hpp"
+#include "store/store.hpp"
 #include "store/transfer.hpp"
 
 #include <cerrno>
@@ -11,8 +13,6 @@
 #include <iostream>
 #include <iterator>
 #include <sstream>
-
-#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -63,23 +63,22 @@ int run_import(Context& ctx, const ImportArgs& a) {
 
 } // namespace
 
-void add_import_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_import_command(Command& root, Context& ctx) {
     auto args = std::make_shared<ImportArgs>();
-    auto* sub = app.add_subcommand(
-        "import", "Load a pjm export (NDJSON) into the database; jobs and pipelines it has "
-                  "already are left as they are");
-    sub->add_option("file", args->file, "The export to read, or - for standard input")->required();
-    sub->add_flag("--keep-settings", args->keep_settings,
-                  "Keep the database's own settings (its admin secret) instead of the file's");
-    sub->footer(
-        examples({
-            "pjm --db postgresql://db.example.org/pjm import jobs.ndjson",
-            "pjm --db /scratch/pjm/restored.db import jobs.ndjson",
-            "gunzip -c pjm-2026-11-28.ndjson.gz | pjm --db /scratch/pjm/jobs.db import -",
-        }) +
-        "\n\nThe file is checked whole before anything is written: a truncated or malformed "
-        "export\nchanges nothing.");
-    commands.on(sub, [&ctx, args] { return run_import(ctx, *args); });
+    auto& sub = root.sub("import",
+                         "Load a pjm export (NDJSON) into the database; jobs and pipelines it has "
+                         "already are left as they are");
+    sub.option("file", args->file, "The export to read, or - for standard input").required();
+    sub.flag("--keep-settings", args->keep_settings,
+             "Keep the database's own settings (its admin secret) instead of the file's");
+    sub.footer(examples({
+                   "pjm --db postgresql://db.example.org/pjm import jobs.ndjson",
+                   "pjm --db /scratch/pjm/restored.db import jobs.ndjson",
+                   "gunzip -c pjm-2026-11-28.ndjson.gz | pjm --db /scratch/pjm/jobs.db import -",
+               }) +
+               "\n\nThe file is checked whole before anything is written: a truncated or malformed "
+               "export\nchanges nothing.");
+    sub.on_run([&ctx, args] { return run_import(ctx, *args); });
 }
 
 } // namespace pjm::cli

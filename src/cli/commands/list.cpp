@@ -4,10 +4,10 @@
 #include "cli/humanize.hpp"
 #include "cli/output.hpp"
 #include "core/reads.hpp"
+#include "core/storage.hpp"
+#include "remote/abaco_client.hpp"
 
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -69,16 +69,16 @@ int run_list(Context& ctx, const ListArgs& a) {
 }
 } // namespace
 
-void add_list_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_list_command(Command& root, Context& ctx) {
     auto args = std::make_shared<ListArgs>();
-    auto* sub = app.add_subcommand("list", "List jobs, most recently updated first");
-    sub->add_option("--state", args->state, "Only jobs in this state (e.g. RUNNING)");
-    sub->add_option("--pipeline", args->pipeline, "Only jobs of this pipeline");
-    sub->add_option("--limit", args->limit, "At most this many jobs")->type_name("N");
-    sub->add_flag("--all", args->all, "Include deleted (hidden) jobs");
-    sub->footer(
+    auto& sub = root.sub("list", "List jobs, most recently updated first");
+    sub.option("--state", args->state, "Only jobs in this state (e.g. RUNNING)");
+    sub.option("--pipeline", args->pipeline, "Only jobs of this pipeline");
+    sub.option("--limit", args->limit, "At most this many jobs").type_name("N");
+    sub.flag("--all", args->all, "Include deleted (hidden) jobs");
+    sub.footer(
         examples({"pjm --local list --state RUNNING", "pjm --local --json list --limit 10"}));
-    commands.on(sub, [&ctx, args] { return run_list(ctx, *args); });
+    sub.on_run([&ctx, args] { return run_list(ctx, *args); });
 }
 
 } // namespace pjm::cli

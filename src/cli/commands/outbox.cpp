@@ -4,13 +4,12 @@
 #include "cli/humanize.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
+#include "remote/abaco_client.hpp"
 #include "remote/flush.hpp"
 #include "remote/sender.hpp"
 #include "util/redact.hpp"
 
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -113,30 +112,29 @@ int run_drop(Context& ctx, const OutboxArgs& a) {
 
 } // namespace
 
-void add_outbox_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_outbox_command(Command& root, Context& ctx) {
     auto args = std::make_shared<OutboxArgs>();
-    auto* sub = app.add_subcommand("outbox", "Messages that could not be delivered yet (exit 75)");
-    sub->require_subcommand(1);
-    sub->footer(examples({"pjm outbox list", "pjm outbox flush",
-                          "pjm outbox flush --url https://new-host/actors/v2/ACTOR/messages",
-                          "pjm outbox drop 1764300000000-1a2b3c4d"}));
-    auto* list = sub->add_subcommand("list", "Show queued and refused messages, oldest first");
-    list->footer(examples({"pjm outbox list", "pjm --json outbox list"}));
-    commands.on(list, [&ctx] { return run_list(ctx); });
-    auto* flush = sub->add_subcommand(
+    auto& sub = root.sub("outbox", "Messages that could not be delivered yet (exit 75)");
+    sub.require_subcommand(1);
+    sub.footer(examples({"pjm outbox list", "pjm outbox flush",
+                         "pjm outbox flush --url https://new-host/actors/v2/ACTOR/messages",
+                         "pjm outbox drop 1764300000000-1a2b3c4d"}));
+    auto& list = sub.sub("list", "Show queued and refused messages, oldest first");
+    list.footer(examples({"pjm outbox list", "pjm --json outbox list"}));
+    list.on_run([&ctx] { return run_list(ctx); });
+    auto& flush = sub.sub(
         "flush", "Deliver queued messages in order per job; exit 0 when all went, 75 when some "
                  "still wait");
-    flush->add_option(
-        "--url", args->url,
-        "Send every message to this messages URL instead of the one it was meant for");
-    flush->footer(
+    flush.option("--url", args->url,
+                 "Send every message to this messages URL instead of the one it was meant for");
+    flush.footer(
         examples({"pjm outbox flush",
                   "PJM_NONCE=... pjm outbox flush --url https://moved/actors/v2/ACTOR/messages"}));
-    commands.on(flush, [&ctx, args] { return run_flush(ctx, *args); });
-    auto* drop = sub->add_subcommand("drop", "Delete one message from the outbox for good");
-    drop->add_option("id", args->id, "The message's id (see 'pjm outbox list')")->required();
-    drop->footer(examples({"pjm outbox drop 1764300000000-1a2b3c4d"}));
-    commands.on(drop, [&ctx, args] { return run_drop(ctx, *args); });
+    flush.on_run([&ctx, args] { return run_flush(ctx, *args); });
+    auto& drop = sub.sub("drop", "Delete one message from the outbox for good");
+    drop.option("id", args->id, "The message's id (see 'pjm outbox list')").required();
+    drop.footer(examples({"pjm outbox drop 1764300000000-1a2b3c4d"}));
+    drop.on_run([&ctx, args] { return run_drop(ctx, *args); });
 }
 
 } // namespace pjm::cli

@@ -4,12 +4,12 @@
 #include "cli/humanize.hpp"
 #include "cli/output.hpp"
 #include "core/reads.hpp"
+#include "core/storage.hpp"
 #include "core/timefmt.hpp"
 #include "core/typed_uuid.hpp"
+#include "store/store.hpp"
 
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -59,22 +59,22 @@ int run_list(Context& ctx) {
 
 } // namespace
 
-void add_pipeline_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_pipeline_command(Command& root, Context& ctx) {
     auto args = std::make_shared<PipelineArgs>();
-    auto* sub = app.add_subcommand("pipeline", "Register and list pipelines (local mode)");
-    sub->require_subcommand(1);
-    sub->footer(examples(
+    auto& sub = root.sub("pipeline", "Register and list pipelines (local mode)");
+    sub.require_subcommand(1);
+    sub.footer(examples(
         {"PIPELINE=$(pjm --local pipeline add --name rnaseq)", "pjm --local pipeline list"}));
-    auto* add = sub->add_subcommand("add", "Register a pipeline; prints its UUID");
-    add->add_option("--name", args->name, "The pipeline's name")->required();
-    add->add_option("--uuid", args->uuid, "Its UUID (default: derived from the name)");
-    add->add_option("--description", args->description, "What the pipeline does");
-    add->footer(examples(
+    auto& add = sub.sub("add", "Register a pipeline; prints its UUID");
+    add.option("--name", args->name, "The pipeline's name").required();
+    add.option("--uuid", args->uuid, "Its UUID (default: derived from the name)");
+    add.option("--description", args->description, "What the pipeline does");
+    add.footer(examples(
         {"PIPELINE=$(pjm --local pipeline add --name rnaseq --description 'RNA-seq v2')"}));
-    commands.on(add, [&ctx, args] { return run_add(ctx, *args); });
-    auto* list = sub->add_subcommand("list", "List registered pipelines");
-    list->footer(examples({"pjm --local pipeline list", "pjm --local --json pipeline list"}));
-    commands.on(list, [&ctx] { return run_list(ctx); });
+    add.on_run([&ctx, args] { return run_add(ctx, *args); });
+    auto& list = sub.sub("list", "List registered pipelines");
+    list.footer(examples({"pjm --local pipeline list", "pjm --local --json pipeline list"}));
+    list.on_run([&ctx] { return run_list(ctx); });
 }
 
 } // namespace pjm::cli

@@ -5,13 +5,13 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+#include "core/token.hpp"
+#include "core/typed_uuid.hpp"
 #include "server/server_abi.h"
 #include "util/module.hpp"
 
 #include <cstdint>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -87,27 +87,27 @@ int run_serve(Context& ctx, const ServeArgs& a) {
 
 } // namespace
 
-void add_serve_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_serve_command(Command& root, Context& ctx) {
     auto args = std::make_shared<ServeArgs>();
-    auto* sub = app.add_subcommand(
-        "serve", "Run a PipelineJobs manager over HTTP: the Abaco messages, executions and "
-                 "jobs routes on the database, until SIGTERM or SIGINT");
-    sub->add_option("--listen", args->listen,
-                    "ADDR:PORT to listen on ([::1]:PORT for IPv6; port 0 picks a free one)")
-        ->capture_default_str();
-    sub->add_option("--bearer-file", args->bearer_file,
-                    "File of accepted 'Authorization: Bearer' tokens, one a line");
-    sub->add_option("--nonce-file", args->nonce_file,
-                    "File of accepted x-nonce URL parameters, one a line");
-    sub->add_flag("--no-auth", args->no_auth,
-                  "Accept requests without credentials (a trusted network only)");
-    sub->add_option("--max-body", args->max_body, "Largest accepted message body, in bytes")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    sub->add_option("--threads", args->threads,
-                    "Connection threads (default: 64, or 16 per core on larger machines)")
-        ->check(CLI::PositiveNumber);
-    sub->footer(examples({
+    auto& sub = root.sub("serve",
+                         "Run a PipelineJobs manager over HTTP: the Abaco messages, executions and "
+                         "jobs routes on the database, until SIGTERM or SIGINT");
+    sub.option("--listen", args->listen,
+               "ADDR:PORT to listen on ([::1]:PORT for IPv6; port 0 picks a free one)")
+        .show_default();
+    sub.option("--bearer-file", args->bearer_file,
+               "File of accepted 'Authorization: Bearer' tokens, one a line");
+    sub.option("--nonce-file", args->nonce_file,
+               "File of accepted x-nonce URL parameters, one a line");
+    sub.flag("--no-auth", args->no_auth,
+             "Accept requests without credentials (a trusted network only)");
+    sub.option("--max-body", args->max_body, "Largest accepted message body, in bytes")
+        .positive()
+        .show_default();
+    sub.option("--threads", args->threads,
+               "Connection threads (default: 64, or 16 per core on larger machines)")
+        .positive();
+    sub.footer(examples({
         "pjm serve --listen 127.0.0.1:8080 --db /srv/pjm/jobs.db --actor-id pjm "
         "--bearer-file /etc/pjm/bearers",
         "PJM_DATABASE=/srv/pjm/jobs.db PJM_ACTOR_ID=pjm pjm serve --listen :8080 "
@@ -116,7 +116,7 @@ void add_serve_command(CLI::App& app, Context& ctx, Commands& commands) {
         "\"run\", \"token\": \"...\"}' http://127.0.0.1:8080/actors/v2/pjm/messages",
         "curl http://127.0.0.1:8080/healthz; curl http://127.0.0.1:8080/metrics",
     }));
-    commands.on(sub, [&ctx, args] { return run_serve(ctx, *args); });
+    sub.on_run([&ctx, args] { return run_serve(ctx, *args); });
 }
 
 } // namespace pjm::cli

@@ -3,11 +3,11 @@
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
 #include "core/reads.hpp"
+#include "core/storage.hpp"
 #include "core/typed_uuid.hpp"
+#include "remote/abaco_client.hpp"
 
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -81,19 +81,19 @@ int run_status(Context& ctx, const StatusArgs& a) {
 }
 } // namespace
 
-void add_status_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_status_command(Command& root, Context& ctx) {
     auto args = std::make_shared<StatusArgs>();
-    auto* sub = app.add_subcommand("status", "Show a job: state, fields and history");
-    sub->add_option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
-    sub->add_option("--execution", args->execution, "Show a manager execution instead");
-    sub->footer(examples({
+    auto& sub = root.sub("status", "Show a job: state, fields and history");
+    sub.option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
+    sub.option("--execution", args->execution, "Show a manager execution instead");
+    sub.footer(examples({
         "pjm --local status 1073f4ff-c2b9-5190-bd9a-e6a406d9796a",
         "pjm --local --json status \"$PJM_JOB_UUID\"",
         "pjm --url https://tenant/actors/v2/ACTOR/messages status 107...   (pjm serve's jobs "
         "route)",
         "pjm --url https://tenant/actors/v2/ACTOR/messages status --execution EXEC_ID",
     }));
-    commands.on(sub, [&ctx, args] { return run_status(ctx, *args); });
+    sub.on_run([&ctx, args] { return run_status(ctx, *args); });
 }
 
 } // namespace pjm::cli

@@ -5,12 +5,12 @@
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
 #include "core/reads.hpp"
+#include "core/storage.hpp"
 #include "core/timefmt.hpp"
+#include "core/token.hpp"
 #include "core/typed_uuid.hpp"
 
 #include <iostream>
-
-#include <CLI/CLI.hpp>
 
 namespace pjm::cli {
 
@@ -93,35 +93,34 @@ int run_verify(Context& ctx, const TokenArgs& a) {
 
 } // namespace
 
-void add_token_command(CLI::App& app, Context& ctx, Commands& commands) {
+void add_token_command(Command& root, Context& ctx) {
     auto args = std::make_shared<TokenArgs>();
-    auto* sub = app.add_subcommand("token", "Make or check admin and job tokens");
-    sub->require_subcommand(1);
-    sub->footer(examples({"TOKEN=$(pjm --local token admin)", "pjm --local token job 107...",
-                          "pjm --local token verify \"$TOKEN\" --job 107..."}));
+    auto& sub = root.sub("token", "Make or check admin and job tokens");
+    sub.require_subcommand(1);
+    sub.footer(examples({"TOKEN=$(pjm --local token admin)", "pjm --local token job 107...",
+                         "pjm --local token verify \"$TOKEN\" --job 107..."}));
 
-    auto* admin = sub->add_subcommand("admin", "Print an admin token for the current time window");
-    admin->add_option("--key", args->key, "Admin key (default: PJM_ADMIN_KEY or 'pjm')");
-    admin->add_option("--lifetime", args->lifetime, "Window length in seconds (default 3600)")
-        ->check(CLI::PositiveNumber);
-    admin->add_option("--at", args->at, "Unix time to make the token for (default: now)")
-        ->check(CLI::NonNegativeNumber);
-    admin->footer(examples({"TOKEN=$(pjm --local token admin)",
-                            "PJM_ADMIN_SECRET=s3cret pjm token admin --at 1700000000",
-                            "pjm --json token admin     ({\"token\": …, \"expires\": …})"}));
-    commands.on(admin, [&ctx, args] { return run_admin(ctx, *args); });
+    auto& admin = sub.sub("admin", "Print an admin token for the current time window");
+    admin.option("--key", args->key, "Admin key (default: PJM_ADMIN_KEY or 'pjm')");
+    admin.option("--lifetime", args->lifetime, "Window length in seconds (default 3600)")
+        .positive();
+    admin.option("--at", args->at, "Unix time to make the token for (default: now)").non_negative();
+    admin.footer(examples({"TOKEN=$(pjm --local token admin)",
+                           "PJM_ADMIN_SECRET=s3cret pjm token admin --at 1700000000",
+                           "pjm --json token admin     ({\"token\": …, \"expires\": …})"}));
+    admin.on_run([&ctx, args] { return run_admin(ctx, *args); });
 
-    auto* job = sub->add_subcommand("job", "Print a job's own token (local mode)");
-    job->add_option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
-    job->footer(examples({"PJM_TOKEN=$(pjm --local token job 107...)"}));
-    commands.on(job, [&ctx, args] { return run_job(ctx, *args); });
+    auto& job = sub.sub("job", "Print a job's own token (local mode)");
+    job.option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
+    job.footer(examples({"PJM_TOKEN=$(pjm --local token job 107...)"}));
+    job.on_run([&ctx, args] { return run_job(ctx, *args); });
 
-    auto* verify = sub->add_subcommand("verify", "Check a token: exit 0 when valid, 5 when not");
-    verify->add_option("token", args->token, "The token to check")->required();
-    verify->add_option("--job", args->job, "Also accept it as this job's token");
-    verify->footer(examples({"pjm --local token verify 0dc73dc3ff39b49a --job 107...",
-                             "pjm token verify \"$TOKEN\" && echo admin"}));
-    commands.on(verify, [&ctx, args] { return run_verify(ctx, *args); });
+    auto& verify = sub.sub("verify", "Check a token: exit 0 when valid, 5 when not");
+    verify.option("token", args->token, "The token to check").required();
+    verify.option("--job", args->job, "Also accept it as this job's token");
+    verify.footer(examples({"pjm --local token verify 0dc73dc3ff39b49a --job 107...",
+                            "pjm token verify \"$TOKEN\" && echo admin"}));
+    verify.on_run([&ctx, args] { return run_verify(ctx, *args); });
 }
 
 } // namespace pjm::cli

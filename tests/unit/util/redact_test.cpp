@@ -1,23 +1,11 @@
-// util/printable and util/redact: the one escaper and the one redactor everything shown goes
-// through (terminal output, -v traces, the server's log, dry runs, outbox listings).
-#include "util/printable.hpp"
+// util/redact: the one redactor everything shown goes through (-v traces, the server's log,
+// dry runs, outbox listings, settings).
 #include "util/redact.hpp"
 
 #include <gtest/gtest.h>
 
 namespace pjm::util {
 namespace {
-
-TEST(Printable, EscapesControlCharacters) {
-    EXPECT_EQ(printable("plain text"), "plain text");
-    EXPECT_EQ(printable("a\nb"), "a\\x0ab");
-    EXPECT_EQ(printable("a\nb", Newlines::keep), "a\nb");
-    EXPECT_EQ(printable("\033[2Jboo"), "\\x1b[2Jboo");
-    EXPECT_EQ(printable("del\x7f"), "del\\x7f");
-    EXPECT_EQ(printable("caf\xc3\xa9"), "caf\xc3\xa9") << "UTF-8 passes";
-    EXPECT_EQ(printable("caf\xc3\xa9", Newlines::escape, Bytes::ascii), "caf\\xc3\\xa9");
-    EXPECT_EQ(printable(std::string_view("a\0b", 3)), "a\\x00b");
-}
 
 TEST(Redact, SecretNames) {
     for (const char* name : {"token", "x-nonce", "TOKEN", "x%2Dnonce", "client_secret", "Password",

@@ -1,0 +1,21 @@
+// util/printable: the one escaper for text shown on a terminal or written to a log.
+#include "util/printable.hpp"
+
+#include <gtest/gtest.h>
+
+namespace pjm::util {
+namespace {
+
+TEST(Printable, EscapesControlCharacters) {
+    EXPECT_EQ(printable("plain text"), "plain text");
+    EXPECT_EQ(printable("a\nb"), "a\\x0ab");
+    EXPECT_EQ(printable("a\nb", Newlines::keep), "a\nb");
+    EXPECT_EQ(printable("\033[2Jboo"), "\\x1b[2Jboo");
+    EXPECT_EQ(printable("del\x7f"), "del\\x7f");
+    EXPECT_EQ(printable("caf\xc3\xa9"), "caf\xc3\xa9") << "UTF-8 passes";
+    EXPECT_EQ(printable("caf\xc3\xa9", Newlines::escape, Bytes::ascii), "caf\\xc3\\xa9");
+    EXPECT_EQ(printable(std::string_view("a\0b", 3)), "a\\x00b");
+}
+
+} // namespace
+} // namespace pjm::util
