@@ -197,11 +197,7 @@ int run(const ServeConfig& config, std::string& error) {
             }
             return 100;
         });
-    add_message_routes(server, ctx);
-    add_execution_routes(server, ctx);
-    add_job_routes(server, ctx);
-    add_service_routes(server, ctx);
-    add_fallback_routes(server, ctx);
+    add_routes(server, ctx);
 
     int port = config.listen.port;
     bool bound = port == 0 ? (port = server.bind_to_any_port(config.listen.host)) > 0
