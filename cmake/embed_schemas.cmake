@@ -1,6 +1,7 @@
 # Turns the JSON Schema files into one C++ source so the binary carries them.
 # Invoked at build time: cmake -DOUT=<file.cpp> -DSCHEMAS="a.json|b.json" -P embed_schemas.cmake
-set(body "// Generated from src/core/schemas/*.json by cmake/embed_schemas.cmake. Do not edit.\n")
+set(body "// Generated from src/core/schemas/*.json (lifecycle enums filled in by pjm_schema_fill)\n")
+string(APPEND body "// by cmake/embed_schemas.cmake. Do not edit.\n")
 string(APPEND body "#include \"core/schemas.hpp\"\n\nnamespace pjm::core {\n\n")
 string(APPEND body "const std::vector<EmbeddedSchema>& embedded_schemas() {\n")
 string(APPEND body "    static const std::vector<EmbeddedSchema> all = {\n")

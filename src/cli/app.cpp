@@ -5,6 +5,7 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+#include "cli/settings.hpp"
 #include "cli/terminal.hpp"
 #include "core/storage.hpp"
 #include "store/store.hpp"
@@ -99,37 +100,10 @@ int run(int argc, char** argv) {
 
     // A deque keeps each value's address stable while CLI11 holds a reference to it.
     std::deque<SettingFlag> setting_flags;
-    struct Spec {
-        const char* flag;
-        const char* name;
-        const char* help;
-    };
-    for (const Spec& s : {
-             Spec{"--db", "database",
-                  "Database: a SQLite file path or postgresql://… (PJM_DATABASE)"},
-             Spec{"--url", "url", "The manager's messages URL (PJM_URL)"},
-             Spec{"--tenant-url", "tenant_url",
-                  "Tenant base URL, used with --actor-id (PJM_TENANT_URL)"},
-             Spec{"--actor-id", "actor_id", "The manager's actor id (PJM_ACTOR_ID)"},
-             Spec{"--bearer", "bearer_token",
-                  "OAuth bearer token; prefer PJM_BEARER_TOKEN or bearer_token_file"},
-             Spec{"--nonce", "nonce", "Abaco nonce; prefer PJM_NONCE"},
-             Spec{"--cacert", "cacert", "CA bundle to verify the manager with (PJM_CACERT)"},
-             Spec{"--connect-timeout", "connect_timeout",
-                  "Seconds to wait for a connection, default 10 (PJM_CONNECT_TIMEOUT)"},
-             Spec{"--timeout", "timeout",
-                  "Seconds a request may take in all, default 30 (PJM_TIMEOUT)"},
-             Spec{"--retries", "retries",
-                  "Attempts after the first before a message is queued, default 4 (PJM_RETRIES)"},
-             Spec{"--retry-max-time", "retry_max_time",
-                  "Seconds all attempts may take together, default 60 (PJM_RETRY_MAX_TIME)"},
-             Spec{"--outbox", "outbox",
-                  "Folder for undelivered messages (PJM_OUTBOX; default "
-                  "$XDG_STATE_HOME/pjm/outbox)"},
-         }) {
-        setting_flags.push_back({nullptr, s.name, {}});
-        auto& sf = setting_flags.back();
-        sf.option = &app.option(s.flag, sf.value, s.help);
+    for (const SettingDef& def : setting_defs()) {
+        if (def.option.empty()) continue;
+        auto& sf = setting_flags.emplace_back(SettingFlag{nullptr, std::string(def.name), {}});
+        sf.option = &app.option(std::string(def.option), sf.value, option_help(def));
     }
 
     for (Registrar add : all_commands())

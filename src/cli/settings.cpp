@@ -65,32 +65,45 @@ void load_config_file(const std::string& path, std::map<std::string, std::string
 } // namespace
 
 const std::vector<SettingDef>& setting_defs() {
+    // --local and --token set "local" and "token" too, but are flags of their own: --local takes
+    // no value, --token belongs to the commands that send a message.
     static const std::vector<SettingDef> defs = {
-        {"database", "PJM_DATABASE", "--db", "job database: a SQLite path or postgresql://…"},
-        {"local", "PJM_LOCAL", "--local", "apply messages to the database instead of sending"},
-        {"url", "PJM_URL", "--url", "the manager's full messages URL"},
-        {"tenant_url", "PJM_TENANT_URL", "--tenant-url", "tenant base URL (with actor_id)"},
-        {"actor_id", "PJM_ACTOR_ID", "--actor-id", "the manager's actor id"},
-        {"bearer_token", "PJM_BEARER_TOKEN", "--bearer", "OAuth bearer token", true},
-        {"bearer_token_file", "PJM_BEARER_TOKEN_FILE", "", "file holding the bearer token"},
-        {"nonce", "PJM_NONCE", "--nonce", "Abaco nonce (x-nonce)", true},
-        {"cacert", "PJM_CACERT", "--cacert", "CA bundle for the manager's TLS certificate"},
+        {"database", "PJM_DATABASE", "--db", "Database: a SQLite file path or postgresql://…"},
+        {"local", "PJM_LOCAL", "",
+         "Apply messages to the configured database instead of sending them"},
+        {"url", "PJM_URL", "--url", "The manager's messages URL"},
+        {"tenant_url", "PJM_TENANT_URL", "--tenant-url", "Tenant base URL, used with --actor-id"},
+        {"actor_id", "PJM_ACTOR_ID", "--actor-id", "The manager's actor id"},
+        {"bearer_token", "PJM_BEARER_TOKEN", "--bearer",
+         "OAuth bearer token; prefer PJM_BEARER_TOKEN or bearer_token_file", true},
+        {"bearer_token_file", "PJM_BEARER_TOKEN_FILE", "", "File holding the bearer token"},
+        {"nonce", "PJM_NONCE", "--nonce", "Abaco nonce; prefer PJM_NONCE", true},
+        {"cacert", "PJM_CACERT", "--cacert", "CA bundle to verify the manager with"},
         {"connect_timeout", "PJM_CONNECT_TIMEOUT", "--connect-timeout",
-         "seconds to wait for a connection to the manager"},
-        {"timeout", "PJM_TIMEOUT", "--timeout", "seconds a whole request to the manager may take"},
-        {"retries", "PJM_RETRIES", "--retries", "attempts after the first before queueing"},
+         "Seconds to wait for a connection, default 10"},
+        {"timeout", "PJM_TIMEOUT", "--timeout", "Seconds a request may take in all, default 30"},
+        {"retries", "PJM_RETRIES", "--retries",
+         "Attempts after the first before a message is queued, default 4"},
         {"retry_max_time", "PJM_RETRY_MAX_TIME", "--retry-max-time",
-         "seconds all attempts together may take"},
-        {"outbox", "PJM_OUTBOX", "--outbox", "folder of undelivered messages"},
-        {"admin_key", "PJM_ADMIN_KEY", "", "admin token key"},
-        {"admin_secret", "PJM_ADMIN_SECRET", "", "admin token secret", true},
-        {"admin_secret_file", "PJM_ADMIN_SECRET_FILE", "", "file holding the admin secret"},
-        {"admin_token_lifetime", "PJM_ADMIN_TOKEN_LIFETIME", "", "admin token window in seconds"},
-        {"uuid_domain", "PJM_UUID_DOMAIN", "", "domain of the typed-UUID namespace"},
-        {"job_uuid", "PJM_JOB_UUID", "", "job UUID when none is given", false, false},
-        {"token", "PJM_TOKEN", "--token", "job or admin token when none is given", true, false},
+         "Seconds all attempts may take together, default 60"},
+        {"outbox", "PJM_OUTBOX", "--outbox",
+         "Folder for undelivered messages (PJM_OUTBOX; default $XDG_STATE_HOME/pjm/outbox)"},
+        {"admin_key", "PJM_ADMIN_KEY", "", "Admin token key"},
+        {"admin_secret", "PJM_ADMIN_SECRET", "", "Admin token secret", true},
+        {"admin_secret_file", "PJM_ADMIN_SECRET_FILE", "", "File holding the admin secret"},
+        {"admin_token_lifetime", "PJM_ADMIN_TOKEN_LIFETIME", "", "Admin token window in seconds"},
+        {"uuid_domain", "PJM_UUID_DOMAIN", "", "Domain of the typed-UUID namespace"},
+        {"job_uuid", "PJM_JOB_UUID", "", "Job UUID when none is given", false, false},
+        {"token", "PJM_TOKEN", "", "Job or admin token when none is given", true, false},
     };
     return defs;
+}
+
+std::string option_help(const SettingDef& def) {
+    std::string help(def.help);
+    if (!def.env.empty() && help.find(def.env) == std::string::npos)
+        help += " (" + std::string(def.env) + ")";
+    return help;
 }
 
 std::optional<std::string> Settings::get(std::string_view name) const {
@@ -151,7 +164,7 @@ Settings resolve_settings(const std::map<std::string, std::string>& flags,
     for (const auto& def : setting_defs()) {
         std::string name(def.name);
         if (auto f = flags.find(name); f != flags.end()) {
-            s.set(name, f->second, "flag " + std::string(def.flag));
+            s.set(name, f->second, "flag " + std::string(def.option));
             level[name] = 0;
         } else if (const char* e =
                        def.env.empty() ? nullptr : std::getenv(std::string(def.env).c_str());

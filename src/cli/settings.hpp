@@ -12,15 +12,19 @@
 namespace pjm::cli {
 
 struct SettingDef {
-    std::string_view name; // key in the config file and in -v output
-    std::string_view env;  // PJM_* variable, empty when none
-    std::string_view flag; // global flag that sets it, for help text; empty when none
-    std::string_view help;
-    bool secret = false;   // redacted wherever settings are shown
-    bool in_config = true; // may be set in the config file
+    std::string_view name;   // key in the config file and in -v output
+    std::string_view env;    // PJM_* variable, empty when none
+    std::string_view option; // global option taking its value ("--db"), empty when none
+    std::string_view help;   // what it is: the option's --help text
+    bool secret = false;     // redacted wherever settings are shown
+    bool in_config = true;   // may be set in the config file
 };
 
+// The one table of settings: pjm's global options that take a setting's value are made from its
+// rows (a new setting is one row).
 const std::vector<SettingDef>& setting_defs();
+// The --help text of a setting's option: its help, and the variable that sets it too.
+std::string option_help(const SettingDef& def);
 
 class Settings {
   public:

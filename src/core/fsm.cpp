@@ -11,46 +11,41 @@ namespace pjm::core {
 
 namespace {
 
-constexpr std::array<State, k_state_count> k_states = {
-    State::created,   State::running,    State::failed,    State::finished,
-    State::indexing,  State::validating, State::validated, State::rejected,
-    State::finalized, State::retired,    State::reset,
-};
+#define PJM_LIFECYCLE_STATE(name, ...) State::name,
+constexpr std::array<State, k_state_count> k_states = {PJM_LIFECYCLE_STATES(PJM_LIFECYCLE_STATE)};
+#undef PJM_LIFECYCLE_STATE
 
-constexpr std::array<Event, k_event_count> k_events = {
-    Event::create,   Event::run,    Event::update,  Event::resource, Event::fail,
-    Event::finish,   Event::index,  Event::indexed, Event::validate, Event::validated,
-    Event::finalize, Event::reject, Event::retire,  Event::reset,    Event::ready,
-};
+#define PJM_LIFECYCLE_EVENT(name, ...) Event::name,
+constexpr std::array<Event, k_event_count> k_events = {PJM_LIFECYCLE_EVENTS(PJM_LIFECYCLE_EVENT)};
+#undef PJM_LIFECYCLE_EVENT
 
 struct StateInfo {
     std::string_view name;
     std::string_view meaning;
 };
 
-constexpr std::array<StateInfo, k_state_count> k_state_info = {{
-    {"CREATED", "inputs and configuration defined"},
-    {"RUNNING", "actively processing"},
-    {"FAILED", "did not complete"},
-    {"FINISHED", "processing done, outputs archived"},
-    {"INDEXING", "outputs being linked to metadata"},
-    {"VALIDATING", "outputs being assessed"},
-    {"VALIDATED", "outputs judged correct"},
-    {"REJECTED", "outputs invalid"},
-    {"FINALIZED", "validated and released"},
-    {"RETIRED", "no longer to be used"},
-    {"RESET", "being reset for another run"},
-}};
+#define PJM_LIFECYCLE_STATE(state, name, meaning) StateInfo{name, meaning},
+constexpr std::array<StateInfo, k_state_count> k_state_info = {
+    PJM_LIFECYCLE_STATES(PJM_LIFECYCLE_STATE)};
+#undef PJM_LIFECYCLE_STATE
+
+// A set of states as bits: the rows' "from" columns.
+static_assert(k_state_count <= 32, "a state set is 32 bits");
+constexpr auto k_any = static_cast<std::uint32_t>((std::uint64_t{1} << k_state_count) - 1);
+struct AnyState {};
 
 constexpr std::uint32_t bit(State s) {
     return 1u << static_cast<unsigned>(s);
 }
-template <typename... S> constexpr std::uint32_t from(S... s) {
-    return (bit(s) | ...);
+constexpr std::uint32_t bit(AnyState) {
+    return k_any;
 }
-constexpr std::uint32_t k_any = (1u << k_state_count) - 1;
+template <typename... S> constexpr std::uint32_t from(S... s) {
+    return (0u | ... | bit(s));
+}
 
-// One row per event, in the order of the table in docs/protocol.md#lifecycle.
+enum class Sender { job, admin };
+
 struct Rule {
     std::string_view name;
     std::uint32_t from_mask;
@@ -58,25 +53,20 @@ struct Rule {
     bool admin_only;
 };
 
-using S = State;
-constexpr std::array<Rule, k_event_count> k_rules = {{
-    {"create", 0, S::created, false},
-    {"run", from(S::created, S::running), S::running, false},
-    {"update", from(S::created, S::running, S::validating, S::indexing), std::nullopt, false},
-    {"resource", from(S::created, S::running), std::nullopt, false},
-    {"fail", from(S::created, S::running, S::validating, S::indexing), S::failed, false},
-    {"finish", from(S::running, S::finished), S::finished, false},
-    {"index", from(S::finished, S::indexing), S::indexing, false},
-    {"indexed", from(S::finished, S::indexing), S::finished, false},
-    {"validate", from(S::finished, S::validated), S::validating, false},
-    {"validated", from(S::validating, S::validated), S::validated, false},
-    {"finalize", from(S::validated), S::finalized, false},
-    {"reject", from(S::validating), S::rejected, false},
-    {"retire", from(S::failed, S::finalized, S::finished, S::rejected, S::validating, S::validated),
-     S::retired, false},
-    {"reset", k_any, S::reset, true},
-    {"ready", from(S::reset), S::created, true},
-}};
+// The table's bare words (`running`, `unchanged`, `any`, `admin`) read as what they name.
+namespace words {
+using enum State;
+constexpr std::optional<State> unchanged = std::nullopt;
+constexpr AnyState any{};
+constexpr Sender job = Sender::job;
+constexpr Sender admin = Sender::admin;
+
+#define PJM_LIFECYCLE_RULE(event, to, token, ...)                                                  \
+    Rule{#event, from(__VA_ARGS__), to, token == admin},
+constexpr std::array<Rule, k_event_count> k_rules = {PJM_LIFECYCLE_EVENTS(PJM_LIFECYCLE_RULE)};
+#undef PJM_LIFECYCLE_RULE
+} // namespace words
+using words::k_rules;
 
 const Rule& rule(Event e) {
     return k_rules[static_cast<std::size_t>(e)];

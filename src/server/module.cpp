@@ -1,4 +1,5 @@
 // The C entry points of pjm-server.so (server_abi.h): nothing C++ crosses them.
+#include "core/error.hpp"
 #include "server/config.hpp"
 #include "server/server.hpp"
 #include "server/server_abi.h"
@@ -9,6 +10,9 @@
 #include <string>
 
 namespace {
+
+using pjm::core::ErrorKind;
+using pjm::core::exit_code;
 
 void set_error(char* buffer, size_t size, const std::string& text) {
     if (!buffer || size == 0) return;
@@ -28,7 +32,7 @@ __attribute__((visibility("default"))) int pjm_serve_run(const struct pjm_serve_
     set_error(error, error_size, "");
     if (!options) {
         set_error(error, error_size, "no options");
-        return 2;
+        return exit_code(ErrorKind::usage);
     }
     std::string why;
     try {
@@ -38,13 +42,13 @@ __attribute__((visibility("default"))) int pjm_serve_run(const struct pjm_serve_
         return code;
     } catch (const std::invalid_argument& e) {
         set_error(error, error_size, e.what());
-        return 2;
+        return exit_code(ErrorKind::usage);
     } catch (const std::exception& e) {
         set_error(error, error_size, std::string("internal error: ") + e.what());
-        return 1;
+        return exit_code(ErrorKind::internal);
     } catch (...) {
         set_error(error, error_size, "internal error");
-        return 1;
+        return exit_code(ErrorKind::internal);
     }
 }
 

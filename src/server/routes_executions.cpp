@@ -27,17 +27,18 @@ std::optional<core::Execution> find_execution(ServerContext& ctx, const httplib:
 
 } // namespace
 
-void add_execution_routes(httplib::Server& server, ServerContext& ctx) {
-    server.Get(k_execution_route, [&ctx](const httplib::Request& req, httplib::Response& res) {
-        if (!admit(ctx, req, res)) return;
-        if (auto e = find_execution(ctx, req, res))
-            reply(ctx, res, 200, status_message(200), execution_document(*e, links_for(ctx, req)));
-    });
-    server.Get(k_logs_route, [&ctx](const httplib::Request& req, httplib::Response& res) {
-        if (!admit(ctx, req, res)) return;
-        if (auto e = find_execution(ctx, req, res))
-            reply(ctx, res, 200, status_message(200), logs_document(*e, links_for(ctx, req)));
-    });
+void get_execution(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
+                   const httplib::ContentReader*) {
+    if (!admit(ctx, req, res)) return;
+    if (auto e = find_execution(ctx, req, res))
+        reply(ctx, res, 200, status_message(200), execution_document(*e, links_for(ctx, req)));
+}
+
+void get_execution_logs(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
+                        const httplib::ContentReader*) {
+    if (!admit(ctx, req, res)) return;
+    if (auto e = find_execution(ctx, req, res))
+        reply(ctx, res, 200, status_message(200), logs_document(*e, links_for(ctx, req)));
 }
 
 } // namespace pjm::server

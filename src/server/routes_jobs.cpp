@@ -7,9 +7,8 @@
 
 namespace pjm::server {
 
-namespace {
-
-void get_job(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void get_job(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader*) {
     if (!admit(ctx, req, res)) return;
     core::Result<core::Job> job;
     {
@@ -20,11 +19,16 @@ void get_job(ServerContext& ctx, const httplib::Request& req, httplib::Response&
     reply(ctx, res, 200, status_message(200), core::to_document(job.value, true));
 }
 
+namespace {
+
 bool truthy(const std::string& v) {
     return v == "1" || v == "true" || v == "yes" || v == "on";
 }
 
-void list_jobs(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+} // namespace
+
+void list_jobs(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
+               const httplib::ContentReader*) {
     if (!admit(ctx, req, res)) return;
     auto query = query_of(req);
     if (!query) return reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
@@ -42,17 +46,6 @@ void list_jobs(ServerContext& ctx, const httplib::Request& req, httplib::Respons
     for (const auto& j : jobs)
         docs.push_back(core::to_document(j, false));
     reply(ctx, res, 200, status_message(200), std::move(docs));
-}
-
-} // namespace
-
-void add_job_routes(httplib::Server& server, ServerContext& ctx) {
-    server.Get(k_job_route, [&ctx](const httplib::Request& req, httplib::Response& res) {
-        get_job(ctx, req, res);
-    });
-    server.Get(k_jobs_route, [&ctx](const httplib::Request& req, httplib::Response& res) {
-        list_jobs(ctx, req, res);
-    });
 }
 
 } // namespace pjm::server

@@ -33,8 +33,11 @@ void complete_replay(ServerContext& ctx, Handled& h) {
     h.outcome.job = std::move(job);
 }
 
+} // namespace
+
 void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
-                  const httplib::ContentReader& reader) {
+                  const httplib::ContentReader* body_reader) {
+    const httplib::ContentReader& reader = *body_reader;
     auto t0 = std::chrono::steady_clock::now();
     std::int64_t received_ms = ctx.clock.now_ms();
     const std::size_t max = ctx.config.max_body;
@@ -135,23 +138,12 @@ void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Resp
     if (o.kind == core::ErrorKind::storage) res.set_header("Retry-After", "1");
 }
 
-void get_messages(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
+void get_messages(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
+                  const httplib::ContentReader*) {
     if (!admit(ctx, req, res)) return;
     Links links = links_for(ctx, req);
     reply(ctx, res, 200, status_message(200),
           {{"messages", 0}, {"_links", {{"self", links.actor() + "/messages"}}}});
-}
-
-} // namespace
-
-void add_message_routes(httplib::Server& server, ServerContext& ctx) {
-    server.Post(k_messages_route, [&ctx](const httplib::Request& req, httplib::Response& res,
-                                         const httplib::ContentReader& reader) {
-        post_message(ctx, req, res, reader);
-    });
-    server.Get(k_messages_route, [&ctx](const httplib::Request& req, httplib::Response& res) {
-        get_messages(ctx, req, res);
-    });
 }
 
 } // namespace pjm::server

@@ -1,5 +1,6 @@
 #include "server/server.hpp"
 
+#include "core/error.hpp"
 #include "core/storage.hpp"
 #include "server/checkpointer.hpp"
 #include "server/envelope.hpp"
@@ -85,7 +86,7 @@ int run(const ServeConfig& config, std::string& error) {
             handler.admin.secret = writer_storage->get_setting("admin_secret").value_or("");
     } catch (const core::StorageError& e) {
         error = e.what();
-        return 8;
+        return core::exit_code(core::ErrorKind::storage);
     }
 
     // Signals go to the watcher thread only: block them before any thread starts.
@@ -197,11 +198,7 @@ int run(const ServeConfig& config, std::string& error) {
             }
             return 100;
         });
-    add_message_routes(server, ctx);
-    add_execution_routes(server, ctx);
-    add_job_routes(server, ctx);
-    add_service_routes(server, ctx);
-    add_fallback_routes(server, ctx);
+    add_routes(server, ctx);
 
     int port = config.listen.port;
     bool bound = port == 0 ? (port = server.bind_to_any_port(config.listen.host)) > 0
@@ -213,7 +210,7 @@ int run(const ServeConfig& config, std::string& error) {
         error = "cannot listen on " + config.listen.host + ":" +
                 std::to_string(config.listen.port) +
                 " (address in use, not an address of this machine, or a port below 1024?)";
-        return 1;
+        return core::exit_code(core::ErrorKind::internal);
     }
     // Debian's cpp-httplib is a compiled library that listens with a backlog of 5: a burst
     // of new connections (32 clients at once) overflows it and the kernel resets some. Listening
@@ -241,9 +238,9 @@ int run(const ServeConfig& config, std::string& error) {
     log.write("pjm serve: stopped");
     if (!clean) {
         error = "the server stopped unexpectedly";
-        return 1;
+        return core::exit_code(core::ErrorKind::internal);
     }
-    return 0;
+    return core::exit_code(core::ErrorKind::ok);
 }
 
 } // namespace pjm::server

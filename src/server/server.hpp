@@ -8,7 +8,8 @@
 
 namespace pjm::server {
 
-// Returns the exit code; `error` gets the reason when it is not 0.
+// Returns pjm's exit code (core::exit_code: ok, storage when the database cannot be opened,
+// internal otherwise); `error` gets the reason when it is not 0.
 int run(const ServeConfig& config, std::string& error);
 
 } // namespace pjm::server

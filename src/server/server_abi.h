@@ -32,9 +32,9 @@ struct pjm_serve_options {
 /* The loader requires this symbol: PJM_SERVER_ABI_VERSION of the module. */
 int pjm_module_abi_version(void);
 
-/* Serves until SIGTERM or SIGINT and returns pjm's exit code: 0 after a clean shutdown,
- * 2 for bad options, 8 when the database cannot be opened, 1 for anything else (the address
- * is in use, …). On failure, `error` holds a printable message (NUL-terminated, truncated to
+/* Serves until SIGTERM or SIGINT and returns pjm's exit code, core::exit_code() of the error
+ * kind: 0 (ok) after a clean shutdown, 2 (usage) for bad options, 8 (storage) when the database
+ * cannot be opened, 1 (internal) for anything else (the address is in use, …). On failure, `error` holds a printable message (NUL-terminated, truncated to
  * `error_size`). */
 int pjm_serve_run(const struct pjm_serve_options* options, char* error, size_t error_size);
 

@@ -11,13 +11,21 @@ D="$WORK/files"
 mkdir -p "$D/sub"
 touch "$D/config.toml" "$D/payload.json" "$D/message.json"
 
+# Every event a message may carry (all but create) and every state, as `pjm fsm` has them.
+run --json fsm
+EVENTS=$(python3 -c 'import json,sys; print(" ".join(sorted(e["event"] for e in json.load(open(sys.argv[1]))["events"] if e["event"] != "create")))' "$OUT")
+STATES=$(python3 -c 'import json,sys; print(" ".join(sorted(s["state"] for s in json.load(open(sys.argv[1]))["states"])))' "$OUT")
+check
+[ -n "$EVENTS" ] && [ -n "$STATES" ] || fail "could not read the events and states of pjm fsm"
+
 # label, partial command line, and what each shell must offer: "= WORDS" exactly these,
 # "+ WORDS" at least these.
 CASES="command	pjm ev	= event
 events_f	pjm event f	= fail finalize finish
 events_fi	pjm event fi	= finalize finish
-all_events	pjm event 	= fail finalize finish index indexed ready reject reset resource retire run update validate validated
+all_events	pjm event 	= $EVENTS
 state	pjm list --state RU	= RUNNING
+all_states	pjm list --state 	= $STATES
 token	pjm token 	= admin job verify
 pipeline	pjm pipeline 	= add list
 db	pjm db 	= init migrate

@@ -9,7 +9,8 @@
 #   global options are named in the section GLOBAL OPTIONS.
 # completions/pjm.bash, pjm.fish, _pjm: each shell is asked what it offers for
 #   `pjm <command> --<TAB>` and `pjm <command> <TAB>` (see completion_lib.sh), and for the values
-#   of `pjm event <TAB>`, `pjm list --state <TAB>` and `pjm schema <TAB>`.
+#   of `pjm event <TAB>`, `pjm list --state <TAB>` and `pjm schema <TAB>`; the man page names
+#   exactly the events and states of `pjm fsm`.
 # pjm-test: one backend
 source "$PJM_TEST_LIB"
 source "$(dirname "${BASH_SOURCE[0]}")/completion_lib.sh"
@@ -144,6 +145,20 @@ for shell in bash fish zsh; do
     done
     unset GOT
 done
+
+# --- the man page names every event and every state of `pjm fsm`, and no other
+sorted_words() { tr ' ,' '\n\n' | sed '/^$/d' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'; }
+man_events=$(man_section "pjm event" | awk '/^to a job:$/ { on = 1; next }
+                                             on && /^\.BR? / { print $2 }
+                                             on && /^\(admin\)\.$/ { exit }' | sorted_words)
+man_states=$(tr '\n' ' ' <<<"$MANTEXT" | grep -oE '\(states [A-Z, ]+\)' | head -1 | tr -d '()' |
+    sed 's/^states //' | sorted_words)
+check
+[ "$man_events" = "$(sorted_words <<<"$EVENTS")" ] ||
+    missing man/pjm.1 "the events of 'pjm fsm' in section 'pjm event' (it names: $man_events)"
+check
+[ "$man_states" = "$(sorted_words <<<"$STATES")" ] ||
+    missing man/pjm.1 "the states of 'pjm fsm' in '(states …)' (it names: $man_states)"
 
 # --- every PJM_* variable the code reads is documented
 mapfile -t SETTINGS_VARS < <(grep -ohE '"PJM_[A-Z0-9_]+"' "$SRC/src/cli/settings.cpp" | tr -d '"' | sort -u)

@@ -5,6 +5,7 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+#include "core/error.hpp"
 #include "core/token.hpp"
 #include "core/typed_uuid.hpp"
 #include "server/server_abi.h"
@@ -25,17 +26,6 @@ struct ServeArgs {
     std::uint64_t max_body = 1024 * 1024;
     int threads = 0;
 };
-
-core::ErrorKind kind_for_exit(int code) {
-    switch (code) {
-    case 2:
-        return core::ErrorKind::usage;
-    case 8:
-        return core::ErrorKind::storage;
-    default:
-        return core::ErrorKind::internal;
-    }
-}
 
 int run_serve(Context& ctx, const ServeArgs& a) {
     if (a.bearer_file.empty() && a.nonce_file.empty() && !a.no_auth)
@@ -81,7 +71,8 @@ int run_serve(Context& ctx, const ServeArgs& a) {
     char error[2048] = {};
     int code = serve(&o, error, sizeof error);
     if (code != 0)
-        print_error(ctx.flags.json, kind_for_exit(code), error[0] ? error : "the server failed");
+        print_error(ctx.flags.json, core::kind_for_exit_code(code),
+                    error[0] ? error : "the server failed");
     return code;
 }
 

@@ -37,9 +37,21 @@ const std::map<std::string, Row>& spec_table() {
     return t;
 }
 
-TEST(Fsm, CountsMatchSpec) {
-    EXPECT_EQ(all_states().size(), 11u);
-    EXPECT_EQ(all_events().size(), 15u);
+TEST(Fsm, NamesMatchSpec) {
+    std::set<std::string> spec_events = {"create"}, spec_states, events, states;
+    for (const auto& [name, row] : spec_table()) {
+        spec_events.insert(name);
+        spec_states.insert(row.from.begin(), row.from.end());
+        if (!row.to.empty()) spec_states.insert(row.to);
+    }
+    for (Event e : all_events())
+        events.insert(std::string(to_string(e)));
+    for (State s : all_states())
+        states.insert(std::string(to_string(s)));
+    EXPECT_EQ(events, spec_events);
+    EXPECT_EQ(states, spec_states);
+    EXPECT_EQ(all_events().size(), k_event_count);
+    EXPECT_EQ(all_states().size(), k_state_count);
 }
 
 TEST(Fsm, EveryStateEventPairMatchesSpec) {
@@ -63,7 +75,7 @@ TEST(Fsm, EveryStateEventPairMatchesSpec) {
             ++checked;
         }
     }
-    EXPECT_EQ(checked, 11 * 15);
+    EXPECT_EQ(checked, static_cast<int>(k_state_count * k_event_count));
 }
 
 TEST(Fsm, AdminOnlyEvents) {

@@ -1,6 +1,7 @@
 // The bundled JSON Schemas (docs/protocol.md#messages): each is a draft-07 document, and each
 // accepts and refuses example documents written here from that description, independently of
 // the schema files.
+#include "core/fsm.hpp"
 #include "core/schemas.hpp"
 
 #include <set>
@@ -42,6 +43,19 @@ TEST(Schemas, EachIsDraft07Json) {
         // Every required property is also described.
         for (const auto& r : doc["required"])
             EXPECT_TRUE(doc["properties"].contains(r.get<std::string>())) << r;
+    }
+}
+
+// The event names a message may carry are the lifecycle table's events but create, in table
+// order (the enums are filled in from the table when pjm is built).
+TEST(Schemas, EventNameEnumsAreTheTablesEventsButCreate) {
+    std::vector<std::string> events;
+    for (Event e : all_events())
+        if (e != Event::create) events.emplace_back(to_string(e));
+    for (const char* name : {"event", "urlparams"}) {
+        json schema = json::parse(schema_text(name));
+        EXPECT_EQ(schema["properties"]["name"]["enum"].get<std::vector<std::string>>(), events)
+            << name;
     }
 }
 
