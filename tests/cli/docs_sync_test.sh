@@ -10,7 +10,7 @@
 # completions/pjm.bash, pjm.fish, _pjm: each shell is asked what it offers for
 #   `pjm <command> --<TAB>` and `pjm <command> <TAB>` (see completion_lib.sh), and for the values
 #   of `pjm event <TAB>`, `pjm list --state <TAB>` and `pjm schema <TAB>`; the man page names
-#   exactly the events and states of `pjm fsm`.
+#   exactly the events and states of `pjm fsm`, and so does the README's lifecycle table.
 # pjm-test: one backend
 source "$PJM_TEST_LIB"
 source "$(dirname "${BASH_SOURCE[0]}")/completion_lib.sh"
@@ -159,6 +159,33 @@ check
 check
 [ "$man_states" = "$(sorted_words <<<"$STATES")" ] ||
     missing man/pjm.1 "the states of 'pjm fsm' in '(states …)' (it names: $man_states)"
+
+# --- the README's lifecycle table is the one of `pjm fsm`, row for row
+run --json fsm
+check
+python3 - "$OUT" "$SRC/README.md" <<'PY' || missing README.md "the lifecycle table of 'pjm fsm' (see above)"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().splitlines()
+start = lines.index("| event | allowed from | goes to |") + 2
+got = []
+for line in lines[start:]:
+    if not line.startswith("|"):
+        break
+    got.append([cell.strip() for cell in line.strip("|").split("|")])
+want = []
+for e in doc["events"]:
+    frm = ("(new job only)" if not e["from"] else
+           "any state" if len(e["from"]) == len(doc["states"]) else ", ".join(e["from"]))
+    want.append([e["event"] + (" (admin)" if e["admin_only"] else ""), frm, e["to"]])
+# The states a row allows, in any order.
+got = [[event, ", ".join(sorted(frm.split(", "))), to] for event, frm, to in got]
+want = [[event, ", ".join(sorted(frm.split(", "))), to] for event, frm, to in want]
+key = lambda row: row[0]
+if sorted(got, key=key) != sorted(want, key=key):
+    print("README.md's lifecycle table:", got, "\npjm fsm:", want, file=sys.stderr)
+    sys.exit(1)
+PY
 
 # --- every PJM_* variable the code reads is documented
 mapfile -t SETTINGS_VARS < <(grep -ohE '"PJM_[A-Z0-9_]+"' "$SRC/src/cli/settings.cpp" | tr -d '"' | sort -u)
