@@ -10,7 +10,8 @@
 # completions/pjm.bash, pjm.fish, _pjm: each shell is asked what it offers for
 #   `pjm <command> --<TAB>` and `pjm <command> <TAB>` (see completion_lib.sh), and for the values
 #   of `pjm event <TAB>`, `pjm list --state <TAB>` and `pjm schema <TAB>`; the man page names
-#   exactly the events and states of `pjm fsm`, and so does the README's lifecycle table.
+#   exactly the events and states of `pjm fsm`, and so do the lifecycle tables of the README and
+#   docs/protocol.md.
 # pjm-test: one backend
 source "$PJM_TEST_LIB"
 source "$(dirname "${BASH_SOURCE[0]}")/completion_lib.sh"
@@ -160,32 +161,47 @@ check
 [ "$man_states" = "$(sorted_words <<<"$STATES")" ] ||
     missing man/pjm.1 "the states of 'pjm fsm' in '(states …)' (it names: $man_states)"
 
-# --- the README's lifecycle table is the one of `pjm fsm`, row for row
+# --- the lifecycle tables of the README and of docs/protocol.md are the one of `pjm fsm`, row
+# for row (the states a row allows in any order)
 run --json fsm
-check
-python3 - "$OUT" "$SRC/README.md" <<'PY' || missing README.md "the lifecycle table of 'pjm fsm' (see above)"
+cp "$OUT" "$WORK/fsm.json"
+# lifecycle_table FILE HEADER: FILE's table under the line HEADER equals pjm fsm's, written with
+# the README's words (event (admin) | allowed from | goes to) or protocol.md's (event | allowed in
+# | new state | token).
+lifecycle_table() {
+    python3 - "$WORK/fsm.json" "$SRC/$1" "$2" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 lines = open(sys.argv[2]).read().splitlines()
-start = lines.index("| event | allowed from | goes to |") + 2
+header = sys.argv[3]
 got = []
-for line in lines[start:]:
+for line in lines[lines.index(header) + 2:]:
     if not line.startswith("|"):
         break
     got.append([cell.strip() for cell in line.strip("|").split("|")])
+readme = header.count("|") == 4
 want = []
 for e in doc["events"]:
-    frm = ("(new job only)" if not e["from"] else
-           "any state" if len(e["from"]) == len(doc["states"]) else ", ".join(e["from"]))
-    want.append([e["event"] + (" (admin)" if e["admin_only"] else ""), frm, e["to"]])
-# The states a row allows, in any order.
-got = [[event, ", ".join(sorted(frm.split(", "))), to] for event, frm, to in got]
-want = [[event, ", ".join(sorted(frm.split(", "))), to] for event, frm, to in want]
-key = lambda row: row[0]
-if sorted(got, key=key) != sorted(want, key=key):
-    print("README.md's lifecycle table:", got, "\npjm fsm:", want, file=sys.stderr)
+    every = len(e["from"]) == len(doc["states"])
+    if readme:
+        frm = "(new job only)" if not e["from"] else "any state" if every else ", ".join(e["from"])
+        want.append([e["event"] + (" (admin)" if e["admin_only"] else ""), frm, e["to"]])
+    else:
+        frm = "— (a new job only)" if not e["from"] else "every state" if every else ", ".join(e["from"])
+        token = "none" if not e["from"] else "admin" if e["admin_only"] else "job or admin"
+        want.append([e["event"], frm, e["to"], token])
+norm = lambda rows: sorted([r[0], ", ".join(sorted(r[1].split(", ")))] + r[2:] for r in rows)
+if norm(got) != norm(want):
+    print(sys.argv[2], "lifecycle table:", got, "\npjm fsm:", want, file=sys.stderr)
     sys.exit(1)
 PY
+}
+check
+lifecycle_table README.md "| event | allowed from | goes to |" ||
+    missing README.md "the lifecycle table of 'pjm fsm' (see above)"
+check
+lifecycle_table docs/protocol.md "| event | allowed in | new state | token |" ||
+    missing docs/protocol.md "the lifecycle table of 'pjm fsm' (see above)"
 
 # --- every PJM_* variable the code reads is documented
 mapfile -t SETTINGS_VARS < <(grep -ohE '"PJM_[A-Z0-9_]+"' "$SRC/src/cli/settings.cpp" | tr -d '"' | sort -u)
