@@ -304,6 +304,7 @@ exit_for_status() {
 python3 - "$PORT" "$BEARER" "$M" "$EV" >"$WORK/slow.out" 2>&1 <<'PY' &
 import socket, sys, threading
 port, bearer, path, ev = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+printing = threading.Lock()  # both threads finish together: keep their lines whole
 def ask(name, request):
     s = socket.create_connection(("127.0.0.1", port), timeout=20)
     s.sendall(request)
@@ -316,7 +317,10 @@ def ask(name, request):
             reply += chunk
     except socket.timeout:
         reply = b"timeout"
-    print(name, reply.split(b"\r\n")[0].decode(errors="replace"))
+    line = "%s %s\n" % (name, reply.split(b"\r\n")[0].decode(errors="replace"))
+    with printing:
+        sys.stdout.write(line)
+        sys.stdout.flush()
 head = "POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n" % (path, bearer)
 cut = (head + "Content-Length: %d\r\n\r\n" % (len(ev) + 10) + ev).encode()
 unended = (head + "Transfer-Encoding: chunked\r\n\r\n%x\r\n%s\r\n" % (len(ev), ev)).encode()
