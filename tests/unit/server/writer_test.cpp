@@ -64,7 +64,7 @@ class WriterTest : public ::testing::Test {
     test::TempDir dir;
     std::string path;
     core::SystemClock clock;
-    std::unique_ptr<core::Storage> setup;
+    std::unique_ptr<store::Database> setup;
     std::string pipeline;
     std::vector<std::string> jobs, tokens;
 };
