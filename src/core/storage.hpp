@@ -46,12 +46,6 @@ class Storage {
     // Runs `fn` in one write transaction: committed when it returns true, rolled back when it
     // returns false or throws. Throws StorageError when the backend fails.
     virtual void write(const std::function<bool(StorageTx&)>& fn) = 0;
-    // Group commit (pjm serve): runs `fn` in one transaction in which each write() becomes a
-    // savepoint (committed or rolled back on its own, as write() says) and whatever else the
-    // backend writes on this connection joins in (pjm serve's executions), then commits once.
-    // Nothing in it is durable before this returns; when it throws StorageError, nothing in it was
-    // saved. A backend without it runs `fn` as it is, each write committing on its own.
-    virtual void write_batch(const std::function<void()>& fn) { fn(); }
     // SQLite's WAL is copied back into the database by the commit that fills it (a
     // checkpoint), which stalls that commit. A long-running writer (pjm serve) turns that off
     // and calls checkpoint() on another connection, from another thread. No-ops elsewhere.
@@ -66,13 +60,6 @@ class Storage {
     virtual bool add_pipeline(const Pipeline& p) = 0;
     virtual std::optional<Pipeline> get_pipeline(const std::string& uuid) = 0;
     virtual std::vector<Pipeline> list_pipelines() = 0;
-
-    // Small site settings kept with the data (e.g. a generated admin secret).
-    virtual std::optional<std::string> get_setting(const std::string& key) = 0;
-    virtual void set_setting(const std::string& key, const std::string& value) = 0;
-
-    // What the backend is, for messages and --version ("sqlite:/path/pjm.db").
-    virtual std::string describe() const = 0;
 };
 
 } // namespace pjm::core
