@@ -26,20 +26,28 @@ Context::Context() = default;
 Context::~Context() = default;
 
 core::Storage& Context::storage() {
-    return storage(store::Create::no);
+    return database(store::Create::no);
 }
 
 core::Storage& Context::storage(store::Create create) {
-    if (!m_storage) {
+    return database(create);
+}
+
+store::Database& Context::database() {
+    return database(store::Create::no);
+}
+
+store::Database& Context::database(store::Create create) {
+    if (!m_database) {
         std::string url = settings.get_or("database", default_database_path());
         trace("opening database " + url);
         try {
-            m_storage = store::open(url, create);
+            m_database = store::open(url, create);
         } catch (const core::StorageError& e) {
             throw CliError(core::ErrorKind::storage, e.what());
         }
     }
-    return *m_storage;
+    return *m_database;
 }
 
 core::AdminConfig Context::admin_config(bool use_database) {
@@ -60,7 +68,7 @@ core::AdminConfig Context::admin_config(bool use_database) {
     } else if (use_database) {
         // Every database gets a random admin secret when it is created.
         try {
-            cfg.secret = storage().get_setting("admin_secret").value_or("");
+            cfg.secret = database().get_setting("admin_secret").value_or("");
         } catch (const core::StorageError& e) {
             throw CliError(core::ErrorKind::storage, e.what());
         }

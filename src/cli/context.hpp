@@ -24,7 +24,8 @@ class Sender;
 } // namespace pjm::remote
 namespace pjm::store {
 enum class Create;
-}
+class Database;
+} // namespace pjm::store
 
 namespace pjm::cli {
 
@@ -60,6 +61,9 @@ class Context {
     // Create::yes; the others report a missing one (a mistyped path) instead of making it.
     core::Storage& storage();
     core::Storage& storage(store::Create create);
+    // The same connection with what only pjm's own tools use (settings, export and import).
+    store::Database& database();
+    store::Database& database(store::Create create);
     core::Handler& handler();
     // Admin token settings; with `use_database`, a missing secret comes from the database.
     core::AdminConfig admin_config(bool use_database);
@@ -83,7 +87,7 @@ class Context {
     void trace(const std::string& line) const; // stderr, only with -v
 
   private:
-    std::unique_ptr<core::Storage> m_storage;
+    std::unique_ptr<store::Database> m_database;
     std::unique_ptr<core::Handler> m_handler;
 };
 

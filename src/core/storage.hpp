@@ -33,19 +33,6 @@ class StorageTx {
     virtual void remove_job(const std::string& uuid) = 0;
 };
 
-// One handled message, as the Abaco executions API reports it (pjm serve).
-struct Execution {
-    std::string id;
-    std::string actor_id;
-    std::string status = "COMPLETE"; // SUBMITTED, RUNNING, COMPLETE
-    int exit_code = 0;               // the handler's outcome as a pjm exit code
-    std::string start_time;          // RFC 3339 with milliseconds
-    std::string end_time;
-    std::string message_kind; // "PipelineJobEvent", …; empty when unclassified
-    std::string job_uuid;     // empty when the message named no job
-    std::string log;          // what happened, one line or a few
-};
-
 struct JobFilter {
     std::optional<State> state;
     std::optional<std::string> pipeline_uuid;
@@ -59,12 +46,6 @@ class Storage {
     // Runs `fn` in one write transaction: committed when it returns true, rolled back when it
     // returns false or throws. Throws StorageError when the backend fails.
     virtual void write(const std::function<bool(StorageTx&)>& fn) = 0;
-    // Group commit (pjm serve): runs `fn` in one transaction in which each write() becomes a
-    // savepoint (committed or rolled back on its own, as write() says) and add_execution joins
-    // in, then commits once. Nothing in it is durable before this returns; when it throws
-    // StorageError, nothing in it was saved. A backend without it runs `fn` as it is, each
-    // write committing on its own.
-    virtual void write_batch(const std::function<void()>& fn) { fn(); }
     // SQLite's WAL is copied back into the database by the commit that fills it (a
     // checkpoint), which stalls that commit. A long-running writer (pjm serve) turns that off
     // and calls checkpoint() on another connection, from another thread. No-ops elsewhere.
@@ -79,17 +60,6 @@ class Storage {
     virtual bool add_pipeline(const Pipeline& p) = 0;
     virtual std::optional<Pipeline> get_pipeline(const std::string& uuid) = 0;
     virtual std::vector<Pipeline> list_pipelines() = 0;
-
-    // Small site settings kept with the data (e.g. a generated admin secret).
-    virtual std::optional<std::string> get_setting(const std::string& key) = 0;
-    virtual void set_setting(const std::string& key, const std::string& value) = 0;
-
-    // Executions of pjm serve, kept with the data so every replica can answer for them.
-    virtual void add_execution(const Execution& e) = 0;
-    virtual std::optional<Execution> get_execution(const std::string& id) = 0;
-
-    // What the backend is, for messages and --version ("sqlite:/path/pjm.db").
-    virtual std::string describe() const = 0;
 };
 
 } // namespace pjm::core

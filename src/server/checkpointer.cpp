@@ -2,8 +2,8 @@
 
 namespace pjm::server {
 
-Checkpointer::Checkpointer(std::unique_ptr<core::Storage> storage, std::chrono::milliseconds period,
-                           std::function<std::uint64_t()> commits,
+Checkpointer::Checkpointer(std::unique_ptr<store::Database> storage,
+                           std::chrono::milliseconds period, std::function<std::uint64_t()> commits,
                            std::function<void(const std::string&)> on_error)
     : m_storage(std::move(storage)), m_period(period), m_commits(std::move(commits)),
       m_on_error(std::move(on_error)) {

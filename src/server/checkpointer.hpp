@@ -1,8 +1,8 @@
 // Copies SQLite's WAL back into the database on its own connection and thread, so the writer's
-// commits never wait for it (Storage::set_automatic_checkpoints). A no-op on other backends.
+// commits never wait for it (automatic checkpoints off on the writer). A no-op on other backends.
 #pragma once
 
-#include "core/storage.hpp"
+#include "store/database.hpp"
 
 #include <chrono>
 #include <condition_variable>
@@ -19,7 +19,7 @@ class Checkpointer {
   public:
     // Every `period`, when `commits()` has moved since the last time, checkpoints through
     // `storage`; failures go to `on_error` and the next round tries again.
-    Checkpointer(std::unique_ptr<core::Storage> storage, std::chrono::milliseconds period,
+    Checkpointer(std::unique_ptr<store::Database> storage, std::chrono::milliseconds period,
                  std::function<std::uint64_t()> commits,
                  std::function<void(const std::string&)> on_error);
     ~Checkpointer();
@@ -34,7 +34,7 @@ class Checkpointer {
     void run();
     void checkpoint();
 
-    std::unique_ptr<core::Storage> m_storage;
+    std::unique_ptr<store::Database> m_storage;
     std::chrono::milliseconds m_period;
     std::function<std::uint64_t()> m_commits;
     std::function<void(const std::string&)> m_on_error;

@@ -27,7 +27,7 @@ std::optional<std::string> job_uuid_of(const core::Outcome& outcome,
         message->body);
 }
 
-nlohmann::json execution_links(const core::Execution& e, const Links& links) {
+nlohmann::json execution_links(const store::Execution& e, const Links& links) {
     std::string self = links.actor() + "/executions/" + e.id;
     return {{"self", self}, {"logs", self + "/logs"}, {"messages", links.actor() + "/messages"}};
 }
@@ -72,7 +72,7 @@ std::string idempotent_execution_id(std::string_view actor_id, std::string_view 
     return id;
 }
 
-core::Outcome outcome_of(const core::Execution& e) {
+core::Outcome outcome_of(const store::Execution& e) {
     core::Outcome o;
     o.kind = core::ErrorKind::internal;
     for (auto kind : {core::ErrorKind::ok, core::ErrorKind::invalid, core::ErrorKind::not_found,
@@ -90,10 +90,10 @@ core::Outcome outcome_of(const core::Execution& e) {
     return o;
 }
 
-core::Execution make_execution(std::string id, std::string actor_id, const core::Outcome& outcome,
-                               const std::optional<core::Message>& message, std::int64_t start_ms,
-                               std::int64_t end_ms) {
-    core::Execution e;
+store::Execution make_execution(std::string id, std::string actor_id, const core::Outcome& outcome,
+                                const std::optional<core::Message>& message, std::int64_t start_ms,
+                                std::int64_t end_ms) {
+    store::Execution e;
     e.id = std::move(id);
     e.actor_id = std::move(actor_id);
     e.status = "COMPLETE";
@@ -109,7 +109,7 @@ core::Execution make_execution(std::string id, std::string actor_id, const core:
     return e;
 }
 
-nlohmann::json message_result(const core::Execution& execution, std::string_view body,
+nlohmann::json message_result(const store::Execution& execution, std::string_view body,
                               const core::Outcome& outcome, const Links& links) {
     nlohmann::json result = {
         {"execution_id", execution.id},
@@ -129,7 +129,7 @@ nlohmann::json message_result(const core::Execution& execution, std::string_view
     return result;
 }
 
-nlohmann::json execution_document(const core::Execution& e, const Links& links) {
+nlohmann::json execution_document(const store::Execution& e, const Links& links) {
     nlohmann::json doc = {
         {"id", e.id},
         {"actor_id", e.actor_id},
@@ -148,7 +148,7 @@ nlohmann::json execution_document(const core::Execution& e, const Links& links) 
     return doc;
 }
 
-nlohmann::json logs_document(const core::Execution& e, const Links& links) {
+nlohmann::json logs_document(const store::Execution& e, const Links& links) {
     std::string self = links.actor() + "/executions/" + e.id;
     return {{"logs", e.log}, {"_links", {{"self", self + "/logs"}, {"execution", self}}}};
 }

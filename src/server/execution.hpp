@@ -5,7 +5,7 @@
 
 #include "core/handler.hpp"
 #include "core/message.hpp"
-#include "core/storage.hpp"
+#include "store/execution_log.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -36,25 +36,25 @@ bool valid_idempotency_key(std::string_view key); // 1 to 255 printable ASCII ch
 std::string idempotent_execution_id(std::string_view actor_id, std::string_view key);
 // The outcome an execution recorded: kind (from its exit code), message (its log), kind of
 // message. The job and a create's token are not in it.
-core::Outcome outcome_of(const core::Execution& execution);
+core::Outcome outcome_of(const store::Execution& execution);
 
 // The execution of a handled message: status COMPLETE, exit code of the outcome, its times,
 // and the outcome's message as its log. `message` is the classified message (nothing when the
 // body was refused before classification).
-core::Execution make_execution(std::string id, std::string actor_id, const core::Outcome& outcome,
-                               const std::optional<core::Message>& message, std::int64_t start_ms,
-                               std::int64_t end_ms);
+store::Execution make_execution(std::string id, std::string actor_id, const core::Outcome& outcome,
+                                const std::optional<core::Message>& message, std::int64_t start_ms,
+                                std::int64_t end_ms);
 
 // The result of a POST …/messages reply: execution_id, msg (the body as received), _links,
 // plus what pjm did: exit_code, outcome (error kind name), kind (message kind), and for an
 // accepted message the job (without history) and, for a create, its token.
-nlohmann::json message_result(const core::Execution& execution, std::string_view body,
+nlohmann::json message_result(const store::Execution& execution, std::string_view body,
                               const core::Outcome& outcome, const Links& links);
 
 // GET …/executions/<id>: id, actor_id, status, exit_code, start_time, end_time,
 // message_received_time, runtime (seconds), message_kind, job_uuid, _links.
-nlohmann::json execution_document(const core::Execution& execution, const Links& links);
+nlohmann::json execution_document(const store::Execution& execution, const Links& links);
 // GET …/executions/<id>/logs: logs and _links.
-nlohmann::json logs_document(const core::Execution& execution, const Links& links);
+nlohmann::json logs_document(const store::Execution& execution, const Links& links);
 
 } // namespace pjm::server

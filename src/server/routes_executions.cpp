@@ -8,10 +8,10 @@ namespace pjm::server {
 namespace {
 
 // The execution named in the path, or nothing after writing the 404.
-std::optional<core::Execution> find_execution(ServerContext& ctx, const httplib::Request& req,
-                                              httplib::Response& res) {
+std::optional<store::Execution> find_execution(ServerContext& ctx, const httplib::Request& req,
+                                               httplib::Response& res) {
     std::string id = req.matches[2].str();
-    std::optional<core::Execution> e;
+    std::optional<store::Execution> e;
     if (plausible_execution_id(id)) {
         auto storage = ctx.reads.acquire();
         e = storage->get_execution(id);

@@ -29,7 +29,7 @@ constexpr std::size_t k_keep_alive_requests = 1000;
 // How often the checkpointer copies the WAL into the database while messages arrive.
 constexpr std::chrono::milliseconds k_checkpoint_period{100};
 
-std::unique_ptr<core::Storage> open_storage(const ServeConfig& config) {
+std::unique_ptr<store::Database> open_storage(const ServeConfig& config) {
     return store::open(config.database_url, store::Create::yes);
 }
 
@@ -73,7 +73,7 @@ int run(const ServeConfig& config, std::string& error) {
     core::SystemClock clock;
     RequestLog log;
     Metrics metrics;
-    std::unique_ptr<core::Storage> writer_storage, checkpoint_storage;
+    std::unique_ptr<store::Database> writer_storage, checkpoint_storage;
     StoragePool reads([&config] { return open_storage(config); }, config.read_threads);
     core::HandlerConfig handler = config.handler;
     try {

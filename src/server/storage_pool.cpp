@@ -29,7 +29,7 @@ StoragePool::Lease StoragePool::acquire() {
     }
 }
 
-void StoragePool::give_back(std::unique_ptr<core::Storage> storage) {
+void StoragePool::give_back(std::unique_ptr<store::Database> storage) {
     {
         std::lock_guard lock(m_mutex);
         m_free.push_back(std::move(storage));

@@ -2,7 +2,7 @@
 // connections are not shared between threads), so requests borrow one from a small pool.
 #pragma once
 
-#include "core/storage.hpp"
+#include "store/database.hpp"
 
 #include <condition_variable>
 #include <cstddef>
@@ -15,36 +15,36 @@ namespace pjm::server {
 
 class StoragePool {
   public:
-    using Opener = std::function<std::unique_ptr<core::Storage>()>;
+    using Opener = std::function<std::unique_ptr<store::Database>()>;
     // Opens connections on demand, at most `size` of them.
     StoragePool(Opener open, std::size_t size);
 
     class Lease {
       public:
-        Lease(StoragePool& pool, std::unique_ptr<core::Storage> storage)
+        Lease(StoragePool& pool, std::unique_ptr<store::Database> storage)
             : m_pool(&pool), m_storage(std::move(storage)) {}
         Lease(Lease&& other) noexcept = default;
         Lease& operator=(Lease&&) = delete;
         Lease(const Lease&) = delete;
         ~Lease();
-        core::Storage& operator*() const { return *m_storage; }
-        core::Storage* operator->() const { return m_storage.get(); }
+        store::Database& operator*() const { return *m_storage; }
+        store::Database* operator->() const { return m_storage.get(); }
 
       private:
         StoragePool* m_pool;
-        std::unique_ptr<core::Storage> m_storage;
+        std::unique_ptr<store::Database> m_storage;
     };
 
     // Waits for a free connection; throws core::StorageError when a new one cannot be opened.
     Lease acquire();
 
   private:
-    void give_back(std::unique_ptr<core::Storage> storage);
+    void give_back(std::unique_ptr<store::Database> storage);
 
     Opener m_open;
     std::size_t m_size;
     std::size_t m_opened = 0;
-    std::vector<std::unique_ptr<core::Storage>> m_free;
+    std::vector<std::unique_ptr<store::Database>> m_free;
     std::mutex m_mutex;
     std::condition_variable m_cv;
 };

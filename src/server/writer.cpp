@@ -17,7 +17,7 @@ core::Outcome storage_failure(const std::string& why) {
 
 } // namespace
 
-Writer::Writer(std::unique_ptr<core::Storage> storage, const core::Clock& clock,
+Writer::Writer(std::unique_ptr<store::Database> storage, const core::Clock& clock,
                core::HandlerConfig config, std::string actor_id, std::size_t max_batch)
     : m_storage(std::move(storage)), m_clock(clock),
       m_handler(*m_storage, m_clock, std::move(config)), m_actor_id(std::move(actor_id)),

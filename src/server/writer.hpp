@@ -9,7 +9,7 @@
 #include "core/clock.hpp"
 #include "core/handler.hpp"
 #include "core/message.hpp"
-#include "core/storage.hpp"
+#include "store/database.hpp"
 
 #include <condition_variable>
 #include <cstddef>
@@ -37,14 +37,14 @@ struct Submission {
 
 struct Handled {
     core::Outcome outcome;
-    core::Execution execution;
+    store::Execution execution;
     bool recorded = false; // the execution (and the outcome's change) was committed
     bool replayed = false; // an earlier execution with this Idempotency-Key answered
 };
 
 class Writer {
   public:
-    Writer(std::unique_ptr<core::Storage> storage, const core::Clock& clock,
+    Writer(std::unique_ptr<store::Database> storage, const core::Clock& clock,
            core::HandlerConfig config, std::string actor_id, std::size_t max_batch = 64);
     ~Writer();
     Writer(const Writer&) = delete;
@@ -67,7 +67,7 @@ class Writer {
     static void fail_batch(std::deque<Item>& batch, std::vector<Handled>& results,
                            const std::string& why);
 
-    std::unique_ptr<core::Storage> m_storage;
+    std::unique_ptr<store::Database> m_storage;
     const core::Clock& m_clock;
     core::Handler m_handler;
     std::string m_actor_id;

@@ -14,7 +14,7 @@ namespace {
 struct Backend {
     std::string_view scheme; // matched as a prefix of the URL
     std::string_view name;
-    std::unique_ptr<core::Storage> (*open)(const std::string& url, Create create);
+    std::unique_ptr<Database> (*open)(const std::string& url, Create create);
     SchemaReport (*schema)(const std::string& url, SchemaAction action);
 };
 
@@ -25,7 +25,7 @@ std::string sqlite_path(const std::string& url) {
     return path;
 }
 
-std::unique_ptr<core::Storage> open_sqlite(const std::string& url, Create create) {
+std::unique_ptr<Database> open_sqlite(const std::string& url, Create create) {
     return sqlite::open_sqlite(sqlite_path(url), create == Create::yes);
 }
 
@@ -43,7 +43,7 @@ SchemaReport sqlite_schema(const std::string& url, SchemaAction action) {
 // A server database's new pjm schema is made on first use; the URL is a libpq URI, so libpq's
 // environment (PGPASSWORD, PGSSLMODE, …) applies. Create does not apply: the server makes
 // databases, not pjm.
-std::unique_ptr<core::Storage> open_postgres(const std::string& url, Create) {
+std::unique_ptr<Database> open_postgres(const std::string& url, Create) {
     return postgres::open_postgres(url);
 }
 
@@ -68,7 +68,7 @@ const Backend& backend_for(const std::string& url) {
 
 } // namespace
 
-std::unique_ptr<core::Storage> open(const std::string& url, Create create) {
+std::unique_ptr<Database> open(const std::string& url, Create create) {
     return backend_for(url).open(url, create);
 }
 

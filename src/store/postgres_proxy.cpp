@@ -102,7 +102,7 @@ class Connection {
     pjm_pg* m_pg = nullptr;
 };
 
-class PostgresStore final : public core::Storage, private core::StorageTx {
+class PostgresStore final : public Database, private core::StorageTx {
   public:
     explicit PostgresStore(const std::string& url) : m_conn(url), m_api(m_conn.api_table()) {
         pjm_pg_error err{};
@@ -247,12 +247,12 @@ class PostgresStore final : public core::Storage, private core::StorageTx {
         ok(m_api.set_setting(pg(), key.c_str(), value.c_str(), &err), err);
     }
 
-    void add_execution(const core::Execution& e) override {
+    void add_execution(const Execution& e) override {
         pjm_pg_error err{};
         ok(m_api.add_execution(pg(), execution_record(e).dump().c_str(), &err), err);
     }
 
-    std::optional<core::Execution> get_execution(const std::string& id) override {
+    std::optional<Execution> get_execution(const std::string& id) override {
         pjm_pg_error err{};
         Text t;
         if (!ok(m_api.get_execution(pg(), id.c_str(), t.out(), &err), err)) return std::nullopt;
@@ -343,7 +343,7 @@ class PostgresStore final : public core::Storage, private core::StorageTx {
 
 } // namespace
 
-std::unique_ptr<core::Storage> open_postgres(const std::string& url) {
+std::unique_ptr<Database> open_postgres(const std::string& url) {
     return std::make_unique<PostgresStore>(url);
 }
 

@@ -1,8 +1,8 @@
-// The PostgreSQL backend as pjm sees it: a core::Storage that loads pjm-store-postgres.so on
+// The PostgreSQL backend as pjm sees it: a store::Database that loads pjm-store-postgres.so on
 // first use and calls it through its C interface (postgres/postgres_abi.h).
 #pragma once
 
-#include "core/storage.hpp"
+#include "store/database.hpp"
 
 #include <memory>
 #include <string>
@@ -11,7 +11,7 @@ namespace pjm::store::postgres {
 
 // Connects to a postgresql:// URL. An empty database is initialized; a schema of another
 // version is refused (core::StorageError saying what to do), as is an unreachable server.
-std::unique_ptr<core::Storage> open_postgres(const std::string& url);
+std::unique_ptr<Database> open_postgres(const std::string& url);
 
 struct SchemaVersions {
     std::string database; // the database, described without a password

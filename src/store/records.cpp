@@ -40,7 +40,7 @@ core::Pipeline pipeline_from_record(const json& r) {
     return converted("pipeline", [&] { return core::pipeline_from_json(r); });
 }
 
-json execution_record(const core::Execution& e) {
+json execution_record(const Execution& e) {
     return {{"id", e.id},
             {"actor_id", e.actor_id},
             {"status", e.status},
@@ -52,9 +52,9 @@ json execution_record(const core::Execution& e) {
             {"log", e.log}};
 }
 
-core::Execution execution_from_record(const json& r) {
+Execution execution_from_record(const json& r) {
     return converted("execution", [&] {
-        return core::Execution{
+        return Execution{
             r.at("id").get<std::string>(),           r.at("actor_id").get<std::string>(),
             r.at("status").get<std::string>(),       r.at("exit_code").get<int>(),
             r.at("start_time").get<std::string>(),   r.at("end_time").get<std::string>(),

@@ -4,6 +4,7 @@
 
 #include "core/job.hpp"
 #include "core/storage.hpp"
+#include "store/execution_log.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -18,8 +19,8 @@ core::Job job_from_record(const nlohmann::json& record);
 nlohmann::json pipeline_record(const core::Pipeline& p);
 core::Pipeline pipeline_from_record(const nlohmann::json& record);
 
-nlohmann::json execution_record(const core::Execution& e);
-core::Execution execution_from_record(const nlohmann::json& record);
+nlohmann::json execution_record(const Execution& e);
+Execution execution_from_record(const nlohmann::json& record);
 
 nlohmann::json history_record(const core::HistoryEntry& e);
 

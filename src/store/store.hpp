@@ -1,7 +1,7 @@
 // Opening a job database by URL: the one place that maps a scheme to a backend.
 #pragma once
 
-#include "core/storage.hpp"
+#include "store/database.hpp"
 
 #include <memory>
 #include <string>
@@ -18,7 +18,7 @@ enum class Create { no, yes };
 // A SQLite file is migrated as needed; an empty PostgreSQL database is initialized, one of an
 // older schema needs `pjm db migrate` (other pjm installations may share it).
 // Throws core::StorageError with a message that says what to do.
-std::unique_ptr<core::Storage> open(const std::string& url, Create create = Create::yes);
+std::unique_ptr<Database> open(const std::string& url, Create create = Create::yes);
 
 // What `pjm db init` / `pjm db migrate` found and did.
 struct SchemaReport {

@@ -128,8 +128,7 @@ TransferCounts check(std::istream& in) {
 
 } // namespace
 
-TransferCounts export_ndjson(core::Storage& storage, std::ostream& out,
-                             const std::string& exported_at) {
+TransferCounts export_ndjson(Database& storage, std::ostream& out, const std::string& exported_at) {
     TransferCounts c;
     line(out, {{"format", k_format},
                {"version", k_version},
@@ -168,7 +167,7 @@ TransferCounts export_ndjson(core::Storage& storage, std::ostream& out,
     return c;
 }
 
-ImportReport import_ndjson(core::Storage& storage,
+ImportReport import_ndjson(Database& storage,
                            const std::function<std::unique_ptr<std::istream>()>& open,
                            bool keep_settings) {
     {

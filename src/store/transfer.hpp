@@ -12,7 +12,7 @@
 // The last line lets an import tell a complete file from a truncated one.
 #pragma once
 
-#include "core/storage.hpp"
+#include "store/database.hpp"
 
 #include <cstddef>
 #include <functional>
@@ -32,8 +32,7 @@ struct TransferCounts {
 
 // Writes the database to `out`: every pipeline, every job (hidden ones too) with its whole
 // history. Each job is read in one consistent snapshot; a job removed meanwhile is left out.
-TransferCounts export_ndjson(core::Storage& storage, std::ostream& out,
-                             const std::string& exported_at);
+TransferCounts export_ndjson(Database& storage, std::ostream& out, const std::string& exported_at);
 
 struct ImportReport {
     TransferCounts imported;
@@ -51,7 +50,7 @@ class ImportError : public std::runtime_error {
 // nothing: ImportError), then the records are written, jobs in batches of one transaction
 // each. Pipelines and jobs already present are left as they are and counted. The settings in
 // the file replace the database's own unless `keep_settings`.
-ImportReport import_ndjson(core::Storage& storage,
+ImportReport import_ndjson(Database& storage,
                            const std::function<std::unique_ptr<std::istream>()>& open,
                            bool keep_settings);
 

@@ -97,7 +97,7 @@ class World {
     }
 
     FixedClock clock{k_t0};
-    std::unique_ptr<Storage> storage;
+    std::unique_ptr<store::Database> storage;
     std::unique_ptr<Handler> handler;
     std::string admin, pipeline, job, token, job2, token2, job3, token3, hidden, hidden_token;
 

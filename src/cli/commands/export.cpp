@@ -33,7 +33,7 @@ struct ExportArgs {
 
 // Writes through a temporary file in the same folder, flushed to disk and renamed into place:
 // a failed export never leaves a partial file under the name asked for.
-store::TransferCounts export_to_file(core::Storage& storage, const std::string& path, bool force,
+store::TransferCounts export_to_file(store::Database& storage, const std::string& path, bool force,
                                      const std::string& now) {
     namespace fs = std::filesystem;
     std::error_code ec;
@@ -63,7 +63,7 @@ store::TransferCounts export_to_file(core::Storage& storage, const std::string& 
 }
 
 int run_export(Context& ctx, const ExportArgs& a) {
-    core::Storage& storage = ctx.storage();
+    store::Database& storage = ctx.database();
     std::string now = core::rfc3339_ms(ctx.clock.now_ms());
     bool to_stdout = a.output.empty() || a.output == "-";
     if (to_stdout && ctx.flags.json)

@@ -37,7 +37,7 @@ int run_import(Context& ctx, const ImportArgs& a) {
     open(); // an unreadable file is a usage error before any database is touched
     store::ImportReport r;
     try {
-        r = store::import_ndjson(ctx.storage(store::Create::yes), open, a.keep_settings);
+        r = store::import_ndjson(ctx.database(store::Create::yes), open, a.keep_settings);
     } catch (const store::ImportError& e) {
         throw CliError(core::ErrorKind::invalid, (a.file == "-" ? "standard input" : a.file) +
                                                      " is not a complete pjm export: " + e.what());

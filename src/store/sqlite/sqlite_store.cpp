@@ -55,7 +55,7 @@ Job read_job(const Statement& s) {
     return j;
 }
 
-class SqliteStore final : public core::Storage, private core::StorageTx {
+class SqliteStore final : public Database, private core::StorageTx {
   public:
     explicit SqliteStore(std::string path) : m_path(std::move(path)) {
         prepare_file();
@@ -211,7 +211,7 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
         s.run();
     }
 
-    void add_execution(const core::Execution& e) override {
+    void add_execution(const Execution& e) override {
         if (m_batch) check_batch_alive();
         auto& s = stmt("INSERT INTO executions (id, actor_id, status, exit_code, start_time, "
                        "end_time, message_kind, job_uuid, log) "
@@ -224,15 +224,15 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
         s.run();
     }
 
-    std::optional<core::Execution> get_execution(const std::string& id) override {
+    std::optional<Execution> get_execution(const std::string& id) override {
         auto& s = stmt("SELECT id, actor_id, status, exit_code, start_time, end_time, "
                        "message_kind, job_uuid, log FROM executions WHERE id = ?1");
         s.bind(1, std::string_view(id));
-        std::optional<core::Execution> out;
+        std::optional<Execution> out;
         if (s.step())
-            out = core::Execution{s.text(0), s.text(1), s.text(2), static_cast<int>(s.integer(3)),
-                                  s.text(4), s.text(5), s.text(6), s.text(7),
-                                  s.text(8)};
+            out = Execution{s.text(0), s.text(1), s.text(2), static_cast<int>(s.integer(3)),
+                            s.text(4), s.text(5), s.text(6), s.text(7),
+                            s.text(8)};
         s.reset();
         return out;
     }
@@ -412,7 +412,7 @@ class SqliteStore final : public core::Storage, private core::StorageTx {
 
 } // namespace
 
-std::unique_ptr<core::Storage> open_sqlite(const std::string& path, bool create) {
+std::unique_ptr<Database> open_sqlite(const std::string& path, bool create) {
     std::error_code ec;
     if (!create && !std::filesystem::exists(path, ec))
         throw StorageError("no database at " + path +

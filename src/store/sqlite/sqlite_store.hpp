@@ -1,7 +1,7 @@
 // The SQLite backend: WAL, busy timeout, one BEGIN IMMEDIATE transaction per message.
 #pragma once
 
-#include "core/storage.hpp"
+#include "store/database.hpp"
 
 #include <memory>
 #include <string>
@@ -10,6 +10,6 @@ namespace pjm::store::sqlite {
 
 // Opens and migrates a SQLite job database; with `create`, makes the file and its folder
 // when they do not exist.
-std::unique_ptr<core::Storage> open_sqlite(const std::string& path, bool create);
+std::unique_ptr<Database> open_sqlite(const std::string& path, bool create);
 
 } // namespace pjm::store::sqlite

@@ -171,7 +171,7 @@ TEST(Idempotency, KeysAndTheirExecutionIds) {
 }
 
 TEST(Idempotency, OutcomeOfARecordedExecution) {
-    core::Execution e;
+    store::Execution e;
     e.exit_code = 6;
     e.log = "not allowed";
     e.message_kind = "PipelineJobEvent";

@@ -1,5 +1,5 @@
 // pjm serve's writer: messages from many threads handled by one connection, committed in
-// groups (Storage::write_batch on SQLite: one savepoint per message), each with its execution.
+// groups (Database::write_batch on SQLite: one savepoint per message), each with its execution.
 #include "core/handler.hpp"
 #include "core/message.hpp"
 #include "server/checkpointer.hpp"
@@ -64,7 +64,7 @@ class WriterTest : public ::testing::Test {
     test::TempDir dir;
     std::string path;
     core::SystemClock clock;
-    std::unique_ptr<core::Storage> setup;
+    std::unique_ptr<store::Database> setup;
     std::string pipeline;
     std::vector<std::string> jobs, tokens;
 };

@@ -21,7 +21,7 @@ class SqliteStoreTest : public ::testing::Test {
 
     test::TempDir dir;
     std::string path;
-    std::unique_ptr<core::Storage> s;
+    std::unique_ptr<Database> s;
 };
 
 TEST_F(SqliteStoreTest, SchemaIsCurrentAndWal) {

@@ -1,5 +1,5 @@
-// One suite, every backend: what core::Storage promises, checked the same way against a SQLite
-// file and a real PostgreSQL database (a fresh one per test).
+// One suite, every backend: what store::Database (core::Storage and the rest) promises, checked
+// the same way against a SQLite file and a real PostgreSQL database (a fresh one per test).
 #include "store/store.hpp"
 #include "test_databases.hpp"
 
@@ -55,7 +55,7 @@ class StoreConformance : public ::testing::TestWithParam<std::string> {
     }
 
     std::unique_ptr<test::TestDatabase> db;
-    std::unique_ptr<core::Storage> s;
+    std::unique_ptr<store::Database> s;
     const std::string p1 = "10600000-0000-5000-8000-000000000001";
     const std::string p2 = "10600000-0000-5000-8000-000000000002";
     const std::string j1 = "10700000-0000-5000-8000-000000000001";
@@ -270,15 +270,15 @@ TEST_P(StoreConformance, TwoConnectionsSeeEachOthersCommits) {
 }
 
 TEST_P(StoreConformance, ExecutionsRoundTrip) {
-    core::Execution e{"exec-1",
-                      "actor",
-                      "COMPLETE",
-                      6,
-                      "2026-01-01T00:00:00.000Z",
-                      "2026-01-01T00:00:00.004Z",
-                      "PipelineJobEvent",
-                      j1,
-                      "refused: conflict\nsecond line"};
+    store::Execution e{"exec-1",
+                       "actor",
+                       "COMPLETE",
+                       6,
+                       "2026-01-01T00:00:00.000Z",
+                       "2026-01-01T00:00:00.004Z",
+                       "PipelineJobEvent",
+                       j1,
+                       "refused: conflict\nsecond line"};
     s->add_execution(e);
     auto got = s->get_execution("exec-1");
     ASSERT_TRUE(got);
@@ -398,7 +398,7 @@ TEST_P(StoreConformance, DeadlockedTransactionIsRunAgain) {
 // executions join it, and all of it is committed at once, or nothing when it throws.
 TEST_P(StoreConformance, BatchKeepsWhatEachMessageDecided) {
     insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
-    core::Execution e{"exec-1", "actor", "COMPLETE", 0, "t0", "t1", "PipelineJobEvent", j1, ""};
+    store::Execution e{"exec-1", "actor", "COMPLETE", 0, "t0", "t1", "PipelineJobEvent", j1, ""};
     s->write_batch([&] {
         append(*s, j1, {{"i", 1}});
         s->write([&](core::StorageTx& tx) {

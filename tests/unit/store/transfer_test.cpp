@@ -15,7 +15,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string export_text(core::Storage& s) {
+std::string export_text(store::Database& s) {
     std::ostringstream out;
     export_ndjson(s, out, "2026-11-28T00:00:00.000Z");
     return out.str();
@@ -26,14 +26,14 @@ std::string records(const std::string& text) {
     return text.substr(text.find('\n') + 1);
 }
 
-ImportReport import_text(core::Storage& s, const std::string& text, bool keep = false) {
+ImportReport import_text(store::Database& s, const std::string& text, bool keep = false) {
     return import_ndjson(
         s, [&] { return std::make_unique<std::istringstream>(text); }, keep);
 }
 
 // A database with a bit of everything: two pipelines, a job through several events with
 // awkward data, a hidden job, settings.
-void fill(core::Storage& s) {
+void fill(store::Database& s) {
     core::FixedClock clock{1'790'000'000'000};
     core::HandlerConfig cfg;
     cfg.admin = {"secret", "k", 3600};

@@ -1,0 +1,35 @@
+// The backend object store::open returns: the Handler's port (core::Storage),
+// pjm serve's execution log, and what only pjm's own tools use (group commit,
+// settings, export/import).
+#pragma once
+
+#include "core/storage.hpp"
+#include "store/execution_log.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace pjm::store {
+
+// One connection to a job database. Code that only handles messages or reads
+// jobs and pipelines takes the core::Storage part.
+class Database : public core::Storage, public ExecutionLog {
+  public:
+    // Group commit (pjm serve): runs `fn` in one transaction in which each
+    // write() becomes a savepoint (committed or rolled back on its own, as
+    // write() says) and add_execution joins in, then commits once. Nothing in it
+    // is durable before this returns; when it throws core::StorageError, nothing
+    // in it was saved. A backend without it runs `fn` as it is, each write
+    // committing on its own.
+    virtual void write_batch(const std::function<void()>& fn) { fn(); }
+
+    // Small site settings kept with the data (e.g. a generated admin secret).
+    virtual std::optional<std::string> get_setting(const std::string& key) = 0;
+    virtual void set_setting(const std::string& key, const std::string& value) = 0;
+
+    // What the backend is, for messages and exports ("sqlite:/path/pjm.db").
+    virtual std::string describe() const = 0;
+};
+
+} // namespace pjm::store

@@ -1,0 +1,34 @@
+// The executions of pjm serve: what one handled message did, as the Abaco executions API
+// reports it. pjm serve's, not the Handler's, so it lives beside the backends, not in core.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace pjm::store {
+
+// One handled message.
+struct Execution {
+    std::string id;
+    std::string actor_id;
+    std::string status = "COMPLETE"; // SUBMITTED, RUNNING, COMPLETE
+    int exit_code = 0;               // the handler's outcome as a pjm exit code
+    std::string start_time;          // RFC 3339 with milliseconds
+    std::string end_time;
+    std::string message_kind; // "PipelineJobEvent", …; empty when unclassified
+    std::string job_uuid;     // empty when the message named no job
+    std::string log;          // what happened, one line or a few
+};
+
+// Kept with the data, so every replica of a shared database can answer for any execution.
+// Backends implement it on the connection that writes the jobs: inside a write_batch() an
+// execution commits in the same transaction as its message, which is also where a repeated
+// Idempotency-Key is found.
+class ExecutionLog {
+  public:
+    virtual ~ExecutionLog() = default;
+    virtual void add_execution(const Execution& e) = 0;
+    virtual std::optional<Execution> get_execution(const std::string& id) = 0;
+};
+
+} // namespace pjm::store
