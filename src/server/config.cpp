@@ -49,10 +49,15 @@ ServeConfig config_from(const pjm_serve_options& o) {
     if (o.admin_lifetime > 0) c.handler.admin.lifetime = o.admin_lifetime;
     if (o.uuid_domain && *o.uuid_domain) c.handler.uuid_domain = o.uuid_domain;
     std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    // Each connection holds a thread while it is open (keep-alive included), so there are
-    // more threads than cores; the work itself is bounded by the database connections.
-    c.threads =
-        o.threads > 0 ? static_cast<std::size_t>(o.threads) : std::max<std::size_t>(64, 16 * cores);
+    // Connections hold no thread while they wait (docs/http.md): threads only read, handle and
+    // write. More than cores, as a handler waits for the database.
+    if (o.threads > static_cast<int>(k_max_threads))
+        throw std::invalid_argument("--threads " + std::to_string(o.threads) + " is over " +
+                                    std::to_string(k_max_threads) +
+                                    ": threads only handle requests, connections do not hold "
+                                    "them; a few per core is plenty");
+    c.threads = o.threads > 0 ? static_cast<std::size_t>(o.threads)
+                              : std::clamp<std::size_t>(8 * cores, 16, 64);
     c.read_threads = std::max<std::size_t>(4, 2 * cores);
     c.verbose = o.verbose;
     c.version = o.version ? o.version : "";

@@ -12,6 +12,7 @@
 namespace pjm::server {
 
 inline constexpr std::size_t k_default_max_body = 1024 * 1024;
+inline constexpr std::size_t k_max_threads = 256;
 
 struct ServeConfig {
     ListenAddress listen;
@@ -23,7 +24,7 @@ struct ServeConfig {
     std::size_t max_body = k_default_max_body;
     core::HandlerConfig handler;
     bool secret_from_database = false; // the admin secret is the database's own
-    std::size_t threads = 0;           // connection threads
+    std::size_t threads = 0;           // threads that read, handle and write requests
     std::size_t read_threads = 0;      // database connections for the read routes
     int verbose = 0;
     std::string version;

@@ -1,4 +1,4 @@
-// Puts the table of routes.hpp onto cpp-httplib, and refuses what no row takes.
+// Routes a request by the table of routes.hpp, and refuses what no row takes.
 #include "server/routes.hpp"
 
 #include "server/envelope.hpp"
@@ -27,57 +27,73 @@ std::string_view method_name(Method m) {
     return "";
 }
 
-void add_route(httplib::Server& server, ServerContext& ctx, const Route& route) {
-    RouteHandler* handler = route.handler;
-    auto without_body = [&ctx, handler](const httplib::Request& req, httplib::Response& res) {
-        handler(ctx, req, res, nullptr);
-    };
-    auto with_body = [&ctx, handler](const httplib::Request& req, httplib::Response& res,
-                                     const httplib::ContentReader& reader) {
-        handler(ctx, req, res, &reader);
-    };
-    switch (route.method) {
-    case Method::get:
-        server.Get(route.pattern, without_body);
-        break;
-    case Method::post:
-        server.Post(route.pattern, with_body);
-        break;
-    case Method::put:
-        server.Put(route.pattern, with_body);
-        break;
-    case Method::patch:
-        server.Patch(route.pattern, with_body);
-        break;
-    case Method::delete_:
-        server.Delete(route.pattern, with_body);
-        break;
-    }
-}
-
-void refuse_method(ServerContext& ctx, const httplib::Request& req, httplib::Response& res) {
-    std::string allowed = allowed_methods(req.path);
-    if (allowed.empty())
-        return reply(ctx, res, 404, "no route " + req.method + " " + loggable_target(req.path));
-    res.set_header("Allow", allowed);
-    reply(ctx, res, 405,
-          req.method + " is not allowed on " + loggable_target(req.path) + "; it answers " +
-              allowed);
-}
-
-} // namespace
-
-std::string allowed_methods(const std::string& path) {
-    static const auto patterns = [] {
+const std::array<std::regex, std::size(k_routes)>& patterns() {
+    static const auto compiled = [] {
         std::array<std::regex, std::size(k_routes)> out;
         for (std::size_t i = 0; i < out.size(); ++i)
             out[i] = std::regex(k_routes[i].pattern);
         return out;
     }();
+    return compiled;
+}
+
+int hex_digit(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+// A path segment with its %-escapes decoded; nothing when one is malformed or it decodes to
+// hold '/' (a segment must not become two).
+std::optional<std::string> decoded_segment(const std::string& s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out += s[i];
+            continue;
+        }
+        if (i + 2 >= s.size()) return std::nullopt;
+        int hi = hex_digit(s[i + 1]), lo = hex_digit(s[i + 2]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    if (out.find('/') != std::string::npos) return std::nullopt;
+    return out;
+}
+
+// The row taking `method` on `path`, its groups decoded into `matches`; -1 when none does.
+int find_route(std::string_view method, const std::string& path,
+               std::vector<std::string>& matches) {
+    if (method == "HEAD") method = "GET";
+    for (std::size_t i = 0; i < std::size(k_routes); ++i) {
+        if (method_name(k_routes[i].method) != method) continue;
+        std::smatch m;
+        if (!std::regex_match(path, m, patterns()[i])) continue;
+        std::vector<std::string> groups{m[0].str()};
+        bool ok = true;
+        for (std::size_t g = 1; g < m.size() && ok; ++g) {
+            auto d = decoded_segment(m[g].str());
+            ok = d.has_value();
+            if (ok) groups.push_back(std::move(*d));
+        }
+        if (!ok) return -1;
+        matches = std::move(groups);
+        return static_cast<int>(i);
+    }
+    return -1;
+}
+
+} // namespace
+
+std::string allowed_methods(const std::string& path) {
     std::set<std::string_view> methods; // in alphabetical order, as they are listed
-    for (std::size_t i = 0; i < patterns.size(); ++i) {
-        if (!std::regex_match(path, patterns[i])) continue;
-        methods.insert(method_name(k_routes[i].method));
+    std::vector<std::string> ignored;
+    for (std::size_t i = 0; i < std::size(k_routes); ++i) {
+        std::string_view m = method_name(k_routes[i].method);
+        if (methods.count(m) || find_route(m, path, ignored) < 0) continue;
+        methods.insert(m);
         if (k_routes[i].method == Method::get) methods.insert("HEAD");
     }
     std::string out;
@@ -86,24 +102,27 @@ std::string allowed_methods(const std::string& path) {
     return out;
 }
 
-void add_routes(httplib::Server& server, ServerContext& ctx) {
-    for (const Route& route : k_routes)
-        add_route(server, ctx, route);
-    // Registered after every route, so they see only what no route took.
-    auto with_body = [&ctx](const httplib::Request& req, httplib::Response& res,
-                            const httplib::ContentReader& reader) {
-        refuse_method(ctx, req, res);
-        drop_body(req, res, reader);
-    };
-    auto without_body = [&ctx](const httplib::Request& req, httplib::Response& res) {
-        refuse_method(ctx, req, res);
-    };
-    server.Post(".*", with_body);
-    server.Put(".*", with_body);
-    server.Patch(".*", with_body);
-    server.Delete(".*", with_body);
-    server.Delete(".*", without_body);
-    server.Options(".*", without_body);
+std::optional<Response> route_head(ServerContext& ctx, Request& req) {
+    Response res;
+    req.route = find_route(req.method, req.path, req.matches);
+    if (req.route < 0) {
+        std::string allowed = allowed_methods(req.path);
+        if (allowed.empty()) {
+            reply(ctx, res, 404, "no route " + req.method + " " + loggable_target(req.path));
+        } else {
+            res.set_header("Allow", allowed);
+            reply(ctx, res, 405,
+                  req.method + " is not allowed on " + loggable_target(req.path) + "; it answers " +
+                      allowed);
+        }
+        return res;
+    }
+    if (actor_of(req.path) && !admit(ctx, req, res)) return res;
+    return std::nullopt;
+}
+
+void handle(ServerContext& ctx, const Request& req, Response& res) {
+    k_routes[static_cast<std::size_t>(req.route)].handler(ctx, req, res);
 }
 
 } // namespace pjm::server

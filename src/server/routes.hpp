@@ -5,17 +5,16 @@
 
 #include "server/http.hpp"
 
+#include <optional>
 #include <string>
 
 namespace pjm::server {
 
 enum class Method { get, post, put, patch, delete_ };
 
-// A route's handler. `body` reads the request's body as it arrives, for the methods that carry
-// one (POST, PUT, PATCH, DELETE); it is null for GET, whose body (if any) the HTTP layer reads
-// and no handler looks at.
-using RouteHandler = void(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
-                          const httplib::ContentReader* body);
+// A route's handler: the request is whole (its body read and decoded) and, under /actors/v2/,
+// admitted (credentials and actor id checked).
+using RouteHandler = void(ServerContext& ctx, const Request& req, Response& res);
 
 RouteHandler post_message, get_messages;        // routes_messages.cpp
 RouteHandler get_execution, get_execution_logs; // routes_executions.cpp
@@ -24,7 +23,8 @@ RouteHandler get_health, get_metrics;           // routes_service.cpp
 
 struct Route {
     Method method;
-    // Matched against the whole path (ECMAScript); under /actors/v2/, group 1 is the actor id.
+    // Matched against the whole path as sent (ECMAScript); under /actors/v2/, group 1 is the
+    // actor id. Groups are %-decoded after matching; one that decodes to hold '/' matches not.
     const char* pattern;
     RouteHandler* handler;
 };
@@ -41,9 +41,12 @@ inline constexpr Route k_routes[] = {
     {Method::get, "/metrics", get_metrics},
 };
 
-// Registers every route of k_routes, then the refusals: any other method on one of their paths
-// gets 405 and an Allow header, anything else 404, in the envelope, without reading the body.
-void add_routes(httplib::Server& server, ServerContext& ctx);
+// Once a request's head is read: finds its row (req.route, req.matches) and admits it. Nothing
+// when it may go on; otherwise the refusal, in the envelope: 405 with an Allow header for
+// another method on a route's path, 404 for a path that is no route, 401/404 from admit().
+std::optional<Response> route_head(ServerContext& ctx, Request& req);
+// Runs the handler of the row route_head found.
+void handle(ServerContext& ctx, const Request& req, Response& res);
 // The methods a path answers ("GET, HEAD, POST"); empty for a path that is no route.
 std::string allowed_methods(const std::string& path);
 

@@ -8,9 +8,9 @@ namespace pjm::server {
 namespace {
 
 // The execution named in the path, or nothing after writing the 404.
-std::optional<store::Execution> find_execution(ServerContext& ctx, const httplib::Request& req,
-                                               httplib::Response& res) {
-    std::string id = req.matches[2].str();
+std::optional<store::Execution> find_execution(ServerContext& ctx, const Request& req,
+                                               Response& res) {
+    std::string id = req.matches[2];
     std::optional<store::Execution> e;
     if (plausible_execution_id(id)) {
         auto storage = ctx.reads.acquire();
@@ -27,16 +27,12 @@ std::optional<store::Execution> find_execution(ServerContext& ctx, const httplib
 
 } // namespace
 
-void get_execution(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
-                   const httplib::ContentReader*) {
-    if (!admit(ctx, req, res)) return;
+void get_execution(ServerContext& ctx, const Request& req, Response& res) {
     if (auto e = find_execution(ctx, req, res))
         reply(ctx, res, 200, status_message(200), execution_document(*e, links_for(ctx, req)));
 }
 
-void get_execution_logs(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
-                        const httplib::ContentReader*) {
-    if (!admit(ctx, req, res)) return;
+void get_execution_logs(ServerContext& ctx, const Request& req, Response& res) {
     if (auto e = find_execution(ctx, req, res))
         reply(ctx, res, 200, status_message(200), logs_document(*e, links_for(ctx, req)));
 }

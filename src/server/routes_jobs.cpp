@@ -7,13 +7,11 @@
 
 namespace pjm::server {
 
-void get_job(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
-             const httplib::ContentReader*) {
-    if (!admit(ctx, req, res)) return;
+void get_job(ServerContext& ctx, const Request& req, Response& res) {
     core::Result<core::Job> job;
     {
         auto storage = ctx.reads.acquire();
-        job = core::read_job(*storage, req.matches[2].str());
+        job = core::read_job(*storage, req.matches[2]);
     }
     if (!job.ok()) return reply(ctx, res, core::http_status(job.kind), job.message);
     reply(ctx, res, 200, status_message(200), core::to_document(job.value, true));
@@ -27,9 +25,7 @@ bool truthy(const std::string& v) {
 
 } // namespace
 
-void list_jobs(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
-               const httplib::ContentReader*) {
-    if (!admit(ctx, req, res)) return;
+void list_jobs(ServerContext& ctx, const Request& req, Response& res) {
     auto query = query_of(req);
     if (!query) return reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
     auto all = query->get("all");

@@ -35,57 +35,21 @@ void complete_replay(ServerContext& ctx, Handled& h) {
 
 } // namespace
 
-void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
-                  const httplib::ContentReader* body_reader) {
-    const httplib::ContentReader& reader = *body_reader;
+void post_message(ServerContext& ctx, const Request& req, Response& res) {
     auto t0 = std::chrono::steady_clock::now();
     std::int64_t received_ms = ctx.clock.now_ms();
-    const std::size_t max = ctx.config.max_body;
-    if (!admit(ctx, req, res)) return drop_body(req, res, reader);
     auto query = query_of(req);
-    if (!query) {
-        reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
-        return drop_body(req, res, reader);
-    }
+    if (!query) return reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
     std::optional<std::string> idempotency_key;
     if (req.has_header("Idempotency-Key")) {
         idempotency_key = req.get_header_value("Idempotency-Key");
-        if (req.get_header_value_count("Idempotency-Key") > 1) {
-            reply(ctx, res, 400, "Idempotency-Key is given more than once; give one key");
-            return drop_body(req, res, reader);
-        }
-        if (!valid_idempotency_key(*idempotency_key)) {
-            reply(ctx, res, 400, "Idempotency-Key must be 1 to 255 printable ASCII characters");
-            return drop_body(req, res, reader);
-        }
+        if (req.get_header_value_count("Idempotency-Key") > 1)
+            return reply(ctx, res, 400, "Idempotency-Key is given more than once; give one key");
+        if (!valid_idempotency_key(*idempotency_key))
+            return reply(ctx, res, 400,
+                         "Idempotency-Key must be 1 to 255 printable ASCII characters");
     }
-    // What the client announces is checked before a byte of the body is read; what it sends
-    // (chunked, or compressed) is counted as it arrives and refused at the limit.
-    std::string body;
-    BodyRead read = BodyRead::unreadable;
-    try {
-        read = read_body(req, reader, max, body);
-    } catch (const RequestError& e) {
-        reply(ctx, res, e.status, e.what());
-        // Nothing of the body was read: a Content-Length that can be trusted is read past,
-        // otherwise the connection closes.
-        return drop_body(req, res, reader);
-    }
-    if (read == BodyRead::too_large_unread) {
-        reply(ctx, res, 413, body_too_large(max));
-        return drop_body(req, res, reader);
-    }
-    if (read == BodyRead::too_large) {
-        // Read to its end already (chunked, or over the limit once decompressed).
-        reply(ctx, res, 413, body_too_large(max));
-        res.set_header("Connection", "close");
-        return;
-    }
-    if (read == BodyRead::unreadable) {
-        reply(ctx, res, 400, "the request body could not be read");
-        res.set_header("Connection", "close");
-        return;
-    }
+    const std::string& body = req.body;
 
     // Parsing and classifying need no database: done here, on the connection's thread.
     Submission s;
@@ -129,18 +93,15 @@ void post_message(ServerContext& ctx, const httplib::Request& req, httplib::Resp
                   {"exit_code", core::exit_code(o.kind)},
                   {"outcome", core::kind_name(o.kind)}};
     }
-    RequestNote& note = request_note();
-    note.detail = "execution " + (h.recorded ? h.execution.id : std::string("-")) + " " + kind +
-                  " " + std::string(core::kind_name(o.kind)) + (h.replayed ? " (replayed)" : "");
-    if (ctx.config.verbose > 0) note.detail += ": " + o.message;
+    res.log_detail = "execution " + (h.recorded ? h.execution.id : std::string("-")) + " " + kind +
+                     " " + std::string(core::kind_name(o.kind)) + (h.replayed ? " (replayed)" : "");
+    if (ctx.config.verbose > 0) res.log_detail += ": " + o.message;
     reply(ctx, res, status, o.message, std::move(result));
     // A storage failure (503) saved nothing: the client may try again in a moment.
     if (o.kind == core::ErrorKind::storage) res.set_header("Retry-After", "1");
 }
 
-void get_messages(ServerContext& ctx, const httplib::Request& req, httplib::Response& res,
-                  const httplib::ContentReader*) {
-    if (!admit(ctx, req, res)) return;
+void get_messages(ServerContext& ctx, const Request& req, Response& res) {
     Links links = links_for(ctx, req);
     reply(ctx, res, 200, status_message(200),
           {{"messages", 0}, {"_links", {{"self", links.actor() + "/messages"}}}});

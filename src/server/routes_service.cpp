@@ -5,8 +5,7 @@
 
 namespace pjm::server {
 
-void get_health(ServerContext& ctx, const httplib::Request&, httplib::Response& res,
-                const httplib::ContentReader*) {
+void get_health(ServerContext& ctx, const Request&, Response& res) {
     try {
         auto storage = ctx.reads.acquire();
         storage->get_setting("schema_version");
@@ -16,8 +15,7 @@ void get_health(ServerContext& ctx, const httplib::Request&, httplib::Response& 
     reply(ctx, res, 200, "ok", {{"status", "ok"}, {"actor_id", ctx.config.actor_id}});
 }
 
-void get_metrics(ServerContext& ctx, const httplib::Request&, httplib::Response& res,
-                 const httplib::ContentReader*) {
+void get_metrics(ServerContext& ctx, const Request&, Response& res) {
     res.status = 200;
     std::string text = ctx.metrics.render();
     text += "# HELP pjm_writer_batches_total Transactions the writer ran, each holding one or "

@@ -300,7 +300,7 @@ exit_for_status() {
 
 # --- Slow cases, in the background while the catalog runs: a body that stops before its
 # Content-Length, a chunked body without its last chunk. The server waits its read timeout
-# (5 s) for the rest, then refuses; nothing is applied.
+# (5 s of silence) for the rest, then refuses (408); nothing is applied.
 python3 - "$PORT" "$BEARER" "$M" "$EV" >"$WORK/slow.out" 2>&1 <<'PY' &
 import socket, sys, threading
 port, bearer, path, ev = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
@@ -416,15 +416,15 @@ CASES=$(cat <<'EOF'
 401|is not 'Bearer <token>'|Basic authentication with the bearer as password|send POST "$M" --no-bearer -H "Authorization: Basic $(printf 'u:%s' "$BEARER" | base64 -w0)" -d "$EV"
 401|is not 'Bearer <token>'|the bearer without a scheme|send POST "$M" --no-bearer -H "Authorization: $BEARER" -d "$EV"
 401|the Authorization header is given more than once|two Authorization headers, a wrong one first|send POST "$M" --no-bearer -H 'Authorization: Bearer wrong' -H "Authorization: Bearer $BEARER" -d "$EV"
-401|unknown bearer token|a bare CR inside the Authorization value|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x\r%s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
-401|no credentials|a bare CR hiding an Authorization header in another header|raw 'POST %s HTTP/1.1\r\nHost: x\r\nX-Note: hi\rAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
-401|no credentials|an Authorization line ended by a bare LF|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\nX-Note: hi\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
-401|unknown bearer token|a NUL byte after a wrong bearer, the right one after it|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong\0%s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
+400|a bare CR in its header|a bare CR inside the Authorization value (never a line end)|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x\r%s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
+400|a bare CR in its header|a bare CR hiding an Authorization header in another header|raw 'POST %s HTTP/1.1\r\nHost: x\r\nX-Note: hi\rAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
+400|a line ended by a bare LF|an Authorization line ended by a bare LF|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\nX-Note: hi\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
+400|a NUL byte in its header|a NUL byte after a wrong bearer, the right one after it|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong\0%s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
 401|unknown nonce|CR LF %-encoded in the nonce (log injection)|send POST "$M?uuid=$JOB&name=update&token=$TOKEN&x-nonce=$NONCE%0D%0AINJECTED%20200" --no-bearer -d '{}'
-400|Idempotency-Key must be|a bare CR inside the Idempotency-Key|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nIdempotency-Key: a\rb\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
+400|a bare CR in its header|a bare CR inside the Idempotency-Key|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nIdempotency-Key: a\rb\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
 400|malformed HTTP request|a request with bare LF line ends|raw 'POST %s HTTP/1.1\nHost: x\nAuthorization: Bearer %s\nContent-Length: %d\n\n%s' "$M" "$BEARER" "${#EV}" "$EV"
-400|malformed HTTP request|a header line over 8 KiB|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nX-Pad: %s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "$(printf 'p%.0s' $(seq 1 9000))" "${#EV}" "$EV"
-400|malformed HTTP request|a method that is no HTTP method|raw 'BREW %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n' "$M" "$BEARER"
+431|a header line is over the limit of 8192 bytes|a header line over 8 KiB|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nX-Pad: %s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "$(printf 'p%.0s' $(seq 1 9000))" "${#EV}" "$EV"
+501|the method 'BREW' is not supported|a method that is no HTTP method|raw 'BREW %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n' "$M" "$BEARER"
 403|neither this job's token nor a valid admin token|a wrong job token|send POST "$M" -d "{\"uuid\": \"$JOB\", \"name\": \"update\", \"token\": \"0123456789abcdef\"}"
 403|neither this job's token nor a valid admin token|another job's token|send POST "$M" -d "{\"uuid\": \"$JOB\", \"name\": \"update\", \"token\": \"$TOKEN2\"}"
 403|neither this job's token nor a valid admin token|another job's token in the URL|send POST "$M?token=$TOKEN2" -d "{\"uuid\": \"$JOB\", \"name\": \"update\"}"
@@ -517,9 +517,9 @@ check
 # The slow cases: refused once the server stopped waiting; nothing applied.
 wait "$SLOW_PID"
 check
-grep -q '^cut HTTP/1.1 400 ' "$WORK/slow.out" || fail "a body cut before its Content-Length: $(cat "$WORK/slow.out")"
+grep -q '^cut HTTP/1.1 408 ' "$WORK/slow.out" || fail "a body cut before its Content-Length: $(cat "$WORK/slow.out")"
 check
-grep -q '^unended HTTP/1.1 400 ' "$WORK/slow.out" || fail "a chunked body without its end: $(cat "$WORK/slow.out")"
+grep -q '^unended HTTP/1.1 408 ' "$WORK/slow.out" || fail "a chunked body without its end: $(cat "$WORK/slow.out")"
 check
 [ "$(core_of "$(state)")" = "$dump_before" ] || fail "the slow cases changed the database"
 

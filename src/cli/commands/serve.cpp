@@ -1,6 +1,6 @@
 // pjm serve: the manager over HTTP (docs/protocol.md#pjm-serve-routes-and-http-statuses). The
-// server lives in the pjm-server module, loaded only here, so no other command pays for
-// cpp-httplib and the libraries it brings.
+// server lives in the pjm-server module, loaded only here, so no other command pays for its
+// event loop and the libraries it brings (zlib, brotli).
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
@@ -96,7 +96,8 @@ void add_serve_command(Command& root, Context& ctx) {
         .positive()
         .show_default();
     sub.option("--threads", args->threads,
-               "Connection threads (default: 64, or 16 per core on larger machines)")
+               "Threads that handle requests, 1 to 256 (default: 8 per core, 16 to 64); "
+               "waiting connections hold none")
         .positive();
     sub.footer(examples({
         "pjm serve --listen 127.0.0.1:8080 --db /srv/pjm/jobs.db --actor-id pjm "
