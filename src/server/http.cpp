@@ -2,7 +2,6 @@
 
 #include "server/envelope.hpp"
 
-
 namespace pjm::server {
 
 void reply(const ServerContext& ctx, Response& res, int status, std::string_view message,

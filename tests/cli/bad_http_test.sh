@@ -422,6 +422,19 @@ CASES=$(cat <<'EOF'
 400|a NUL byte in its header|a NUL byte after a wrong bearer, the right one after it|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer wrong\0%s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
 401|unknown nonce|CR LF %-encoded in the nonce (log injection)|send POST "$M?uuid=$JOB&name=update&token=$TOKEN&x-nonce=$NONCE%0D%0AINJECTED%20200" --no-bearer -d '{}'
 400|a bare CR in its header|a bare CR inside the Idempotency-Key|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nIdempotency-Key: a\rb\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
+400|no space before the colon|Content-Length with a space before its colon|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length : %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
+400|no space before the colon|Transfer-Encoding with a space before its colon, beside Content-Length|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nTransfer-Encoding : chunked\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
+400|a header line has no colon|a header line without a colon|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nX-Note hi\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
+400|obsolete line folding|a header folded onto a second line|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer\r\n %s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
+400|Host is given more than once|two Host headers|raw 'POST %s HTTP/1.1\r\nHost: x\r\nHost: y\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
+400|its request line is not|a request line with two spaces|raw 'POST  %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n' "$M" "$BEARER"
+400|a path beginning with '/'|an absolute URL as the target|raw 'GET http://x/healthz HTTP/1.1\r\nHost: x\r\n\r\n'
+505|HTTP version 2.0 is not supported|HTTP/2.0 in the request line|raw 'GET /healthz HTTP/2.0\r\nHost: x\r\n\r\n'
+431|more than 100 header lines|101 header lines|raw 'GET /healthz HTTP/1.1\r\nHost: x%s\r\n\r\n' "$(for i in $(seq 1 100); do printf '\r\nX-N%d: %d' "$i" "$i"; done)"
+431|header is over the limit of 32768 bytes|40 KiB of header lines, each short|raw 'GET /healthz HTTP/1.1\r\nHost: x\r\n%s\r\n' "$(for i in $(seq 1 10); do printf 'X-P%d: %s\r\n' "$i" "$(printf 'p%.0s' $(seq 1 4000))"; done)"
+401|no credentials|an unauthenticated chunked POST: refused before its body|raw 'POST %s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n' "$M"
+417|only 100-continue|an Expect other than 100-continue|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nExpect: 200-ok\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
+404|no route|%2F in the actor id|send POST "/actors/v2/$ACTOR%2Fmessages" -d "$EV"
 400|malformed HTTP request|a request with bare LF line ends|raw 'POST %s HTTP/1.1\nHost: x\nAuthorization: Bearer %s\nContent-Length: %d\n\n%s' "$M" "$BEARER" "${#EV}" "$EV"
 431|a header line is over the limit of 8192 bytes|a header line over 8 KiB|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nX-Pad: %s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "$(printf 'p%.0s' $(seq 1 9000))" "${#EV}" "$EV"
 501|the method 'BREW' is not supported|a method that is no HTTP method|raw 'BREW %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n' "$M" "$BEARER"
