@@ -202,7 +202,7 @@ complete -c pjm -n '__pjm_is serve' -l bearer-file -r -F -d 'File of accepted be
 complete -c pjm -n '__pjm_is serve' -l nonce-file -r -F -d 'File of accepted nonces'
 complete -c pjm -n '__pjm_is serve' -l no-auth -d 'Accept requests without credentials'
 complete -c pjm -n '__pjm_is serve' -l max-body -x -d 'Largest accepted body in bytes (default 1 MiB)'
-complete -c pjm -n '__pjm_is serve' -l threads -x -d 'Connection threads'
+complete -c pjm -n '__pjm_is serve' -l threads -x -d 'Threads that handle requests'
 
 # pjm export / pjm import
 complete -c pjm -n '__pjm_is export' -s o -l output -r -F -d 'File to write (owner-only); default stdout'
