@@ -6,7 +6,7 @@ PJM=${PJM:?PJM must point at the pjm binary}
 RUNS=${RUNS:-40}
 WORK=$(mktemp -d)
 export PJM_DATABASE="$WORK/bench.db" HOME="$WORK" XDG_STATE_HOME="$WORK/state"
-NONCE=bench-nonce
+NONCE=bench-nonce-5e1f0a9b
 echo "$NONCE" >"$WORK/nonces"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 URL="http://127.0.0.1:$PORT/actors/v2/bench/messages"

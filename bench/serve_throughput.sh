@@ -24,7 +24,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export PJM_DATABASE="$WORK/bench.db" HOME="$WORK"
-NONCE=bench-nonce-$RANDOM
+NONCE=bench-nonce-$RANDOM$RANDOM$RANDOM
 echo "$NONCE" >"$WORK/nonces"
 
 P=$("$PJM" --local pipeline add --name bench)

@@ -1,5 +1,6 @@
 #include "server/auth.hpp"
 
+#include "core/hash.hpp"
 #include "core/token.hpp"
 
 #include <cctype>
@@ -16,12 +17,24 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\r';
 }
 
-// Compares `presented` with every accepted value, without stopping at the first match, so the
-// time taken does not tell which (or whether one) matched.
-bool any_equal(const std::vector<std::string>& accepted, std::string_view presented) {
+using Digest = std::array<std::uint8_t, 32>;
+
+std::vector<Digest> digests(const std::vector<std::string>& values) {
+    std::vector<Digest> out;
+    for (const auto& v : values)
+        out.push_back(core::sha256(v));
+    return out;
+}
+
+// Compares the digest of `presented` with every accepted one, without stopping at the first
+// match, so the time taken does not tell which (or whether one) matched.
+bool any_equal(const std::vector<Digest>& accepted, std::string_view presented) {
+    Digest d = core::sha256(presented);
+    std::string_view mine(reinterpret_cast<const char*>(d.data()), d.size());
     bool found = false;
     for (const auto& value : accepted)
-        found |= core::constant_time_equal(value, presented);
+        found |= core::constant_time_equal(
+            std::string_view(reinterpret_cast<const char*>(value.data()), value.size()), mine);
     return found;
 }
 
@@ -37,6 +50,13 @@ std::vector<std::string> read_values(const std::string& path, const char* what) 
     if (values.empty())
         throw std::invalid_argument(std::string(what) + " " + path +
                                     " holds no value (one accepted value a line)");
+    for (std::size_t i = 0; i < values.size(); ++i)
+        if (values[i].size() < k_min_secret_length)
+            throw std::invalid_argument(
+                std::string(what) + " " + path + ": value " + std::to_string(i + 1) + " has " +
+                std::to_string(values[i].size()) + " characters; at least " +
+                std::to_string(k_min_secret_length) +
+                " are needed so it cannot be guessed (make one with: openssl rand -hex 16)");
     return values;
 }
 
@@ -78,7 +98,7 @@ std::vector<std::string> parse_secret_lines(std::string_view text) {
 
 Authenticator::Authenticator(std::vector<std::string> bearers, std::vector<std::string> nonces,
                              bool no_auth)
-    : m_bearers(std::move(bearers)), m_nonces(std::move(nonces)), m_no_auth(no_auth) {}
+    : m_bearers(digests(bearers)), m_nonces(digests(nonces)), m_no_auth(no_auth) {}
 
 Authenticator Authenticator::from_files(const std::optional<std::string>& bearer_file,
                                         const std::optional<std::string>& nonce_file,

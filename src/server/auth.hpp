@@ -4,6 +4,8 @@
 // and never appear in a message.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,6 +16,10 @@ namespace pjm::server {
 // The values of a credentials file: one a line; surrounding spaces, tabs and CRs are dropped,
 // blank lines and lines starting with '#' are skipped.
 std::vector<std::string> parse_secret_lines(std::string_view text);
+
+// The shortest bearer token or nonce pjm serve starts with: anything shorter could be guessed
+// (docs/http.md#credentials).
+inline constexpr std::size_t k_min_secret_length = 16;
 
 enum class AuthStatus { ok, missing, refused };
 
@@ -29,7 +35,8 @@ class Authenticator {
     Authenticator(std::vector<std::string> bearers, std::vector<std::string> nonces, bool no_auth);
 
     // Reads the files (either may be absent). Throws std::invalid_argument with a printable
-    // message when a file cannot be read or holds no value.
+    // message when a file cannot be read, holds no value, or holds one shorter than
+    // k_min_secret_length.
     static Authenticator from_files(const std::optional<std::string>& bearer_file,
                                     const std::optional<std::string>& nonce_file, bool no_auth);
 
@@ -43,8 +50,12 @@ class Authenticator {
     std::size_t nonce_count() const { return m_nonces.size(); }
 
   private:
-    std::vector<std::string> m_bearers;
-    std::vector<std::string> m_nonces;
+    using Digest = std::array<std::uint8_t, 32>;
+    // SHA-256 of each accepted value: what is presented is hashed, then compared with each in
+    // constant time over the same 32 bytes, so neither the match nor a value's length shows in
+    // the time taken.
+    std::vector<Digest> m_bearers;
+    std::vector<Digest> m_nonces;
     bool m_no_auth = false;
 };
 

@@ -15,8 +15,8 @@
 source "$PJM_TEST_LIB"
 command -v curl >/dev/null || { echo "secrets_test: curl is not installed" >&2; exit 1; }
 
-BEARER=SECRETbearer$RANDOM$RANDOM$RANDOM
-NONCE=SECRETnonce$RANDOM$RANDOM$RANDOM
+BEARER=SECRETbearer$RANDOM$RANDOM$RANDOM-77aa
+NONCE=SECRETnonce$RANDOM$RANDOM$RANDOM-88bbcc
 WRONG_BEARER=SECRETwrongbearer$RANDOM$RANDOM
 CONFIG_SECRET=SECRETconfigadmin$RANDOM$RANDOM
 ACTOR=secrets

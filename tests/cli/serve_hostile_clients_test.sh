@@ -5,7 +5,8 @@
 # closed; an unauthenticated chunked POST that never ends is refused (401) and cut off, not
 # read; 300 MB of headers are refused (431) after a few megabytes at most, and the server's
 # memory stays small; pipelined requests are answered in order, each logged; SIGTERM ends the
-# server at once when only waiting connections are open.
+# server at once when only waiting connections are open. A bearer token shorter than 16
+# characters is refused at start.
 source "$PJM_TEST_LIB"
 
 BEARER=hostile-b3arer-$RANDOM$RANDOM
@@ -14,6 +15,12 @@ printf '%s\n' "$BEARER" >"$WORK/bearers"
 setup_job demo '{"n": 1}'
 run --local event run "$JOB" --token "$TOKEN"
 [ "$RC" -eq 0 ] || { cat "$ERR" >&2; exit 1; }
+
+# A bearer token short enough to guess is refused at start (exit 2), without being shown.
+printf 'b1\n' >"$WORK/short-bearers"
+run serve --listen 127.0.0.1:0 --actor-id "$ACTOR" --bearer-file "$WORK/short-bearers"
+expect_rc 2 "pjm serve with a 2-character bearer token"
+expect_err "value 1 has 2 characters; at least 16 are needed" "the short token's refusal"
 
 "$PJM" serve --listen 127.0.0.1:0 --actor-id "$ACTOR" --bearer-file "$WORK/bearers" \
     >/dev/null 2>"$WORK/serve.log" &

@@ -8,8 +8,8 @@
 source "$PJM_TEST_LIB"
 command -v curl >/dev/null || { echo "serve_test: curl is not installed" >&2; exit 1; }
 
-BEARER=b3arer-$RANDOM$RANDOM-tok
-NONCE=TACC_n0nce$RANDOM$RANDOM
+BEARER=b3arer-$RANDOM$RANDOM-tok-0f9e8d7c
+NONCE=TACC_n0nce$RANDOM$RANDOM-1a2b3c4d
 ACTOR=pjmtest
 printf '# bearer tokens accepted by the test server\n%s\n' "$BEARER" >"$WORK/bearers"
 printf 'some-other-nonce\n%s\n' "$NONCE" >"$WORK/nonces"

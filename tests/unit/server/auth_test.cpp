@@ -75,14 +75,28 @@ TEST(Authenticator, NoAuthAcceptsEverything) {
 
 TEST(Authenticator, ReadsItsFiles) {
     test::TempDir dir;
-    std::ofstream(dir.file("bearers")) << "# site tokens\nb1\n\nb2\n";
-    std::ofstream(dir.file("nonces")) << "n1\r\n";
+    const std::string b1 = "bearer-one-0123456789", b2 = "bearer-two-0123456789";
+    const std::string n1 = "nonce-one-0123456789";
+    std::ofstream(dir.file("bearers")) << "# site tokens\n" << b1 << "\n\n" << b2 << "\n";
+    std::ofstream(dir.file("nonces")) << n1 << "\r\n";
+    std::ofstream(dir.file("short")) << b1 << "\nabcdefghijklmno\n"; // 15 characters
     std::ofstream(dir.file("empty")) << "# nothing yet\n";
     auto a = Authenticator::from_files(dir.file("bearers"), dir.file("nonces"), false);
     EXPECT_EQ(a.bearer_count(), 2u);
     EXPECT_EQ(a.nonce_count(), 1u);
-    EXPECT_TRUE(a.check("Bearer b2", std::nullopt).ok());
-    EXPECT_TRUE(a.check(std::nullopt, "n1").ok());
+    EXPECT_TRUE(a.check("Bearer " + b2, std::nullopt).ok());
+    EXPECT_TRUE(a.check(std::nullopt, n1).ok());
+    EXPECT_FALSE(a.check("Bearer " + b2.substr(0, 20), std::nullopt).ok()); // a prefix
+    EXPECT_FALSE(a.check("Bearer " + b2 + "x", std::nullopt).ok());
+    try {
+        Authenticator::from_files(dir.file("short"), std::nullopt, false);
+        ADD_FAILURE() << "a 15-character bearer token was accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("value 2 has 15 characters; at least 16"),
+                  std::string::npos)
+            << e.what();
+        EXPECT_EQ(std::string(e.what()).find("abcdefghijklmno"), std::string::npos); // unshown
+    }
     auto only = Authenticator::from_files(std::nullopt, dir.file("nonces"), false);
     EXPECT_EQ(only.bearer_count(), 0u);
     EXPECT_THROW(Authenticator::from_files(dir.file("missing"), std::nullopt, false),
