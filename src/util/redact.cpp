@@ -40,9 +40,33 @@ bool is_secret_name(std::string_view name) {
     return false;
 }
 
-std::string redact_url(std::string_view text) {
+namespace {
+
+// "scheme://user:password@host…" → "scheme://user:<redacted>@host…"; the rest as it is.
+std::string without_password(std::string_view text) {
+    auto scheme = text.find("://");
+    if (scheme == std::string_view::npos) return std::string(text);
+    std::size_t start = scheme + 3;
+    std::size_t end = text.find_first_of("/?#", start);
+    std::string_view authority =
+        text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    auto at = authority.rfind('@');
+    if (at == std::string_view::npos) return std::string(text);
+    auto colon = authority.substr(0, at).find(':');
+    if (colon == std::string_view::npos) return std::string(text);
+    std::string out(text.substr(0, start + colon + 1));
+    out += k_redacted;
+    out += text.substr(start + at);
+    return out;
+}
+
+} // namespace
+
+std::string redact_url(std::string_view url) {
+    std::string whole = without_password(url);
+    std::string_view text = whole;
     auto q = text.find('?');
-    if (q == std::string_view::npos) return std::string(text);
+    if (q == std::string_view::npos) return whole;
     std::string out(text.substr(0, q + 1));
     std::string_view query = text.substr(q + 1);
     while (true) {

@@ -13,9 +13,10 @@ inline constexpr std::string_view k_redacted = "<redacted>";
 // "secret" or "password", in any case, once %-decoded ("x%2Dnonce" is x-nonce).
 bool is_secret_name(std::string_view name);
 
-// `text` with the value of every secret query parameter replaced by <redacted>; the rest is
-// kept byte for byte. Parameters are what follows the first '?', separated by '&'. A secret
-// named without a value ("…?token") is redacted whole.
+// `text` with the password of a "scheme://user:password@host" URL and the value of every secret
+// query parameter replaced by <redacted>; the rest is kept byte for byte. Parameters are what
+// follows the first '?', separated by '&'. A secret named without a value ("…?token") is redacted
+// whole.
 std::string redact_url(std::string_view text);
 
 // One line of an HTTP trace: the value of an Authorization header or of a header with a

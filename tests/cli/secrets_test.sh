@@ -278,6 +278,21 @@ for f in $files; do
     done
 done
 
+# A password in the manager URL (https://user:password@host/…) is a secret too: --dry-run, -v
+# traces and outbox list show it redacted.
+URL_PASSWORD=SECRETurlpass$RANDOM$RANDOM-3c4d
+capture url-password-dry-run -vv --dry-run --url "${URL/http:\/\//http://pjm:$URL_PASSWORD@}" \
+    event update "$JOB" --token "$TOKEN"
+expect_rc 0 "--dry-run with a password in the URL"
+expect_out "pjm:<redacted>@" "--dry-run shows the URL's password redacted"
+capture url-password-down -vv --url "${DOWN/http:\/\//http://pjm:$URL_PASSWORD@}" \
+    event update "$JOB" --token "$TOKEN" --data '{"q": 7}'
+expect_rc 75 "manager down, a password in the URL: queued"
+expect_err "pjm:<redacted>@" "-vv shows the URL's password redacted"
+capture url-password-outbox-json --json outbox list
+expect_out "pjm:<redacted>@" "outbox list --json shows the URL's password redacted"
+capture url-password-outbox list outbox list
+
 kill "$SERVER_PID"
 wait "$SERVER_PID"
 SERVER_PID=""
@@ -292,8 +307,8 @@ declare -A ALLOWED=(
     ["token-job.out"]="$TOKEN"
     ["client-create.out"]="$TOKEN3"
 )
-SECRETS=("$BEARER" "$NONCE" "$WRONG_BEARER" "$CONFIG_SECRET" "$ADMIN_SECRET" "$ADMIN" "$TOKEN" "$TOKEN2" "$TOKEN3")
-NAMES=(bearer nonce wrong-bearer config-admin-secret database-admin-secret admin-token job-token job-token-2 job-token-3)
+SECRETS=("$BEARER" "$NONCE" "$WRONG_BEARER" "$CONFIG_SECRET" "$ADMIN_SECRET" "$ADMIN" "$TOKEN" "$TOKEN2" "$TOKEN3" "$URL_PASSWORD")
+NAMES=(bearer nonce wrong-bearer config-admin-secret database-admin-secret admin-token job-token job-token-2 job-token-3 url-password)
 cp "$LOG" "$CAP/serve.log"
 outputs=0
 for f in "$CAP"/*; do

@@ -27,6 +27,16 @@ TEST(Redact, UrlsKeepEverythingButSecretValues) {
     EXPECT_EQ(redact_url("/m?token=a b&x-nonce=c"), "/m?token=<redacted>&x-nonce=<redacted>");
 }
 
+TEST(Redact, UrlPasswords) {
+    EXPECT_EQ(redact_url("https://user:pa55@host:8443/m?uuid=1"),
+              "https://user:<redacted>@host:8443/m?uuid=1");
+    EXPECT_EQ(redact_url("https://u:p@ss@host/m"), "https://u:<redacted>@host/m");
+    EXPECT_EQ(redact_url("https://user@host/m"), "https://user@host/m"); // no password
+    EXPECT_EQ(redact_url("https://host/m?next=a:b@c"), "https://host/m?next=a:b@c");
+    EXPECT_EQ(redact_url("https://u:p@h?token=t"), "https://u:<redacted>@h?token=<redacted>");
+    EXPECT_EQ(redact_url("postgresql://pjm:secret@db/jobs"), "postgresql://pjm:<redacted>@db/jobs");
+}
+
 TEST(Redact, TraceLines) {
     EXPECT_EQ(redact_trace_line("Authorization: Bearer abc"), "Authorization: <redacted>");
     EXPECT_EQ(redact_trace_line("authorization:Bearer abc"), "authorization: <redacted>");
