@@ -401,7 +401,7 @@ Classified classify(const json& body, const QueryParams& query) {
                         "PipelineJobCreateAction (pjm create)";
             } else if (!parse_event(*name)) {
                 std::string hint = suggest_event(*name);
-                text += "\n  unknown event '" + *name + "'";
+                text += "\n  unknown event '" + util::shortened(*name, k_echo_max) + "'";
                 if (!hint.empty()) text += " (did you mean '" + hint + "'?)";
             }
         }

@@ -1,5 +1,7 @@
 #include "core/schemas.hpp"
 
+#include "util/printable.hpp"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -48,7 +50,7 @@ std::string describe_path(const std::vector<std::string>& context) {
             part = part.substr(1, part.size() - 2);
         if (part.size() >= 2 && part.front() == '"' && part.back() == '"')
             part = part.substr(1, part.size() - 2);
-        path += "/" + part;
+        path += "/" + util::shortened(part, k_echo_max);
     }
     return path.empty() ? "/" : path;
 }
@@ -134,7 +136,8 @@ std::vector<std::string> schema_errors(std::string_view name, const nlohmann::js
     if (validator.validate(c.schema, target, &results)) return out;
     valijson::ValidationResults::Error err;
     while (results.popError(err)) {
-        std::string line = describe_path(err.context) + ": " + err.description;
+        std::string line =
+            describe_path(err.context) + ": " + util::shortened(err.description, 4 * k_echo_max);
         // valijson reports a failing property and then its parent object; keep the leaves.
         if (line.find("Failed to validate against schema associated with property") !=
                 std::string::npos ||

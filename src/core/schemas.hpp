@@ -2,6 +2,8 @@
 // and validation against them with valijson.
 #pragma once
 
+#include <cstddef>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +11,10 @@
 #include <nlohmann/json.hpp>
 
 namespace pjm::core {
+
+// How many bytes of a value the sender wrote (a name, a key) a refusal repeats: a message of
+// 1 MB is refused in a line, not a megabyte (and an execution's stored log stays small).
+inline constexpr std::size_t k_echo_max = 64;
 
 struct EmbeddedSchema {
     std::string_view name; // file stem: "event", "delete", "create", "agave", "urlparams"

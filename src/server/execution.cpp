@@ -3,10 +3,14 @@
 #include "core/hash.hpp"
 #include "core/random.hpp"
 #include "core/timefmt.hpp"
+#include "util/printable.hpp"
 
 namespace pjm::server {
 
 namespace {
+
+// The most of a handler's message an execution keeps as its log.
+constexpr std::size_t k_log_max = 2048;
 
 constexpr std::string_view k_alphabet =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -105,7 +109,8 @@ store::Execution make_execution(std::string id, std::string actor_id, const core
     else if (message)
         e.message_kind = std::string(core::to_string(message->kind));
     e.job_uuid = job_uuid_of(outcome, message).value_or("");
-    e.log = outcome.message;
+    // Kept for as long as the database: never more than a few lines, whatever was sent.
+    e.log = util::shortened(outcome.message, k_log_max);
     return e;
 }
 

@@ -20,4 +20,13 @@ std::string printable(std::string_view text, Newlines newlines, Bytes bytes) {
     return out;
 }
 
+std::string shortened(std::string_view text, std::size_t max) {
+    if (text.size() <= max) return std::string(text);
+    std::size_t cut = max;
+    // Back over continuation bytes (10xxxxxx) to the start of the sequence they belong to.
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)
+        --cut;
+    return std::string(text.substr(0, cut)) + "…";
+}
+
 } // namespace pjm::util

@@ -16,4 +16,8 @@ enum class Bytes {
 std::string printable(std::string_view text, Newlines newlines = Newlines::escape,
                       Bytes bytes = Bytes::utf8);
 
+// At most `max` bytes of `text`, cut before a UTF-8 sequence rather than inside one, with "…"
+// after a cut: how much of what a sender wrote a message may repeat.
+std::string shortened(std::string_view text, std::size_t max);
+
 } // namespace pjm::util

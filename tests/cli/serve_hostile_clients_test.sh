@@ -201,6 +201,22 @@ except socket.timeout:
 s.close()
 say("pipelined", ",".join(m.decode() for m in re.findall(rb"HTTP/1\.1 (\d{3}) ", data)))
 
+# --- A message of a 900 KB event name: refused in a short reply, kept as a short log ----------
+huge = json.dumps({"uuid": job, "name": "x" * 900000, "token": token}).encode()
+s = connect()
+s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n" % (M, bearer, len(huge))).encode() + huge)
+head, body = read_reply(s, 5)
+s.close()
+say("huge_status", status_of(head))
+doc = json.loads(body)
+say("huge_message_bytes", len(doc["message"].encode()))
+execution = doc["result"]["execution_id"]
+s = connect()
+s.sendall(("GET /actors/v2/%s/executions/%s/logs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n" % (actor, execution, bearer)).encode())
+head, body = read_reply(s, 5)
+s.close()
+say("huge_log_bytes", len(json.loads(body)["result"]["logs"].encode()))
+
 # --- Waiting connections for the SIGTERM below --------------------------------------------------
 waiting = [connect() for _ in range(50)]
 say("waiting", len(waiting))
@@ -252,6 +268,11 @@ check
 expect_eq "$(result pipelined)" "200,200,404" "three pipelined requests, answered in order"
 check
 [ "$(grep -c ' GET /healthz 200 ' "$WORK/serve.log")" -ge 2 ] || fail "each pipelined request has its log line"
+expect_eq "$(result huge_status)" 400 "a 900 KB event name"
+check
+[ "$(result huge_message_bytes)" -lt 1024 ] || fail "the refusal of a 900 KB event name is $(result huge_message_bytes) bytes"
+check
+[ "$(result huge_log_bytes)" -lt 2100 ] || fail "the execution kept a log of $(result huge_log_bytes) bytes"
 expect_eq "$RC" 0 "pjm serve's exit code after SIGTERM"
 check
 [ "$stop_ms" -lt 2000 ] || fail "SIGTERM took $stop_ms ms with only waiting connections open"

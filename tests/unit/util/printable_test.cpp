@@ -17,5 +17,15 @@ TEST(Printable, EscapesControlCharacters) {
     EXPECT_EQ(printable(std::string_view("a\0b", 3)), "a\\x00b");
 }
 
+TEST(Printable, ShortenedCutsBetweenCharacters) {
+    EXPECT_EQ(shortened("abc", 3), "abc");
+    EXPECT_EQ(shortened("abcd", 3), "abc…");
+    EXPECT_EQ(shortened("", 0), "");
+    // "é" is two bytes: a cut inside it backs up before it.
+    EXPECT_EQ(shortened("ab\xc3\xa9z", 3), "ab…");
+    EXPECT_EQ(shortened("ab\xc3\xa9z", 4), "ab\xc3\xa9…");
+    EXPECT_EQ(shortened(std::string(1'000'000, 'x'), 64).size(), 64 + std::string("…").size());
+}
+
 } // namespace
 } // namespace pjm::util
