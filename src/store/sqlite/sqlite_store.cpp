@@ -57,7 +57,7 @@ Job read_job(const Statement& s) {
 
 class SqliteStore final : public Database, private core::StorageTx {
   public:
-    explicit SqliteStore(std::string path) : m_path(std::move(path)) {
+    SqliteStore(std::string path, const OpenOptions& options) : m_path(std::move(path)) {
         prepare_file();
         int rc = sqlite3_open_v2(m_path.c_str(), &m_db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -76,6 +76,9 @@ class SqliteStore final : public Database, private core::StorageTx {
             exec(m_db, "PRAGMA synchronous = FULL");
             set_wal();
             migrate(m_db);
+            // Without automatic checkpoints a commit still copies the WAL once it passes
+            // 50,000 pages (about 200 MB), should nothing else do it.
+            sqlite3_wal_autocheckpoint(m_db, options.automatic_checkpoints ? 1000 : 50000);
         } catch (...) {
             m_statements.clear();
             sqlite3_close(m_db);
@@ -128,12 +131,6 @@ class SqliteStore final : public Database, private core::StorageTx {
             sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
             throw_sqlite(m_db, rc, "committing to " + m_path + " failed");
         }
-    }
-
-    void set_automatic_checkpoints(bool on) override {
-        // Off, a commit still copies the WAL once it passes 50,000 pages (about 200 MB),
-        // should nothing else do it.
-        sqlite3_wal_autocheckpoint(m_db, on ? 1000 : 50000);
     }
 
     void checkpoint() override {
@@ -412,13 +409,14 @@ class SqliteStore final : public Database, private core::StorageTx {
 
 } // namespace
 
-std::unique_ptr<Database> open_sqlite(const std::string& path, bool create) {
+std::unique_ptr<Database> open_sqlite(const std::string& path, bool create,
+                                      const OpenOptions& options) {
     std::error_code ec;
     if (!create && !std::filesystem::exists(path, ec))
         throw StorageError("no database at " + path +
                            " (check --db / PJM_DATABASE; a new database is made by registering "
                            "a pipeline: pjm --local pipeline add --name NAME)");
-    return std::make_unique<SqliteStore>(path);
+    return std::make_unique<SqliteStore>(path, options);
 }
 
 } // namespace pjm::store::sqlite
