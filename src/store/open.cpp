@@ -1,4 +1,4 @@
-#include "store/postgres_proxy.hpp"
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
