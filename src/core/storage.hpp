@@ -1,4 +1,5 @@
-// The storage port the Handler writes through; src/store implements it per backend.
+// The storage port of core::Handler and the reads in core/reads.hpp: what they need, nothing
+// more. src/store implements it per backend (store::Database adds what only pjm's tools use).
 #pragma once
 
 #include "core/job.hpp"
@@ -46,12 +47,6 @@ class Storage {
     // Runs `fn` in one write transaction: committed when it returns true, rolled back when it
     // returns false or throws. Throws StorageError when the backend fails.
     virtual void write(const std::function<bool(StorageTx&)>& fn) = 0;
-    // SQLite's WAL is copied back into the database by the commit that fills it (a
-    // checkpoint), which stalls that commit. A long-running writer (pjm serve) turns that off
-    // and calls checkpoint() on another connection, from another thread. No-ops elsewhere.
-    virtual void set_automatic_checkpoints(bool on) { (void)on; }
-    // Copies what the WAL holds into the database without blocking readers or the writer.
-    virtual void checkpoint() {}
 
     virtual std::optional<Job> get_job(const std::string& uuid, bool with_history) = 0;
     virtual std::vector<Job> find_jobs(const JobFilter& filter) = 0;

@@ -1,5 +1,6 @@
-// Copies SQLite's WAL back into the database on its own connection and thread, so the writer's
-// commits never wait for it (automatic checkpoints off on the writer). A no-op on other backends.
+// Copies SQLite's WAL back into the database on its own connection and thread
+// (store::Database::checkpoint), so the writer's commits never wait for it: pjm serve opens the
+// writer with store::OpenOptions::automatic_checkpoints off. A no-op on other backends.
 #pragma once
 
 #include "store/database.hpp"

@@ -28,8 +28,9 @@ constexpr std::chrono::milliseconds k_checkpoint_period{100};
 // File descriptors kept for the database, logs and the rest when connections are capped.
 constexpr rlim_t k_spare_descriptors = 64;
 
-std::unique_ptr<store::Database> open_storage(const ServeConfig& config) {
-    return store::open(config.database_url, store::Create::yes);
+std::unique_ptr<store::Database> open_storage(const ServeConfig& config,
+                                              const store::OpenOptions& options = {}) {
+    return store::open(config.database_url, store::Create::yes, options);
 }
 
 // pjm's side of the HTTP server: the route table, the envelope, the request log.
@@ -103,7 +104,9 @@ int run(const ServeConfig& config, std::string& error) {
     StoragePool reads([&config] { return open_storage(config); }, config.read_threads);
     core::HandlerConfig handler = config.handler;
     try {
-        writer_storage = open_storage(config);
+        // Commits do not copy the WAL into the database themselves; a checkpointer does, on
+        // its own connection, so no reply waits for it.
+        writer_storage = open_storage(config, {.automatic_checkpoints = false});
         checkpoint_storage = open_storage(config);
         reads.acquire(); // a read connection opens as well: fail now, not on the first request
         // Every database gets a random admin secret when it is made; it serves when the
@@ -124,9 +127,6 @@ int run(const ServeConfig& config, std::string& error) {
     pthread_sigmask(SIG_BLOCK, &signals, &previous);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not end the server
 
-    // Commits do not copy the WAL into the database themselves; a checkpointer does, on its
-    // own connection, so no reply waits for it.
-    writer_storage->set_automatic_checkpoints(false);
     Writer writer(std::move(writer_storage), clock, handler, config.actor_id);
     Checkpointer checkpointer(
         std::move(checkpoint_storage), k_checkpoint_period, [&writer] { return writer.batches(); },

@@ -1,6 +1,6 @@
 // The backend object store::open returns: the Handler's port (core::Storage),
 // pjm serve's execution log, and what only pjm's own tools use (group commit,
-// settings, export/import).
+// settings, WAL checkpoints, export/import).
 #pragma once
 
 #include "core/storage.hpp"
@@ -27,6 +27,12 @@ class Database : public core::Storage, public ExecutionLog {
     // Small site settings kept with the data (e.g. a generated admin secret).
     virtual std::optional<std::string> get_setting(const std::string& key) = 0;
     virtual void set_setting(const std::string& key, const std::string& value) = 0;
+
+    // Copies what SQLite's WAL holds into the database without blocking readers or the
+    // writer (a passive checkpoint). pjm serve opens its writer with automatic checkpoints
+    // off (store::OpenOptions) and calls this on another connection, from another thread,
+    // so no commit stalls for it. A no-op on backends without a WAL of their own.
+    virtual void checkpoint() {}
 
     // What the backend is, for messages and exports ("sqlite:/path/pjm.db").
     virtual std::string describe() const = 0;

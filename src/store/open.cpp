@@ -1,4 +1,4 @@
-#include "store/postgres_proxy.hpp"
+#include "store/postgres/postgres_store.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/store.hpp"
@@ -14,7 +14,8 @@ namespace {
 struct Backend {
     std::string_view scheme; // matched as a prefix of the URL
     std::string_view name;
-    std::unique_ptr<Database> (*open)(const std::string& url, Create create);
+    std::unique_ptr<Database> (*open)(const std::string& url, Create create,
+                                      const OpenOptions& options);
     SchemaReport (*schema)(const std::string& url, SchemaAction action);
 };
 
@@ -25,8 +26,9 @@ std::string sqlite_path(const std::string& url) {
     return path;
 }
 
-std::unique_ptr<Database> open_sqlite(const std::string& url, Create create) {
-    return sqlite::open_sqlite(sqlite_path(url), create == Create::yes);
+std::unique_ptr<Database> open_sqlite(const std::string& url, Create create,
+                                      const OpenOptions& options) {
+    return sqlite::open_sqlite(sqlite_path(url), create == Create::yes, options);
 }
 
 SchemaReport sqlite_schema(const std::string& url, SchemaAction action) {
@@ -34,7 +36,7 @@ SchemaReport sqlite_schema(const std::string& url, SchemaAction action) {
     SchemaReport r;
     r.before = sqlite::read_schema_version(path);
     // Opening migrates; only init makes a new file.
-    auto db = sqlite::open_sqlite(path, action == SchemaAction::init);
+    auto db = sqlite::open_sqlite(path, action == SchemaAction::init, {});
     r.database = db->describe();
     r.after = r.current = sqlite::current_schema_version();
     return r;
@@ -42,8 +44,8 @@ SchemaReport sqlite_schema(const std::string& url, SchemaAction action) {
 
 // A server database's new pjm schema is made on first use; the URL is a libpq URI, so libpq's
 // environment (PGPASSWORD, PGSSLMODE, …) applies. Create does not apply: the server makes
-// databases, not pjm.
-std::unique_ptr<Database> open_postgres(const std::string& url, Create) {
+// databases, not pjm. The options tune SQLite only.
+std::unique_ptr<Database> open_postgres(const std::string& url, Create, const OpenOptions&) {
     return postgres::open_postgres(url);
 }
 
@@ -68,8 +70,8 @@ const Backend& backend_for(const std::string& url) {
 
 } // namespace
 
-std::unique_ptr<Database> open(const std::string& url, Create create) {
-    return backend_for(url).open(url, create);
+std::unique_ptr<Database> open(const std::string& url, Create create, const OpenOptions& options) {
+    return backend_for(url).open(url, create, options);
 }
 
 SchemaReport update_schema(const std::string& url, SchemaAction action) {

@@ -40,31 +40,4 @@ core::Pipeline pipeline_from_record(const json& r) {
     return converted("pipeline", [&] { return core::pipeline_from_json(r); });
 }
 
-json execution_record(const Execution& e) {
-    return {{"id", e.id},
-            {"actor_id", e.actor_id},
-            {"status", e.status},
-            {"exit_code", e.exit_code},
-            {"start_time", e.start_time},
-            {"end_time", e.end_time},
-            {"message_kind", e.message_kind},
-            {"job_uuid", e.job_uuid},
-            {"log", e.log}};
-}
-
-Execution execution_from_record(const json& r) {
-    return converted("execution", [&] {
-        return Execution{
-            r.at("id").get<std::string>(),           r.at("actor_id").get<std::string>(),
-            r.at("status").get<std::string>(),       r.at("exit_code").get<int>(),
-            r.at("start_time").get<std::string>(),   r.at("end_time").get<std::string>(),
-            r.at("message_kind").get<std::string>(), r.at("job_uuid").get<std::string>(),
-            r.at("log").get<std::string>()};
-    });
-}
-
-json history_record(const core::HistoryEntry& e) {
-    return core::to_json(e);
-}
-
 } // namespace pjm::store

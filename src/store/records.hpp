@@ -1,10 +1,10 @@
-// Stored records as JSON: what crosses the PostgreSQL module's C interface and what
-// `pjm export` writes. A job record is the job document (core::to_document) plus its salt.
+// Stored records as JSON: what `pjm export` writes and `pjm import` reads. A job record is the
+// job document (core::to_document) plus its salt. (How records map to table rows is
+// store/columns.hpp.)
 #pragma once
 
 #include "core/job.hpp"
 #include "core/storage.hpp"
-#include "store/execution_log.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -18,10 +18,5 @@ core::Job job_from_record(const nlohmann::json& record);
 
 nlohmann::json pipeline_record(const core::Pipeline& p);
 core::Pipeline pipeline_from_record(const nlohmann::json& record);
-
-nlohmann::json execution_record(const Execution& e);
-Execution execution_from_record(const nlohmann::json& record);
-
-nlohmann::json history_record(const core::HistoryEntry& e);
 
 } // namespace pjm::store

@@ -13,12 +13,21 @@ namespace pjm::store {
 // database (registering a pipeline) create one, so a mistyped path is an error, not a new file.
 enum class Create { no, yes };
 
+// How a connection is tuned; the defaults suit every command but pjm serve.
+struct OpenOptions {
+    // SQLite copies its WAL into the database in the commit that fills it (a checkpoint),
+    // which stalls that commit. pjm serve's writer turns this off and has a Checkpointer call
+    // Database::checkpoint() on another connection instead. Ignored by other backends.
+    bool automatic_checkpoints = true;
+};
+
 // "sqlite:/path/pjm.db", "sqlite:///path/pjm.db" or a plain path → SQLite;
 // "postgresql://…" / "postgres://…" → PostgreSQL (loads the pjm-store-postgres module).
 // A SQLite file is migrated as needed; an empty PostgreSQL database is initialized, one of an
 // older schema needs `pjm db migrate` (other pjm installations may share it).
 // Throws core::StorageError with a message that says what to do.
-std::unique_ptr<Database> open(const std::string& url, Create create = Create::yes);
+std::unique_ptr<Database> open(const std::string& url, Create create = Create::yes,
+                               const OpenOptions& options = {});
 
 // What `pjm db init` / `pjm db migrate` found and did.
 struct SchemaReport {

@@ -1,8 +1,10 @@
 #include "store/sqlite/sqlite_store.hpp"
 
+#include "store/columns.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/statement.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -18,46 +20,57 @@ namespace {
 
 using core::Job;
 using core::StorageError;
-using nlohmann::json;
 
 constexpr int k_busy_timeout_ms = 30000;
 
-constexpr const char* k_job_columns =
-    "uuid, pipeline_uuid, archive_path, archive_system, archive_patterns, product_patterns, "
-    "data, session, agent, task, state, last_event, created, updated, salt, visible, "
-    "event_count";
-
-json parse_stored(const std::string& text) {
-    return text.empty() ? json::object() : json::parse(text);
+// A column's value as SQLite holds it.
+Value cell(const Statement& s, int column, ColumnType type) {
+    switch (type) {
+    case ColumnType::nullable_text:
+        if (auto text = s.optional_text(column)) return std::move(*text);
+        return std::monostate{};
+    case ColumnType::boolean:
+    case ColumnType::integer:
+        return s.integer(column);
+    default:
+        return s.text(column);
+    }
 }
 
-Job read_job(const Statement& s) {
-    Job j;
-    j.uuid = s.text(0);
-    j.pipeline_uuid = s.text(1);
-    j.archive_path = s.text(2);
-    j.archive_system = s.optional_text(3);
-    j.archive_patterns = parse_stored(s.text(4));
-    j.product_patterns = parse_stored(s.text(5));
-    j.data = parse_stored(s.text(6));
-    j.session = s.optional_text(7);
-    j.agent = s.optional_text(8);
-    j.task = s.optional_text(9);
-    auto state = core::parse_state(s.text(10));
-    if (!state) throw StorageError("job " + j.uuid + " has an unknown state '" + s.text(10) + "'");
-    j.state = *state;
-    j.last_event = s.text(11);
-    j.created = s.text(12);
-    j.updated = s.text(13);
-    j.salt = s.text(14);
-    j.visible = s.integer(15) != 0;
-    j.event_count = s.integer(16);
-    return j;
+template <typename Record> Record read_row(Columns<Record> columns, const Statement& s) {
+    return read_record(columns, [&](int column, ColumnType type) { return cell(s, column, type); });
+}
+
+void bind(Statement& s, int index, const Value& v) {
+    if (const auto* text = std::get_if<std::string>(&v))
+        s.bind(index, std::string_view(*text));
+    else if (const auto* i = std::get_if<std::int64_t>(&v))
+        s.bind(index, *i);
+    else
+        s.bind_null(index);
+}
+
+// Binds a record's values, in column order, from parameter `first` on.
+template <typename Record>
+void bind_record(Statement& s, Columns<Record> columns, const Record& record, int first = 1) {
+    for (const auto& v : values_of(columns, record))
+        bind(s, first++, v);
+}
+
+// "INSERT INTO table (<columns>) VALUES (?1, …)", with `keys` columns first.
+template <typename Record>
+std::string insert_sql(std::string_view table, Columns<Record> columns,
+                       std::string_view keys = "") {
+    std::size_t n_keys =
+        keys.empty() ? 0 : 1 + static_cast<std::size_t>(std::count(keys.begin(), keys.end(), ','));
+    return "INSERT INTO " + std::string(table) + " (" + std::string(keys) +
+           (keys.empty() ? "" : ", ") + column_list(columns) + ") VALUES (" +
+           placeholders('?', n_keys + columns.size()) + ")";
 }
 
 class SqliteStore final : public Database, private core::StorageTx {
   public:
-    explicit SqliteStore(std::string path) : m_path(std::move(path)) {
+    SqliteStore(std::string path, const OpenOptions& options) : m_path(std::move(path)) {
         prepare_file();
         int rc = sqlite3_open_v2(m_path.c_str(), &m_db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -76,6 +89,9 @@ class SqliteStore final : public Database, private core::StorageTx {
             exec(m_db, "PRAGMA synchronous = FULL");
             set_wal();
             migrate(m_db);
+            // Without automatic checkpoints a commit still copies the WAL once it passes
+            // 50,000 pages (about 200 MB), should nothing else do it.
+            sqlite3_wal_autocheckpoint(m_db, options.automatic_checkpoints ? 1000 : 50000);
         } catch (...) {
             m_statements.clear();
             sqlite3_close(m_db);
@@ -130,12 +146,6 @@ class SqliteStore final : public Database, private core::StorageTx {
         }
     }
 
-    void set_automatic_checkpoints(bool on) override {
-        // Off, a commit still copies the WAL once it passes 50,000 pages (about 200 MB),
-        // should nothing else do it.
-        sqlite3_wal_autocheckpoint(m_db, on ? 1000 : 50000);
-    }
-
     void checkpoint() override {
         int rc =
             sqlite3_wal_checkpoint_v2(m_db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
@@ -158,7 +168,7 @@ class SqliteStore final : public Database, private core::StorageTx {
     }
 
     std::vector<Job> find_jobs(const core::JobFilter& f) override {
-        std::string sql = std::string("SELECT ") + k_job_columns + " FROM jobs WHERE 1=1";
+        std::string sql = "SELECT " + column_list(job_columns()) + " FROM jobs WHERE 1=1";
         if (f.state) sql += " AND state = ?1";
         if (f.pipeline_uuid) sql += " AND pipeline_uuid = ?2";
         if (!f.include_hidden) sql += " AND visible = 1";
@@ -170,15 +180,16 @@ class SqliteStore final : public Database, private core::StorageTx {
         if (f.limit) s.bind(3, static_cast<std::int64_t>(f.limit));
         std::vector<Job> out;
         while (s.step())
-            out.push_back(read_job(s));
+            out.push_back(read_row(job_columns(), s));
         return out;
     }
 
     bool add_pipeline(const core::Pipeline& p) override {
-        auto& s = stmt("INSERT OR IGNORE INTO pipelines (uuid, name, description, created) "
-                       "VALUES (?1, ?2, ?3, ?4)");
-        s.bind(1, std::string_view(p.uuid)).bind(2, std::string_view(p.name));
-        s.bind(3, std::string_view(p.description)).bind(4, std::string_view(p.created));
+        static const std::string sql = "INSERT OR IGNORE INTO pipelines (" +
+                                       column_list(pipeline_columns()) + ") VALUES (" +
+                                       placeholders('?', pipeline_columns().size()) + ")";
+        auto& s = stmt(sql);
+        bind_record(s, pipeline_columns(), p);
         s.run();
         return sqlite3_changes(m_db) == 1;
     }
@@ -188,10 +199,11 @@ class SqliteStore final : public Database, private core::StorageTx {
     }
 
     std::vector<core::Pipeline> list_pipelines() override {
-        Statement s(m_db, "SELECT uuid, name, description, created FROM pipelines ORDER BY name");
+        Statement s(m_db,
+                    "SELECT " + column_list(pipeline_columns()) + " FROM pipelines ORDER BY name");
         std::vector<core::Pipeline> out;
         while (s.step())
-            out.push_back({s.text(0), s.text(1), s.text(2), s.text(3)});
+            out.push_back(read_row(pipeline_columns(), s));
         return out;
     }
 
@@ -213,26 +225,19 @@ class SqliteStore final : public Database, private core::StorageTx {
 
     void add_execution(const Execution& e) override {
         if (m_batch) check_batch_alive();
-        auto& s = stmt("INSERT INTO executions (id, actor_id, status, exit_code, start_time, "
-                       "end_time, message_kind, job_uuid, log) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-        s.bind(1, std::string_view(e.id)).bind(2, std::string_view(e.actor_id));
-        s.bind(3, std::string_view(e.status)).bind(4, std::int64_t{e.exit_code});
-        s.bind(5, std::string_view(e.start_time)).bind(6, std::string_view(e.end_time));
-        s.bind(7, std::string_view(e.message_kind)).bind(8, std::string_view(e.job_uuid));
-        s.bind(9, std::string_view(e.log));
+        static const std::string sql = insert_sql("executions", execution_columns());
+        auto& s = stmt(sql);
+        bind_record(s, execution_columns(), e);
         s.run();
     }
 
     std::optional<Execution> get_execution(const std::string& id) override {
-        auto& s = stmt("SELECT id, actor_id, status, exit_code, start_time, end_time, "
-                       "message_kind, job_uuid, log FROM executions WHERE id = ?1");
+        static const std::string sql =
+            "SELECT " + column_list(execution_columns()) + " FROM executions WHERE id = ?1";
+        auto& s = stmt(sql);
         s.bind(1, std::string_view(id));
         std::optional<Execution> out;
-        if (s.step())
-            out = Execution{s.text(0), s.text(1), s.text(2), static_cast<int>(s.integer(3)),
-                            s.text(4), s.text(5), s.text(6), s.text(7),
-                            s.text(8)};
+        if (s.step()) out = read_row(execution_columns(), s);
         s.reset();
         return out;
     }
@@ -246,21 +251,21 @@ class SqliteStore final : public Database, private core::StorageTx {
     }
 
     std::optional<core::Pipeline> find_pipeline(const std::string& uuid) override {
-        auto& s = stmt("SELECT uuid, name, description, created FROM pipelines WHERE uuid = ?1");
+        static const std::string sql =
+            "SELECT " + column_list(pipeline_columns()) + " FROM pipelines WHERE uuid = ?1";
+        auto& s = stmt(sql);
         s.bind(1, std::string_view(uuid));
         std::optional<core::Pipeline> out;
-        if (s.step()) out = core::Pipeline{s.text(0), s.text(1), s.text(2), s.text(3)};
+        if (s.step()) out = read_row(pipeline_columns(), s);
         s.reset();
         return out;
     }
 
     void append_event(const Job& job, const core::HistoryEntry& e, core::State next) override {
         std::int64_t seq = job.event_count + 1;
-        auto& h = stmt("INSERT INTO history (job_uuid, seq, uuid, name, date, data) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-        h.bind(1, std::string_view(job.uuid)).bind(2, seq).bind(3, std::string_view(e.uuid));
-        h.bind(4, std::string_view(e.name)).bind(5, std::string_view(e.date));
-        h.bind(6, std::string_view(e.data.dump()));
+        auto& h = history_insert();
+        h.bind(1, std::string_view(job.uuid)).bind(2, seq);
+        bind_record(h, history_columns(), e, 3);
         h.run();
         auto& u = stmt("UPDATE jobs SET state = ?2, last_event = ?3, updated = ?4, "
                        "event_count = ?5 WHERE uuid = ?1");
@@ -270,27 +275,15 @@ class SqliteStore final : public Database, private core::StorageTx {
     }
 
     void insert_job(const Job& j) override {
-        auto& s = stmt(std::string("INSERT INTO jobs (") + k_job_columns +
-                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-                       "?15, ?16, ?17)");
-        s.bind(1, std::string_view(j.uuid)).bind(2, std::string_view(j.pipeline_uuid));
-        s.bind(3, std::string_view(j.archive_path)).bind(4, j.archive_system);
-        s.bind(5, std::string_view(j.archive_patterns.dump()));
-        s.bind(6, std::string_view(j.product_patterns.dump()));
-        s.bind(7, std::string_view(j.data.dump()));
-        s.bind(8, j.session).bind(9, j.agent).bind(10, j.task);
-        s.bind(11, core::to_string(j.state)).bind(12, std::string_view(j.last_event));
-        s.bind(13, std::string_view(j.created)).bind(14, std::string_view(j.updated));
-        s.bind(15, std::string_view(j.salt)).bind(16, std::int64_t{j.visible ? 1 : 0});
-        s.bind(17, static_cast<std::int64_t>(j.history.size()));
+        static const std::string sql = insert_sql("jobs", job_columns());
+        auto& s = stmt(sql);
+        bind_record(s, job_columns(), j);
         s.run();
-        auto& h = stmt("INSERT INTO history (job_uuid, seq, uuid, name, date, data) "
-                       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+        auto& h = history_insert();
         std::int64_t seq = 0;
         for (const auto& e : j.history) {
-            h.bind(1, std::string_view(j.uuid)).bind(2, ++seq).bind(3, std::string_view(e.uuid));
-            h.bind(4, std::string_view(e.name)).bind(5, std::string_view(e.date));
-            h.bind(6, std::string_view(e.data.dump()));
+            h.bind(1, std::string_view(j.uuid)).bind(2, ++seq);
+            bind_record(h, history_columns(), e, 3);
             h.run();
         }
     }
@@ -344,22 +337,31 @@ class SqliteStore final : public Database, private core::StorageTx {
 
     // --- helpers ---
     std::optional<Job> select_job(const std::string& uuid) {
-        auto& s = stmt(std::string("SELECT ") + k_job_columns + " FROM jobs WHERE uuid = ?1");
+        static const std::string sql =
+            "SELECT " + column_list(job_columns()) + " FROM jobs WHERE uuid = ?1";
+        auto& s = stmt(sql);
         s.bind(1, std::string_view(uuid));
         std::optional<Job> out;
-        if (s.step()) out = read_job(s);
+        if (s.step()) out = read_row(job_columns(), s);
         s.reset();
         return out;
     }
 
     void load_history(Job& job) {
-        auto& s = stmt("SELECT uuid, name, date, data FROM history WHERE job_uuid = ?1 "
-                       "ORDER BY seq");
+        static const std::string sql = "SELECT " + column_list(history_columns()) +
+                                       " FROM history WHERE job_uuid = ?1 ORDER BY seq";
+        auto& s = stmt(sql);
         s.bind(1, std::string_view(job.uuid));
         job.history.clear();
         while (s.step())
-            job.history.push_back({s.text(0), s.text(1), s.text(2), parse_stored(s.text(3))});
+            job.history.push_back(read_row(history_columns(), s));
         s.reset();
+    }
+
+    // One history row: ?1 job_uuid, ?2 seq, then the entry's columns.
+    Statement& history_insert() {
+        static const std::string sql = insert_sql("history", history_columns(), "job_uuid, seq");
+        return stmt(sql);
     }
 
     // Runs a statement that returns no rows, prepared once per connection: BEGIN, COMMIT and
@@ -412,13 +414,14 @@ class SqliteStore final : public Database, private core::StorageTx {
 
 } // namespace
 
-std::unique_ptr<Database> open_sqlite(const std::string& path, bool create) {
+std::unique_ptr<Database> open_sqlite(const std::string& path, bool create,
+                                      const OpenOptions& options) {
     std::error_code ec;
     if (!create && !std::filesystem::exists(path, ec))
         throw StorageError("no database at " + path +
                            " (check --db / PJM_DATABASE; a new database is made by registering "
                            "a pipeline: pjm --local pipeline add --name NAME)");
-    return std::make_unique<SqliteStore>(path);
+    return std::make_unique<SqliteStore>(path, options);
 }
 
 } // namespace pjm::store::sqlite

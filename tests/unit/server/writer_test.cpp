@@ -278,8 +278,7 @@ TEST(Checkpointer, RunsOnlyAfterCommitsAndOnceMoreAtStop) {
 }
 
 TEST_F(WriterTest, CommitsWithoutAutomaticCheckpointsStayReadable) {
-    auto writer_storage = store::open(path);
-    writer_storage->set_automatic_checkpoints(false);
+    auto writer_storage = store::open(path, store::Create::yes, {.automatic_checkpoints = false});
     Writer w(std::move(writer_storage), clock, config(), "act");
     for (int i = 0; i < 50; ++i)
         ASSERT_TRUE(w.submit(event(i % 4, i < 4 ? "run" : "update")).outcome.ok());

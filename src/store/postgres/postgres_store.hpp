@@ -1,5 +1,7 @@
-// The PostgreSQL backend as pjm sees it: a store::Database that loads pjm-store-postgres.so on
-// first use and calls it through its C interface (postgres/postgres_abi.h).
+// The PostgreSQL backend: a store::Database whose SQL (schema, migrations, transactions,
+// queries) and row mapping (store/columns.hpp) live here, in pjm, and whose statements run
+// through the thin driver module pjm-store-postgres.so (connection.hpp, postgres_abi.h), the
+// only code that links libpq.
 #pragma once
 
 #include "store/database.hpp"
