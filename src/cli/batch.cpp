@@ -61,6 +61,13 @@ class LineReader {
                 line.append(start, n);
                 m_pos += n;
                 m_used += n;
+                if (line.size() > core::k_max_message_bytes) {
+                    m_error = "a line is over the " + std::to_string(core::k_max_message_bytes) +
+                              "-byte limit of a message";
+                    m_eof = true;
+                    line.clear();
+                    return false;
+                }
                 if (nl) {
                     ++m_pos;
                     ++m_used;

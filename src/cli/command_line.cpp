@@ -8,6 +8,30 @@
 
 namespace pjm::cli {
 
+namespace {
+
+// A number above zero (or from zero on), said plainly: CLI11's own checks print the whole
+// range of a double (310 digits).
+CLI::Validator number_check(bool positive) {
+    return CLI::Validator(
+        [positive](std::string& text) -> std::string {
+            double v = 0;
+            try {
+                std::size_t used = 0;
+                v = std::stod(text, &used);
+                if (used != text.size()) return "'" + text + "' is not a number";
+            } catch (const std::exception&) {
+                return "'" + text + "' is not a number";
+            }
+            if (positive && !(v > 0)) return "must be above 0, not " + text;
+            if (!positive && !(v >= 0)) return "must be 0 or more, not " + text;
+            return {};
+        },
+        positive ? "POSITIVE" : "NONNEGATIVE");
+}
+
+} // namespace
+
 struct CommandLine::Impl {
     CLI::App app;
     std::map<const CLI::App*, const Command*> commands;
@@ -35,8 +59,8 @@ struct CommandLine::Impl {
             if (o.is_required()) opt->required();
             if (!o.type_name_text().empty()) opt->type_name(o.type_name_text());
             if (!o.allowed().empty()) opt->check(CLI::IsMember(o.allowed()));
-            if (o.check() == Option::Check::positive) opt->check(CLI::PositiveNumber);
-            if (o.check() == Option::Check::non_negative) opt->check(CLI::NonNegativeNumber);
+            if (o.check() == Option::Check::positive) opt->check(number_check(true));
+            if (o.check() == Option::Check::non_negative) opt->check(number_check(false));
             if (o.shows_default()) opt->capture_default_str();
             for (const auto& other : o.excluded()) {
                 auto it = by_name.find(other);

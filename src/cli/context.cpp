@@ -1,6 +1,7 @@
 #include "cli/context.hpp"
 
 #include "cli/errors.hpp"
+#include "cli/setting_values.hpp"
 #include "core/handler.hpp"
 #include "remote/sender.hpp"
 #include "store/store.hpp"
@@ -46,23 +47,21 @@ store::Database& Context::database(store::Create create) {
         } catch (const core::StorageError& e) {
             throw CliError(core::ErrorKind::storage, e.what());
         }
+        for (const auto& w : m_database->warnings())
+            std::cerr << "pjm: warning: " << w << '\n';
     }
     return *m_database;
+}
+
+bool Context::local() const {
+    return flags.local || setting_flag(settings, "local");
 }
 
 core::AdminConfig Context::admin_config(bool use_database) {
     core::AdminConfig cfg;
     cfg.key = settings.get_or("admin_key", std::string(core::k_default_admin_key));
-    if (auto life = settings.get("admin_token_lifetime")) {
-        try {
-            std::size_t used = 0;
-            cfg.lifetime = std::stoll(*life, &used);
-            if (used != life->size() || cfg.lifetime <= 0) throw std::invalid_argument("range");
-        } catch (const std::exception&) {
-            usage_error("admin_token_lifetime must be a positive number of seconds, not '" + *life +
-                        "' (" + settings.source("admin_token_lifetime") + ")");
-        }
-    }
+    cfg.lifetime = setting_count(settings, "admin_token_lifetime", cfg.lifetime, 1,
+                                 core::k_max_admin_lifetime);
     if (auto secret = settings.get("admin_secret")) {
         cfg.secret = *secret;
     } else if (use_database) {
@@ -87,19 +86,9 @@ core::Handler& Context::handler() {
 }
 
 namespace {
-long seconds_setting(const Settings& s, const char* name, long fallback_ms) {
-    auto v = s.get(name);
-    if (!v) return fallback_ms;
-    try {
-        std::size_t used = 0;
-        double seconds = std::stod(*v, &used);
-        if (used != v->size() || !(seconds > 0)) throw std::invalid_argument("range");
-        return static_cast<long>(seconds * 1000);
-    } catch (const std::exception&) {
-        usage_error(std::string(name) + " must be a positive number of seconds, not '" + *v +
-                    "' (" + s.source(name) + ")");
-    }
-}
+// The bounds of the client's durations: from a tenth of a second (shorter would round to "no
+// limit at all" in libcurl) to a day.
+constexpr double k_min_seconds = 0.1, k_max_seconds = 86400;
 } // namespace
 
 std::optional<std::string> Context::manager_url() const {
@@ -132,8 +121,9 @@ remote::Sender Context::sender() const {
 remote::AbacoClient Context::client_for(const std::string& url) const {
     remote::Credentials creds{settings.get("bearer_token"), settings.get("nonce")};
     remote::HttpOptions http;
-    http.connect_timeout_ms = seconds_setting(settings, "connect_timeout", 10'000);
-    http.total_timeout_ms = seconds_setting(settings, "timeout", 30'000);
+    http.connect_timeout_ms =
+        setting_ms(settings, "connect_timeout", 10'000, k_min_seconds, k_max_seconds);
+    http.total_timeout_ms = setting_ms(settings, "timeout", 30'000, k_min_seconds, k_max_seconds);
     http.cacert = settings.get_or("cacert", "");
     http.insecure = flags.insecure;
     static bool warned_insecure = false; // once per process, however many clients it makes
@@ -143,18 +133,9 @@ remote::AbacoClient Context::client_for(const std::string& url) const {
     if (flags.verbose > 0)
         http.trace = [](const std::string& line) { std::cerr << "pjm: " << line << '\n'; };
     remote::RetryPolicy retry;
-    if (auto r = settings.get("retries")) {
-        try {
-            std::size_t used = 0;
-            retry.retries = std::stoi(*r, &used);
-            if (used != r->size() || retry.retries < 0 || retry.retries > 100)
-                throw std::invalid_argument("range");
-        } catch (const std::exception&) {
-            usage_error("retries must be a whole number from 0 to 100, not '" + *r + "' (" +
-                        settings.source("retries") + ")");
-        }
-    }
-    retry.max_time = std::chrono::milliseconds(seconds_setting(settings, "retry_max_time", 60'000));
+    retry.retries = static_cast<int>(setting_count(settings, "retries", retry.retries, 0, 100));
+    retry.max_time = std::chrono::milliseconds(
+        setting_ms(settings, "retry_max_time", 60'000, k_min_seconds, k_max_seconds));
     trace("manager " + util::redact_url(url));
     try {
         return remote::AbacoClient(url, creds, http, retry);

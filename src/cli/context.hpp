@@ -51,7 +51,7 @@ class Context {
 
     void resolve(); // after parsing: settings from flags, env, config file, defaults
 
-    bool local() const { return flags.local || settings.truthy("local"); }
+    bool local() const; // --local, or the local setting (a strict switch)
     Context();
     ~Context();
     Context(const Context&) = delete;

@@ -3,19 +3,43 @@
 #include "cli/errors.hpp"
 #include "core/message.hpp"
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <iterator>
-#include <sstream>
+#include <optional>
 
 namespace pjm::cli {
 
+namespace {
+
+// Everything `in` holds, up to `max` bytes; nothing when it holds more (read no further).
+std::optional<std::string> read_at_most(std::istream& in, std::size_t max) {
+    std::string out;
+    std::array<char, 65536> chunk;
+    while (in) {
+        in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
+        std::size_t got = static_cast<std::size_t>(in.gcount());
+        if (got > max - out.size()) return std::nullopt;
+        out.append(chunk.data(), got);
+    }
+    return out;
+}
+
+} // namespace
+
 std::string read_argument_text(const std::string& arg, const std::string& what) {
+    const std::size_t max = core::k_max_message_bytes;
+    auto too_big = [&](const std::string& from) {
+        throw CliError(core::ErrorKind::invalid,
+                       what + " from " + from + " is over the " + std::to_string(max) +
+                           "-byte limit of a message (a manager refuses more); keep large "
+                           "data in a file and send its path");
+    };
     if (arg == "-") {
-        std::ostringstream ss;
-        ss << std::cin.rdbuf();
-        return ss.str();
+        auto text = read_at_most(std::cin, max);
+        if (!text) too_big("standard input");
+        return *text;
     }
     if (!arg.empty() && arg.front() == '@') {
         std::ifstream in(arg.substr(1), std::ios::binary);
@@ -23,8 +47,11 @@ std::string read_argument_text(const std::string& arg, const std::string& what) 
         std::error_code ec;
         if (!in || std::filesystem::is_directory(arg.substr(1), ec))
             usage_error("cannot read " + what + " file '" + arg.substr(1) + "'");
-        return std::string(std::istreambuf_iterator<char>(in), {});
+        auto text = read_at_most(in, max);
+        if (!text) too_big("'" + arg.substr(1) + "'");
+        return *text;
     }
+    if (arg.size() > max) too_big("the command line");
     return arg;
 }
 

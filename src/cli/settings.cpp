@@ -30,9 +30,14 @@ std::optional<std::string> read_file(const std::string& path) {
     if (std::filesystem::is_directory(path, ec)) return std::nullopt;
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    // A config file is a few lines: reading stops at 1 MiB (--config /dev/zero must end).
+    constexpr std::size_t k_max = 1024 * 1024;
+    std::string text(k_max + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > k_max)
+        usage_error("config file " + path + " is over 1 MiB; it should hold a few settings");
+    return text;
 }
 
 const SettingDef* find_def(std::string_view name) {

@@ -1,5 +1,6 @@
 #include "core/message.hpp"
 
+#include "core/reads.hpp"
 #include "core/schemas.hpp"
 #include "util/printable.hpp"
 
@@ -317,6 +318,38 @@ Event event_for_agave_status(std::string_view status) {
     return Event::update; // KILLED, HEARTBEAT, UPDATED and anything unknown
 }
 
+namespace {
+
+// A message that names its job, event or token twice with different values reads two ways (a
+// proxy or a log may take the other one): what is wrong, or nothing.
+std::optional<std::string> two_readings(const json& body, const QueryParams& query) {
+    auto name = query.get("name"), event = query.get("event");
+    if (name && event && *name != *event)
+        return "the URL parameters name and event differ (" + quoted_value(*name) + " and " +
+               quoted_value(*event) + "); give one of them";
+    if (!body.is_object()) return std::nullopt;
+    struct Pair {
+        const char* key;
+        std::optional<std::string> url;
+    };
+    for (const Pair& p : {Pair{"uuid", query.get("uuid")}, Pair{"name", name ? name : event},
+                          Pair{"token", query.get("token")}}) {
+        auto it = body.find(p.key);
+        if (!p.url || it == body.end() || !it->is_string()) continue;
+        const std::string& in_body = it->get_ref<const std::string&>();
+        if (in_body == *p.url) continue;
+        std::string what = std::string(p.key) == "token" ? "" // never repeat a token
+                                                         : " (" + quoted_value(in_body) + " and " +
+                                                               quoted_value(*p.url) + ")";
+        return "the body's '" + std::string(p.key) + "' and the URL parameter " +
+               (std::string(p.key) == "name" && !name ? "event" : p.key) + " differ" + what +
+               "; give it in one place";
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 Classified classify(const json& body, const QueryParams& query) {
     std::vector<std::pair<MessageKind, std::vector<std::string>>> reasons;
 
@@ -328,6 +361,9 @@ Classified classify(const json& body, const QueryParams& query) {
                     Error{ErrorKind::invalid, "URL parameter " + std::string(key) + " is given " +
                                                   std::to_string(n) + " times; give it once"}};
     }
+
+    if (auto ambiguous = two_readings(body, query))
+        return {std::nullopt, Error{ErrorKind::invalid, *ambiguous}};
 
     auto try_kind = [&](MessageKind kind, const json& value) {
         auto errors = schema_errors(schema_name(kind), value);

@@ -6,6 +6,7 @@
 #include "core/fsm.hpp"
 #include "core/query.hpp"
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,9 @@
 #include <nlohmann/json.hpp>
 
 namespace pjm::core {
+
+// The largest message pjm builds, reads or (by default) a manager accepts: 1 MiB.
+inline constexpr std::size_t k_max_message_bytes = 1024 * 1024;
 
 inline constexpr int k_max_json_depth = 64;
 

@@ -8,6 +8,8 @@
 namespace pjm::core {
 
 inline constexpr std::int64_t k_default_admin_lifetime = 3600;
+// The longest admin token window accepted: a year.
+inline constexpr std::int64_t k_max_admin_lifetime = 366 * 24 * 3600;
 inline constexpr std::string_view k_default_admin_key = "pjm";
 
 // A fresh per-job salt: 16 random bytes, base64.

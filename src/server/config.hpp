@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/handler.hpp"
+#include "core/message.hpp"
 #include "server/listen.hpp"
 #include "server/server_abi.h"
 
@@ -11,7 +12,7 @@
 
 namespace pjm::server {
 
-inline constexpr std::size_t k_default_max_body = 1024 * 1024;
+inline constexpr std::size_t k_default_max_body = core::k_max_message_bytes;
 inline constexpr std::size_t k_max_threads = 256;
 
 struct ServeConfig {

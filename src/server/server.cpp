@@ -107,6 +107,8 @@ int run(const ServeConfig& config, std::string& error) {
         // Commits do not copy the WAL into the database themselves; a checkpointer does, on
         // its own connection, so no reply waits for it.
         writer_storage = open_storage(config, {.automatic_checkpoints = false});
+        for (const auto& w : writer_storage->warnings())
+            log.write("pjm serve: warning: " + w);
         checkpoint_storage = open_storage(config);
         reads.acquire(); // a read connection opens as well: fail now, not on the first request
         // Every database gets a random admin secret when it is made; it serves when the

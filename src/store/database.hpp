@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pjm::store {
 
@@ -33,6 +34,10 @@ class Database : public core::Storage, public ExecutionLog {
     // off (store::OpenOptions) and calls this on another connection, from another thread,
     // so no commit stalls for it. A no-op on backends without a WAL of their own.
     virtual void checkpoint() {}
+
+    // What the opening found that the operator should know (a database file others can read),
+    // one sentence each; the caller shows them (pjm: warnings on stderr; serve: its log).
+    virtual std::vector<std::string> warnings() const { return {}; }
 
     // What the backend is, for messages and exports ("sqlite:/path/pjm.db").
     virtual std::string describe() const = 0;

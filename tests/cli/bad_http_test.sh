@@ -392,6 +392,10 @@ CASES=$(cat <<'EOF'
 400|URL parameter uuid is given 2 times|the uuid parameter twice|send POST "$M?uuid=$JOB&uuid=$JOB2&name=update&token=$TOKEN" -d '{}'
 400|URL parameter token is given 2 times|the token parameter twice|send POST "$M?uuid=$JOB&name=update&token=$TOKEN2&token=$TOKEN" -d '{}'
 400|URL parameter name is given 2 times|the name parameter twice|send POST "$M?uuid=$JOB&name=update&name=finalize&token=$TOKEN" -d '{}'
+400|the URL parameters name and event differ|URL parameters name=update and event=fail|send POST "$M?uuid=$JOB&name=update&event=fail&token=$TOKEN" -d '{}'
+400|the body's 'uuid' and the URL parameter uuid differ|a body and a URL naming different jobs|send POST "$M?uuid=$JOB2" -d "$EV"
+400|the body's 'name' and the URL parameter event differ|a body and a URL naming different events|send POST "$M?event=fail" -d "$EV"
+400|the body's 'token' and the URL parameter token differ|a body and a URL giving different tokens|send POST "$M?token=$TOKEN2" -d "$EV"
 400|Missing required property 'uuid'|URL parameters with 'job' instead of uuid|send POST "$M?job=$JOB&name=update&token=$TOKEN" -d '{}'
 400|Missing required property 'name'|URL parameters without name|send POST "$M?uuid=$JOB&token=$TOKEN" -d '{}'
 400|URL parameter name|URL parameters with an unknown event|send POST "$M?uuid=$JOB&name=launch&token=$TOKEN" -d '{}'
@@ -568,8 +572,8 @@ done
 # previous window is still valid.
 send POST "$M" -H 'Content-Type: text/plain' -d "{\"uuid\": \"$JOB\", \"name\": \"update\", \"token\": \"$TOKEN\", \"data\": {\"a\": {\"a\": 1}}}"
 expect_eq "${REPLY%%$'\t'*}" 200 "a valid event sent as text/plain, with 'a' in two objects"
-send POST "$M?uuid=$JOB&name=update&event=finalize&token=$TOKEN" -d '{}'
-expect_eq "${REPLY%%$'\t'*}" 200 "name and event: name counts"
+send POST "$M?uuid=$JOB&name=update&event=update&token=$TOKEN" -d '{}'
+expect_eq "${REPLY%%$'\t'*}" 200 "name and event naming the same event"
 send POST "$M" -d "{\"uuid\": \"$JOB\", \"name\": \"reset\", \"token\": \"$ADMIN_PREV\"}"
 expect_eq "${REPLY%%$'\t'*}" 200 "an admin token of the previous window"
 send POST "$M" -d "{\"uuid\": \"$JOB\", \"name\": \"update\", \"token\": \"$TOKEN\", \"data\": {\"s\": \"a\\u0000b\"}}"

@@ -206,4 +206,28 @@ expect_rc 0 "--data 63 deep (a message 64 deep)"
 run --local event update "$JOB" --token "${TOKEN}0"
 expect_rc 5 "a 17-character token passes the schema and is refused as a token"
 
+# Endless inputs are read only up to the limit of a message (1 MiB), then refused; nothing is
+# applied. (timeout: a reader without a bound would run until memory ran out.)
+before=$(db_sum)
+timeout 20 "$PJM" --local event update "$JOB" --token "$TOKEN" --data @/dev/zero >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 3 "--data @/dev/zero"
+expect_err "is over the 1048576-byte limit of a message" "--data @/dev/zero says why"
+timeout 20 "$PJM" --local event update "$JOB" --token "$TOKEN" --data - </dev/zero >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 3 "--data - from /dev/zero"
+timeout 20 "$PJM" --local handle - </dev/zero >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 3 "handle - from /dev/zero"
+timeout 20 "$PJM" --config /dev/zero --local status "$JOB" >"$OUT" 2>"$ERR"
+RC=$?
+expect_rc 2 "--config /dev/zero"
+expect_err "is over 1 MiB" "--config /dev/zero says why"
+timeout 20 "$PJM" --local event --batch /dev/zero >"$OUT" 2>"$ERR"
+RC=$?
+check
+[ "$RC" -ne 0 ] && [ "$RC" -ne 124 ] || fail "event --batch /dev/zero: exit $RC"
+expect_err "over the 1048576-byte limit of a message" "event --batch /dev/zero says why"
+expect_eq "$(db_sum)" "$before" "the database after endless inputs"
+
 finish

@@ -183,4 +183,23 @@ case_ 3 invalid "empty message" "--data ''" --local event update "$JOB" --token 
 case_ 5 unauthorized "token is not valid" "token verify of a bad token" \
     --local token verify ffffffffffffffff
 
+# --- a file size limit (ulimit -f) never kills pjm: the event is reported, nothing half-written
+BOX="$WORK/fsize-outbox"
+# (stderr goes through a pipe: the limit applies to files, and pjm must be able to say why)
+(ulimit -f 0 && exec "$PJM" --outbox "$BOX" --retries 0 --url http://127.0.0.1:1/actors/v2/A1/messages \
+    event update "$JOB" --token "$TOKEN" --data '{"big": 1}') 2>&1 >/dev/null | cat >"$ERR"
+RC=${PIPESTATUS[0]}
+expect_rc 7 "an outbox message over ulimit -f: neither sent nor queued"
+expect_err "cannot write to the outbox" "ulimit -f: says what failed"
+check
+[ -z "$(find "$BOX" -type f 2>/dev/null)" ] || fail "ulimit -f left files in the outbox: $(ls -A "$BOX")"
+if [ "$TEST_BACKEND" = sqlite ]; then
+    before=$(db_sum)
+    (ulimit -f 1 && exec "$PJM" --local event update "$JOB" --token "$TOKEN" \
+        --data "{\"pad\": \"$(head -c 20000 /dev/zero | tr '\0' x)\"}") 2>&1 >/dev/null | cat >"$ERR"
+    RC=${PIPESTATUS[0]}
+    expect_rc 8 "a local event over ulimit -f"
+    expect_eq "$(db_sum)" "$before" "the database after a local event over ulimit -f"
+fi
+
 finish

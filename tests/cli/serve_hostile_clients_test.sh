@@ -143,44 +143,30 @@ for s in idle:
 say("idle_closed", closed)
 for s in tricklers: s.close()
 
-# --- An unauthenticated chunked POST that never ends ------------------------------------------
-s = connect()
-s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" % M).encode())
-chunk = b"10000\r\n" + b"z" * 0x10000 + b"\r\n"
-sent, start, cut = 0, time.monotonic(), False
-s.settimeout(1)
-while time.monotonic() - start < 6:
-    try:
-        s.sendall(chunk)
-        sent += len(chunk)
-    except (socket.timeout, OSError):
-        cut = True
-        break
-head, _ = read_reply(s, 2)
-s.close()
-say("endless_status", status_of(head))
-say("endless_cut", "yes" if cut else "no")
-say("endless_sent_mb", sent // (1024 * 1024))
+# flood NAME HEAD BLOCK: sends HEAD, then BLOCK again and again (for 6 s, or 300 MB) until the
+# server stops taking it; reports its status, whether it cut the client off, and how much went.
+def flood(name, head, block):
+    s = connect()
+    s.sendall(head)
+    sent, start, cut = 0, time.monotonic(), False
+    s.settimeout(1)
+    while time.monotonic() - start < 6 and sent < 300 * 1024 * 1024:
+        try:
+            s.sendall(block)
+            sent += len(block)
+        except (socket.timeout, OSError):
+            cut = True
+            break
+    reply, _ = read_reply(s, 2)
+    s.close()
+    say(name + "_status", status_of(reply))
+    say(name + "_cut", "yes" if cut else "no")
+    say(name + "_sent_mb", sent // (1024 * 1024))
 
-# --- 300 MB of headers --------------------------------------------------------------------------
-s = connect()
-s.sendall(("GET /healthz HTTP/1.1\r\nHost: x\r\n").encode())
-line = b"X-Pad: " + b"p" * 1000 + b"\r\n"
-block = line * 64
-sent, cut = 0, False
-s.settimeout(1)
-while sent < 300 * 1024 * 1024:
-    try:
-        s.sendall(block)
-        sent += len(block)
-    except (socket.timeout, OSError):
-        cut = True
-        break
-head, _ = read_reply(s, 2)
-s.close()
-say("headers_status", status_of(head))
-say("headers_cut", "yes" if cut else "no")
-say("headers_sent_mb", sent // (1024 * 1024))
+# --- An unauthenticated chunked POST that never ends; 300 MB of headers -------------------------
+flood("endless", ("POST %s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" % M).encode(),
+      b"10000\r\n" + b"z" * 0x10000 + b"\r\n")
+flood("headers", b"GET /healthz HTTP/1.1\r\nHost: x\r\n", (b"X-Pad: " + b"p" * 1000 + b"\r\n") * 64)
 say("rss_after_kib", rss_kib())
 
 # --- Three pipelined requests in one write ------------------------------------------------------

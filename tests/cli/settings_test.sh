@@ -132,7 +132,37 @@ expect_eq "$(PJM_ADMIN_SECRET=s3cret PJM_ADMIN_KEY=env-key PJM_ADMIN_TOKEN_LIFET
     "$(py_token s3cret flag-key 86400 $T)" "--key and --lifetime beat PJM_ADMIN_KEY/LIFETIME"
 PJM_ADMIN_SECRET=s3cret PJM_ADMIN_TOKEN_LIFETIME=soon run token admin
 expect_rc 2 "a lifetime that is not a number"
-expect_err "admin_token_lifetime must be a positive number" "a lifetime that is not a number"
+expect_err "admin_token_lifetime must be a whole number from 1 to 31622400" "a lifetime that is not a number"
+
+# Numbers and switches are read strictly and within bounds: exit 2 naming the setting, its
+# source and what is allowed, before anything is sent or written.
+setup_job strict '{"n": 1}'
+STRICT_URL=http://127.0.0.1:9/actors/v2/x/messages
+strict() { # strict VAR=VALUE EXPECTED-MESSAGE
+    env "$1" "$PJM" --url "$STRICT_URL" --no-outbox event update "$JOB" --token "$TOKEN" \
+        >"$OUT" 2>"$ERR"
+    RC=$?
+    expect_rc 2 "$1"
+    expect_err "$2" "$1: the message"
+    expect_err "(env PJM_" "$1: where the value came from"
+}
+for bad in inf 1e300 9e18 0.0001 -5 nan 30s ' 5' 0x10; do
+    strict "PJM_TIMEOUT=$bad" "timeout must be a number of seconds from 0.1 to 86400"
+done
+strict PJM_CONNECT_TIMEOUT=inf "connect_timeout must be a number of seconds from 0.1 to 86400"
+strict PJM_RETRY_MAX_TIME=inf "retry_max_time must be a number of seconds from 0.1 to 86400"
+strict PJM_RETRIES=1e3 "retries must be a whole number from 0 to 100"
+strict PJM_RETRIES=101 "retries must be a whole number from 0 to 100"
+strict PJM_LOCAL=maybe "local must be 1, true, yes, on or 0, false, no, off, not 'maybe'"
+PJM_LOCAL=YES run status "$JOB"
+expect_rc 0 "PJM_LOCAL=YES means local mode (any case)"
+PJM_ADMIN_SECRET=s3cret PJM_ADMIN_TOKEN_LIFETIME=99999999999 run token admin
+expect_rc 2 "an admin token lifetime of 3,000 years"
+run --local token admin --lifetime 0
+expect_rc 2 "--lifetime 0"
+expect_err "must be above 0, not 0" "--lifetime 0 says what is allowed"
+check
+[ "$(wc -c <"$ERR")" -lt 300 ] || fail "--lifetime 0: a short message, not $(wc -c <"$ERR") bytes"
 
 # Only the token on stdout, so TOKEN=$(pjm token admin) works; --json gives token and expires.
 PJM_ADMIN_SECRET=s3cret run token admin --at $T
@@ -241,5 +271,25 @@ for secret in env-secret-9931 flag-bearer-3317 flag-nonce-6620 "$JOB_TOKEN"; do
     expect_absent "$secret" "-v --dry-run never shows a secret value"
 done
 rm "$CONFIG_DIR/config.toml"
+
+# The SQLite file holds the admin secret and every salt: made 0600 in folders made 0700 whatever
+# the umask; an existing file every user may read loses that right, with a warning.
+if [ "$TEST_BACKEND" = sqlite ]; then
+    (umask 000 && "$PJM" --local --db "$WORK/open/deep/p.db" pipeline add --name private >/dev/null)
+    expect_eq "$(stat -c %a "$WORK/open" "$WORK/open/deep" "$WORK/open/deep/p.db" | tr '\n' ' ')" \
+        "700 700 600 " "folders and database made under umask 000"
+    chmod 0666 "$WORK/open/deep/p.db"
+    run --local --db "$WORK/open/deep/p.db" pipeline list
+    expect_rc 0 "a 0666 database still opens"
+    expect_err "was readable or writable by every user (mode 0666)" "the warning about a 0666 database"
+    expect_eq "$(stat -c %a "$WORK/open/deep/p.db")" 660 "a 0666 database made 0660"
+    chmod 0640 "$WORK/open/deep/p.db"
+    run --local --db "$WORK/open/deep/p.db" pipeline list
+    expect_err "is readable by its group (mode 0640)" "the warning about a group-readable database"
+    chmod 0600 "$WORK/open/deep/p.db"
+    run --local --db "$WORK/open/deep/p.db" pipeline list
+    expect_empty_err() { check; [ ! -s "$ERR" ] || fail "$1: $(cat "$ERR")"; }
+    expect_empty_err "a 0600 database opens without a warning"
+fi
 
 finish

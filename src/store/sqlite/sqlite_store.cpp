@@ -10,8 +10,11 @@
 #include <fcntl.h>
 #include <filesystem>
 #include <map>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <vector>
 
+#include <fmt/format.h>
 #include <sqlite3.h>
 
 namespace pjm::store::sqlite {
@@ -383,30 +386,76 @@ class SqliteStore final : public Database, private core::StorageTx {
                                "filesystem that lacks shared memory locking?)");
     }
 
-    // The database holds job salts: create it readable by its owner only.
+    // The database holds the admin secret and every job's salt: its folders are made 0700 and
+    // the file 0600 (whatever the umask); an existing file others may read or write loses
+    // those rights, and a group-readable one is reported (warnings()).
     void prepare_file() {
         namespace fs = std::filesystem;
         fs::path p(m_path);
         std::error_code ec;
-        if (p.has_parent_path()) {
-            fs::create_directories(p.parent_path(), ec);
-            if (ec)
-                throw StorageError("cannot create the folder " + p.parent_path().string() +
-                                   " for the database: " + ec.message());
-        }
+        if (p.has_parent_path()) make_private_folders(p.parent_path());
         // Only a file that does not exist yet is opened here. Closing any descriptor of a
         // database drops every POSIX lock this process holds on it, those of its open SQLite
         // connections included (pjm serve holds several): another process would then take
         // itself for the last user, checkpoint and delete the WAL the server still writes to.
-        if (fs::exists(p, ec)) return;
-        int fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (fd < 0)
+        struct stat st {};
+        if (::stat(m_path.c_str(), &st) == 0) {
+            check_mode(st);
+            return;
+        }
+        int fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0 && errno != EEXIST)
             throw StorageError("cannot open database " + m_path + ": " + std::strerror(errno) +
                                " (check the path and its permissions)");
-        ::close(fd);
+        if (fd >= 0) {
+            ::fchmod(fd, 0600); // the umask may have taken bits away, never added: exact
+            ::close(fd);
+        }
     }
 
+    // Creates the missing folders of `dir`, each 0700.
+    static void make_private_folders(const std::filesystem::path& dir) {
+        std::vector<std::filesystem::path> missing;
+        std::error_code ec;
+        for (auto d = dir; !d.empty() && !std::filesystem::exists(d, ec); d = d.parent_path()) {
+            missing.push_back(d);
+            if (d == d.parent_path()) break;
+        }
+        for (auto it = missing.rbegin(); it != missing.rend(); ++it) {
+            if (::mkdir(it->c_str(), 0700) != 0 && errno != EEXIST)
+                throw StorageError("cannot create the folder " + it->string() +
+                                   " for the database: " + std::strerror(errno));
+            ::chmod(it->c_str(), 0700);
+        }
+    }
+
+    void check_mode(const struct stat& st) {
+        if (!S_ISREG(st.st_mode)) return;
+        mode_t mode = st.st_mode & 0777;
+        if ((mode & 0007) && st.st_uid == ::geteuid()) {
+            mode_t tight = mode & ~static_cast<mode_t>(0007);
+            if (::chmod(m_path.c_str(), tight) == 0)
+                m_warnings.push_back(fmt::format(
+                    "database {} was readable or writable by every user (mode {:04o}): it holds "
+                    "the admin secret and every job's salt, so pjm made it {:04o}",
+                    m_path, mode, tight));
+            mode = tight;
+        }
+        if (mode & 0007)
+            m_warnings.push_back(fmt::format("database {} is readable or writable by every user "
+                                             "(mode {:04o}); make it private: chmod o-rwx {}",
+                                             m_path, mode, m_path));
+        else if (mode & 0040)
+            m_warnings.push_back(fmt::format(
+                "database {} is readable by its group (mode {:04o}), which can then make any "
+                "job's token; unless that group is trusted: chmod g-r {}",
+                m_path, mode, m_path));
+    }
+
+    std::vector<std::string> warnings() const override { return m_warnings; }
+
     std::string m_path;
+    std::vector<std::string> m_warnings;
     sqlite3* m_db = nullptr;
     bool m_batch = false; // inside write_batch()
     std::map<std::string, std::unique_ptr<Statement>> m_statements;

@@ -192,11 +192,40 @@ TEST(Message, EventTakesTokenFromQueryWhenBodyLacksIt) {
     ASSERT_TRUE(c.message) << c.error.message;
     EXPECT_EQ(c.message->kind, MessageKind::event);
     EXPECT_EQ(std::get<EventMessage>(c.message->body).token, k_token);
-    // The body's own token wins over the query's.
+    // The same token in both places reads one way; two different ones are refused, unshown.
+    Classified same =
+        classify({{"uuid", k_job}, {"name", "run"}, {"token", k_token}}, query("token=" + k_token));
+    ASSERT_TRUE(same.message) << same.error.message;
     Classified both = classify({{"uuid", k_job}, {"name", "run"}, {"token", k_token}},
                                query("token=ffffffffffffffff"));
-    ASSERT_TRUE(both.message) << both.error.message;
-    EXPECT_EQ(std::get<EventMessage>(both.message->body).token, k_token);
+    ASSERT_FALSE(both.message);
+    EXPECT_EQ(both.error.kind, ErrorKind::invalid);
+    EXPECT_NE(both.error.message.find("the body's 'token' and the URL parameter token differ"),
+              std::string::npos)
+        << both.error.message;
+    EXPECT_EQ(both.error.message.find("ffffffffffffffff"), std::string::npos);
+}
+
+TEST(Message, WhatReadsTwoWaysIsRefused) {
+    auto refusal = [](const json& body, const std::string& q) {
+        Classified c = classify(body, query(q));
+        EXPECT_FALSE(c.message) << q;
+        return c.error.message;
+    };
+    EXPECT_NE(refusal(json::object(), "uuid=" + k_job + "&name=update&event=fail&token=" + k_token)
+                  .find("the URL parameters name and event differ ('update' and 'fail')"),
+              std::string::npos);
+    EXPECT_NE(
+        refusal({{"uuid", k_job}, {"name", "run"}}, "uuid=107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee")
+            .find("the body's 'uuid' and the URL parameter uuid differ"),
+        std::string::npos);
+    EXPECT_NE(refusal({{"uuid", k_job}, {"name", "run"}}, "event=fail")
+                  .find("the body's 'name' and the URL parameter event differ ('run' and 'fail')"),
+              std::string::npos);
+    // One name given the same way twice reads one way.
+    Classified same =
+        classify(json::object(), query("uuid=" + k_job + "&name=run&event=run&token=" + k_token));
+    EXPECT_TRUE(same.message) << same.error.message;
 }
 
 TEST(Message, EveryEventNameButCreateIsAccepted) {

@@ -1,0 +1,74 @@
+#include "cli/setting_values.hpp"
+
+#include "cli/errors.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace pjm::cli {
+
+namespace {
+
+bool all_digits(std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// "12" or "12.5": nothing else (no sign, exponent, inf, nan or spaces).
+bool plain_decimal(std::string_view s) {
+    auto dot = s.find('.');
+    if (dot == std::string_view::npos) return all_digits(s);
+    return all_digits(s.substr(0, dot)) && all_digits(s.substr(dot + 1));
+}
+
+std::string shown(double v) {
+    return fmt::format("{:g}", v);
+}
+
+} // namespace
+
+long setting_ms(const Settings& s, std::string_view name, long fallback_ms, double min_s,
+                double max_s) {
+    auto v = s.get(name);
+    if (!v) return fallback_ms;
+    double seconds = -1;
+    if (plain_decimal(*v) && v->size() <= 20) {
+        auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), seconds);
+        if (ec != std::errc() || end != v->data() + v->size()) seconds = -1;
+    }
+    if (!(seconds >= min_s && seconds <= max_s))
+        usage_error(fmt::format("{} must be a number of seconds from {} to {} (e.g. 30 or 2.5), "
+                                "not '{}' ({})",
+                                name, shown(min_s), shown(max_s), *v, s.source(name)));
+    return std::lround(seconds * 1000);
+}
+
+long long setting_count(const Settings& s, std::string_view name, long long fallback, long long min,
+                        long long max) {
+    auto v = s.get(name);
+    if (!v) return fallback;
+    long long n = min - 1;
+    if (all_digits(*v) && v->size() <= 18) std::from_chars(v->data(), v->data() + v->size(), n);
+    if (n < min || n > max)
+        usage_error(fmt::format("{} must be a whole number from {} to {}, not '{}' ({})", name, min,
+                                max, *v, s.source(name)));
+    return n;
+}
+
+bool setting_flag(const Settings& s, std::string_view name) {
+    auto v = s.get(name);
+    if (!v) return false;
+    std::string lower(*v);
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") return true;
+    if (lower == "0" || lower == "false" || lower == "no" || lower == "off") return false;
+    usage_error(fmt::format("{} must be 1, true, yes, on or 0, false, no, off, not '{}' ({})", name,
+                            *v, s.source(name)));
+}
+
+} // namespace pjm::cli

@@ -1,0 +1,25 @@
+// Strict readers of settings that hold numbers and switches. A value that is not exactly one
+// of the allowed forms, or is out of bounds, stops the command with exit 2, naming the
+// setting, where it came from and what is allowed: "inf", "1e300" or "maybe" never pass for a
+// number or a switch (docs/protocol.md#settings-and-their-sources).
+#pragma once
+
+#include "cli/settings.hpp"
+
+#include <string_view>
+
+namespace pjm::cli {
+
+// A number of seconds ("30", "0.5": digits, an optional fraction, nothing else) from min_s to
+// max_s, in milliseconds; `fallback_ms` when the setting is not set.
+long setting_ms(const Settings& s, std::string_view name, long fallback_ms, double min_s,
+                double max_s);
+
+// A whole number from min to max; `fallback` when not set.
+long long setting_count(const Settings& s, std::string_view name, long long fallback, long long min,
+                        long long max);
+
+// A switch: 1, true, yes, on or 0, false, no, off (any case); false when not set.
+bool setting_flag(const Settings& s, std::string_view name);
+
+} // namespace pjm::cli
