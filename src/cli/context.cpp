@@ -115,6 +115,7 @@ remote::Sender Context::sender() const {
     options.keep_undelivered = !flags.no_outbox;
     options.trace = [this](const std::string& line) { trace(line); };
     options.client_for = [this](const std::string& url) { return client_for(url); };
+    options.manager_url = manager_url().value_or("");
     return remote::Sender(client(), outbox(), std::move(options));
 }
 

@@ -1,8 +1,10 @@
 #include "remote/outbox.hpp"
 
 #include "core/hash.hpp"
+#include "core/query.hpp"
 #include "core/random.hpp"
 #include "core/timefmt.hpp"
+#include "util/redact.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -33,12 +35,32 @@ constexpr std::string_view k_suffix = ".json";
     throw std::runtime_error(what + ": " + std::strerror(errno));
 }
 
+// Queued messages carry job tokens, and flush sends what it finds: the folder must be this
+// user's alone. One that another user owns is refused (whoever owns it can read the tokens and
+// plant messages), as ssh refuses a ~/.ssh others can write; one this user owns is made 0700.
+void check_private(const std::string& dir) {
+    struct stat st {};
+    if (::stat(dir.c_str(), &st) != 0) fail("cannot inspect the outbox " + dir);
+    if (!S_ISDIR(st.st_mode))
+        throw std::runtime_error("the outbox " + dir +
+                                 " is not a folder; set PJM_OUTBOX (or "
+                                 "outbox in the config file) to a folder");
+    if (st.st_uid != ::geteuid())
+        throw std::runtime_error("the outbox " + dir + " belongs to another user (uid " +
+                                 std::to_string(st.st_uid) +
+                                 "): pjm keeps job tokens only in a folder of its own user; "
+                                 "set PJM_OUTBOX to a folder you own");
+    if ((st.st_mode & 0077) != 0 && ::chmod(dir.c_str(), 0700) != 0)
+        fail("cannot make the outbox " + dir + " private (mode 0700)");
+}
+
 void ensure_dir(const std::string& dir) {
     std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (ec) throw std::runtime_error("cannot create the outbox " + dir + ": " + ec.message());
-    // Queued messages carry job tokens: the folder is the owner's alone.
-    ::chmod(dir.c_str(), 0700);
+    if (!fs::exists(dir, ec)) {
+        fs::create_directories(dir, ec);
+        if (ec) throw std::runtime_error("cannot create the outbox " + dir + ": " + ec.message());
+    }
+    check_private(dir);
 }
 
 void fsync_dir(const std::string& dir) {
@@ -47,6 +69,26 @@ void fsync_dir(const std::string& dir) {
     int rc = ::fsync(fd);
     ::close(fd);
     if (rc != 0) fail("cannot sync the outbox " + dir);
+}
+
+// Reads a queued message: a regular file this user owns, never through a link (a queued file
+// is 0600 and written by pjm; anything else was put there by someone else).
+bool read_own_file(const std::string& path, std::string& text) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid() ||
+        st.st_size > 64 * 1024 * 1024) {
+        ::close(fd);
+        return false;
+    }
+    text.clear();
+    char buf[65536];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof buf)) > 0)
+        text.append(buf, static_cast<std::size_t>(n));
+    ::close(fd);
+    return n == 0;
 }
 
 nlohmann::json to_json(const OutboxEntry& e) {
@@ -81,6 +123,34 @@ OutboxEntry from_json(const nlohmann::json& j) {
 
 } // namespace
 
+namespace {
+
+// A URL as compared by same_manager.
+std::string comparable(std::string_view url) {
+    std::string u = util::url_without_userinfo(url);
+    std::string query;
+    if (auto q = u.find('?'); q != std::string::npos) {
+        if (auto params = core::QueryParams::parse(std::string_view(u).substr(q + 1))) {
+            core::QueryParams kept;
+            for (const auto& [k, v] : params->items())
+                if (k != "x-nonce") kept.add(k, v);
+            query = kept.encode();
+        } else {
+            query = u.substr(q + 1);
+        }
+        u.resize(q);
+    }
+    while (!u.empty() && u.back() == '/')
+        u.pop_back();
+    return query.empty() ? u : u + "?" + query;
+}
+
+} // namespace
+
+bool same_manager(std::string_view queued_url, std::string_view manager_url) {
+    return comparable(queued_url) == comparable(manager_url);
+}
+
 std::string default_outbox_dir() {
     const char* state = std::getenv("XDG_STATE_HOME");
     if (state && *state) return std::string(state) + "/pjm/outbox";
@@ -88,11 +158,12 @@ std::string default_outbox_dir() {
     return std::string(home && *home ? home : "/") + "/.local/state/pjm/outbox";
 }
 
-void Outbox::write_file(const std::string& id, const std::string& text, bool exclusive) const {
+void Outbox::write_file(const std::string& id, const std::string& text) const {
     std::string tmp = m_dir + "/." + id + ".tmp";
     std::string final_path = m_dir + "/" + id + std::string(k_suffix);
-    int fd = ::open(tmp.c_str(),
-                    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | (exclusive ? O_EXCL : 0), 0600);
+    // A temporary file is always new (O_EXCL): a link planted in its place is never followed.
+    ::unlink(tmp.c_str());
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) fail("cannot write to the outbox " + m_dir);
     std::size_t done = 0;
     while (done < text.size()) {
@@ -142,21 +213,28 @@ std::string Outbox::enqueue(OutboxEntry& entry) const {
     std::snprintf(stamp, sizeof stamp, "%016lld", now_us);
     entry.id = std::string(stamp) + "-" + core::to_hex(rnd.data(), rnd.size());
     if (entry.created.empty()) entry.created = core::rfc3339_ms(now_us / 1000);
-    write_file(entry.id, to_json(entry).dump(2) + "\n", true);
+    write_file(entry.id, to_json(entry).dump(2) + "\n");
     return entry.id;
 }
 
 std::vector<OutboxEntry> Outbox::list(std::vector<std::string>* problems) const {
     std::vector<OutboxEntry> out;
     std::error_code ec;
+    if (!fs::exists(m_dir, ec)) return out;
+    check_private(m_dir);
     for (const auto& file : fs::directory_iterator(m_dir, ec)) {
         std::string name = file.path().filename().string();
         if (name.front() == '.' || file.path().extension() != k_suffix) continue;
-        std::ifstream in(file.path());
-        std::stringstream ss;
-        ss << in.rdbuf();
+        std::string text;
+        if (!read_own_file(file.path().string(), text)) {
+            if (problems)
+                problems->push_back(file.path().string() +
+                                    ": not a file of this user's (a link, or another owner); "
+                                    "left alone");
+            continue;
+        }
         try {
-            out.push_back(from_json(nlohmann::json::parse(ss.str())));
+            out.push_back(from_json(nlohmann::json::parse(text)));
         } catch (const std::exception& e) {
             if (problems) problems->push_back(file.path().string() + ": " + e.what());
         }
@@ -167,7 +245,7 @@ std::vector<OutboxEntry> Outbox::list(std::vector<std::string>* problems) const 
 }
 
 void Outbox::update(const OutboxEntry& entry) const {
-    write_file(entry.id, to_json(entry).dump(2) + "\n", false);
+    write_file(entry.id, to_json(entry).dump(2) + "\n");
 }
 
 bool Outbox::remove(const std::string& id, bool durable) const {
@@ -205,7 +283,7 @@ int Outbox::remove_stale_temporaries(std::chrono::seconds age) const {
 Outbox::FlushLock Outbox::lock_for_flush() const {
     ensure_dir(m_dir);
     std::string path = m_dir + "/.flush.lock";
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd < 0) fail("cannot open " + path);
     while (::flock(fd, LOCK_EX) != 0) {
         if (errno == EINTR) continue;

@@ -23,6 +23,10 @@ struct OutboxEntry {
     bool failed = false; // refused for good: kept for inspection, never resent by flush
 };
 
+// Whether a queued message's URL names the same manager as `manager_url` (user info, the
+// x-nonce parameter and a trailing '/' aside). Credentials are attached only to such messages.
+bool same_manager(std::string_view queued_url, std::string_view manager_url);
+
 class Outbox {
   public:
     explicit Outbox(std::string dir) : m_dir(std::move(dir)) {}
@@ -62,7 +66,7 @@ class Outbox {
     FlushLock lock_for_flush() const;
 
   private:
-    void write_file(const std::string& id, const std::string& text, bool exclusive) const;
+    void write_file(const std::string& id, const std::string& text) const;
     std::string m_dir;
 };
 

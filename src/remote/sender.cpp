@@ -2,6 +2,7 @@
 
 #include "core/hash.hpp"
 #include "core/random.hpp"
+#include "util/redact.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -45,16 +46,20 @@ FlushHooks ClientsByUrl::hooks() {
 // job is left in the outbox, else why this message must wait behind it.
 std::string Sender::send_earlier_first(const std::string& job) const {
     if (job.empty()) return "";
+    // Only the job's messages queued for this manager: credentials go nowhere else.
+    std::string manager = m_client.messages_url_without_credentials();
+    auto mine = [&job, &manager](const OutboxEntry& e) {
+        return e.job_uuid == job && same_manager(e.url, manager);
+    };
     auto entries = m_outbox.list();
-    auto waiting = std::count_if(entries.begin(), entries.end(),
-                                 [&](const OutboxEntry& e) { return e.job_uuid == job; });
+    auto waiting = std::count_if(entries.begin(), entries.end(), mine);
     if (waiting == 0) return "";
     trace(std::to_string(waiting) + " earlier message(s) for job " + job +
           " wait in the outbox: sending them first");
-    ClientsByUrl clients(m_options.client_for);
+    ClientsByUrl clients(m_options.client_for, m_options.manager_url);
     FlushHooks hooks = clients.hooks();
     hooks.send = m_options.resend;
-    hooks.select = [&job](const OutboxEntry& e) { return e.job_uuid == job; };
+    hooks.select = mine;
     hooks.connections = 1;
     FlushReport report;
     try {
@@ -80,7 +85,8 @@ Sent Sender::keep(const Outgoing& m, const std::string& reason, const std::strin
         return sent;
     }
     OutboxEntry entry;
-    entry.url = m_client.messages_url_without_credentials();
+    // No credential of any kind in the file: not the nonce, not a URL's user and password.
+    entry.url = util::url_without_userinfo(m_client.messages_url_without_credentials());
     entry.query = m.query.encode();
     entry.body = m.text;
     entry.key = key;

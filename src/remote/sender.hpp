@@ -65,8 +65,10 @@ class ClientsByUrl {
 struct SenderOptions {
     bool keep_undelivered = true;                  // false: refuse instead (--no-outbox)
     std::function<void(const std::string&)> trace; // -v lines, secrets already redacted
-    // For the job's earlier messages: the client of each queued message's URL.
+    // For the job's earlier messages: the client of a URL, and the configured manager's URL
+    // (only messages queued for it are sent, with its credentials).
     ClientsByUrl::Factory client_for;
+    std::string manager_url;
     // Tests: replace the network. `post` stands for client.post_message, `resend` for the
     // flush of the job's earlier messages (FlushHooks::send).
     std::function<Reply(const std::string& text, const core::QueryParams& query,

@@ -1,6 +1,7 @@
 // POST /actors/v2/<actorId>/messages: every message kind, JSON body or URL parameters, handled
 // by core::Handler through the writer; the reply is the Abaco envelope with the execution id.
 // GET on the same path answers as Abaco does (nothing is ever queued: handling is synchronous).
+#include "core/hash.hpp"
 #include "core/message.hpp"
 #include "server/envelope.hpp"
 #include "server/routes.hpp"
@@ -19,8 +20,10 @@ core::Outcome refusal(core::ErrorKind kind, std::string message) {
 }
 
 // A repeated Idempotency-Key gets the first message's reply: its outcome from the execution,
-// and the job it named as it is now (with a create's token, which never changes).
+// and the job it named as it is now (with a create's token, which never changes, only for the
+// credential that created it).
 void complete_replay(ServerContext& ctx, Handled& h) {
+    h.outcome.token.reset();
     if (!h.outcome.ok() || h.execution.job_uuid.empty()) return;
     std::optional<core::Job> job;
     {
@@ -28,9 +31,17 @@ void complete_replay(ServerContext& ctx, Handled& h) {
         job = storage->get_job(h.execution.job_uuid, false);
     }
     if (!job) return;
-    if (h.outcome.message_kind == core::MessageKind::create_action)
+    if (h.outcome.message_kind == core::MessageKind::create_action && !h.other_sender)
         h.outcome.token = core::job_token(job->salt, job->uuid);
     h.outcome.job = std::move(job);
+}
+
+// What an Idempotency-Key is bound to: the digests of the body and of the credential that sent
+// it (store::Execution::request_digest).
+std::string request_digest(const Request& req, const core::QueryParams& query) {
+    std::string credential = req.get_header_value("Authorization");
+    if (auto nonce = query.get("x-nonce")) credential += "\n" + *nonce;
+    return core::sha256_hex(req.body) + ":" + core::sha256_hex(credential);
 }
 
 } // namespace
@@ -57,6 +68,7 @@ void post_message(ServerContext& ctx, const Request& req, Response& res) {
                          ? idempotent_execution_id(ctx.config.actor_id, *idempotency_key)
                          : new_execution_id();
     s.idempotent = idempotency_key.has_value();
+    if (s.idempotent) s.request_digest = request_digest(req, *query);
     s.received_ms = received_ms;
     core::ParsedBody parsed = core::parse_body(body);
     // The reply echoes the message ("msg", as Abaco does), never the tokens in it.
@@ -76,6 +88,13 @@ void post_message(ServerContext& ctx, const Request& req, Response& res) {
             s.refusal = refusal(c.error.kind, c.error.message);
     }
     Handled h = ctx.writer.submit(std::move(s));
+    if (h.replayed && h.other_body) {
+        res.log_detail = "execution " + h.execution.id + " refused: Idempotency-Key reused";
+        return reply(ctx, res, 422,
+                     "this Idempotency-Key was first used for another message (execution " +
+                         h.execution.id +
+                         "); nothing was applied: send a new message with a new key");
+    }
     if (h.replayed) complete_replay(ctx, h);
 
     const core::Outcome& o = h.outcome;

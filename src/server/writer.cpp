@@ -15,6 +15,22 @@ core::Outcome storage_failure(const std::string& why) {
     return o;
 }
 
+// Compares what a repeated Idempotency-Key came with ("<body>:<credential>" digests) with what
+// it was first used with. An execution recorded before keys were bound has no digest: it is
+// answered as it was.
+void compare_digests(const std::string& first, const std::string& now, Handled& h) {
+    if (first.empty() || now.empty()) return;
+    auto split = [](const std::string& d) {
+        auto colon = d.find(':');
+        return std::pair(d.substr(0, colon),
+                         colon == std::string::npos ? std::string() : d.substr(colon + 1));
+    };
+    auto [first_body, first_sender] = split(first);
+    auto [body, sender] = split(now);
+    h.other_body = first_body != body;
+    h.other_sender = first_sender != sender;
+}
+
 } // namespace
 
 Writer::Writer(std::unique_ptr<store::Database> storage, const core::Clock& clock,
@@ -87,6 +103,7 @@ void Writer::handle_batch(std::deque<Item>& batch) {
                 // Inside the transaction: a repeat in the same batch finds the first one.
                 if (s.idempotent) {
                     if (auto prior = m_storage->get_execution(s.execution_id)) {
+                        compare_digests(prior->request_digest, s.request_digest, h);
                         h.outcome = outcome_of(*prior);
                         h.execution = std::move(*prior);
                         h.replayed = true;
@@ -97,6 +114,7 @@ void Writer::handle_batch(std::deque<Item>& batch) {
                 h.outcome = s.message ? m_handler.handle(*s.message) : s.refusal;
                 h.execution = make_execution(s.execution_id, m_actor_id, h.outcome, s.message,
                                              s.received_ms, m_clock.now_ms());
+                h.execution.request_digest = s.request_digest;
                 // A storage failure saved nothing of the message (its savepoint was rolled
                 // back) and may pass: it is not kept under an Idempotency-Key, or every retry
                 // of the message would get the failure back instead of being applied.

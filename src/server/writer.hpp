@@ -32,6 +32,8 @@ struct Submission {
     // The id comes from an Idempotency-Key: when an execution with it exists, its outcome is
     // the reply and nothing is handled.
     bool idempotent = false;
+    // With an Idempotency-Key: the digests it is bound to (store::Execution::request_digest).
+    std::string request_digest;
     std::int64_t received_ms = 0;
 };
 
@@ -40,6 +42,10 @@ struct Handled {
     store::Execution execution;
     bool recorded = false; // the execution (and the outcome's change) was committed
     bool replayed = false; // an earlier execution with this Idempotency-Key answered
+    // Replayed: the key was first used with another body (nothing is answered from it) or by
+    // another credential (a create's token is not given again).
+    bool other_body = false;
+    bool other_sender = false;
 };
 
 class Writer {

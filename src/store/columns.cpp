@@ -135,6 +135,7 @@ constexpr auto k_execution_columns = std::to_array<Column<Execution>>({
     text<Execution, &Execution::message_kind>("message_kind"),
     text<Execution, &Execution::job_uuid>("job_uuid"),
     text<Execution, &Execution::log>("log"),
+    text<Execution, &Execution::request_digest>("request_digest"),
 });
 
 } // namespace

@@ -18,6 +18,10 @@ struct Execution {
     std::string message_kind; // "PipelineJobEvent", …; empty when unclassified
     std::string job_uuid;     // empty when the message named no job
     std::string log;          // what happened, one line or a few
+    // For a message sent with an Idempotency-Key: "<body>:<credential>", the SHA-256 (hex) of
+    // its body and of the credential that sent it, so a repeat of the key is answered only for
+    // the same body, and a create's token only to the same sender. Empty otherwise.
+    std::string request_digest;
 };
 
 // Kept with the data, so every replica of a shared database can answer for any execution.

@@ -7,7 +7,9 @@ namespace pjm::util {
 
 namespace {
 
-constexpr std::array<std::string_view, 4> k_secret_words = {"token", "nonce", "secret", "password"};
+// (An Idempotency-Key is one too: whoever holds it could fetch the reply it was first given.)
+constexpr std::array<std::string_view, 5> k_secret_words = {"token", "nonce", "secret", "password",
+                                                            "idempotency"};
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -61,6 +63,18 @@ std::string without_password(std::string_view text) {
 }
 
 } // namespace
+
+std::string url_without_userinfo(std::string_view url) {
+    auto scheme = url.find("://");
+    if (scheme == std::string_view::npos) return std::string(url);
+    std::size_t start = scheme + 3;
+    std::size_t end = url.find_first_of("/?#", start);
+    std::string_view authority =
+        url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    auto at = authority.rfind('@');
+    if (at == std::string_view::npos) return std::string(url);
+    return std::string(url.substr(0, start)) + std::string(url.substr(start + at + 1));
+}
 
 std::string redact_url(std::string_view url) {
     std::string whole = without_password(url);

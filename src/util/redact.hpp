@@ -19,6 +19,9 @@ bool is_secret_name(std::string_view name);
 // whole.
 std::string redact_url(std::string_view text);
 
+// `url` without its "user:password@" (or "user@") part.
+std::string url_without_userinfo(std::string_view url);
+
 // One line of an HTTP trace: the value of an Authorization header or of a header with a
 // secret name (X-Tapis-Token), and secret parameters in a request line, read <redacted>.
 std::string redact_trace_line(std::string_view line);

@@ -143,13 +143,13 @@ left=$(queued_count)
 echo "delivery_test: serve killed during the second flush with $serve_killed_at of" \
     "$N left; $(grep -c '"status": null' "$WORK/slow2.log") attempts met no server;" \
     "the flush exited $rc with $left still queued ($TEST_BACKEND)"
-run outbox flush
+PJM_URL=$URL run outbox flush
 expect_rc 0 "the third flush"
 expect_out "delivered $left, still queued 0, refused 0" "the third flush sends what was left"
 expect_eq "$(updates)" "$N" "exactly N events delivered"
 expect_eq "$(queued_count)" "0" "the outbox is empty"
 check_events "after the killed flush and the killed server" "${JOBS[@]}"
-run outbox flush
+PJM_URL=$URL run outbox flush
 expect_rc 0 "a fourth flush"
 expect_out "delivered 0, still queued 0, refused 0" "a fourth flush has nothing to send"
 expect_eq "$(updates)" "$N" "the fourth flush adds nothing"
@@ -251,7 +251,7 @@ postgres://* | postgresql://*) db_query "DROP TRIGGER trouble ON history" ;;
 esac
 expect_eq "$(trouble_post 1)" "200" "the same key once the database is well: applied"
 ack trouble 1
-run outbox flush
+PJM_URL=$URL run outbox flush
 expect_rc 0 "the queued message is delivered once the database is well"
 expect_out "delivered 1" "the flush delivers it"
 ack trouble 2

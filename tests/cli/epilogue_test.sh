@@ -315,11 +315,11 @@ for _ in $(seq 100); do
     curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
     sleep 0.05
 done
-PJM_BEARER_TOKEN=$BEARER run --outbox "$ROOT_OUTBOX" outbox flush
+PJM_BEARER_TOKEN=$BEARER PJM_URL=$URL run --outbox "$ROOT_OUTBOX" outbox flush
 expect_rc 0 "cron's flush of the epilogues' outbox"
 expect_job "the epilogue's queued fail arrived" "$DOWN_EPILOG_JOB" FAILED create,run,fail signal=15 \
     reported_by='"slurm epilog"'
-PJM_BEARER_TOKEN=$BEARER run outbox flush
+PJM_BEARER_TOKEN=$BEARER PJM_URL=$URL run outbox flush
 expect_rc 0 "the user's flush"
 expect_job "the wrapper's queued events arrived in order" "$DOWN_WRAPPER_JOB" FINISHED \
     create,run,finish exit_code=0

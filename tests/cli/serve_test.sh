@@ -232,6 +232,21 @@ post -H "Idempotency-Key: $KEY-run" --data "{\"uuid\": \"$JOB4\", \"name\": \"ru
 expect_status 200 "the same event, the same key"
 check
 [ "$(tables)" = "$BEFORE" ] || fail "a repeated event with its key was applied twice"
+# The key is bound to the body and the credential that first used it: another body under it is
+# refused (422) and applies nothing; the same body from another credential (the nonce) gets
+# the reply without the create's token.
+refused 422 "another message under a used key" -X POST -H "Authorization: Bearer $BEARER" \
+    -H "Idempotency-Key: $KEY" \
+    --data "{\"pipeline_uuid\": \"$PIPELINE\", \"archive_path\": \"/archive/run5\", \"data\": {\"n\": 5}}" \
+    "$URL/messages"
+expect_out "first used for another message" "422 says the key was used for another message"
+curl -s -o "$OUT" -w '%{http_code}' -X POST -H "Idempotency-Key: $KEY" \
+    --data "{\"pipeline_uuid\": \"$PIPELINE\", \"archive_path\": \"/archive/run4\", \"data\": {\"n\": 4}}" \
+    "$URL/messages?x-nonce=$NONCE" >"$WORK/status"
+expect_eq "$(cat "$WORK/status")" 200 "the same create and key from another credential"
+expect_eq "$(json_field result.job.uuid)" "$JOB4" "another credential: the same job"
+check
+! grep -qF -- "$TOKEN4" "$OUT" || fail "the create's token was given again to another credential"
 refused 400 "a malformed Idempotency-Key" -X POST -H "Authorization: Bearer $BEARER" \
     -H "Idempotency-Key: $(printf 'k%.0s' $(seq 1 300))" \
     --data "{\"uuid\": \"$JOB4\", \"name\": \"update\", \"token\": \"$TOKEN4\"}" "$URL/messages"

@@ -64,9 +64,25 @@ int run_list(Context& ctx) {
 
 int run_flush(Context& ctx, const OutboxArgs& a) {
     remote::Outbox box = ctx.outbox();
+    // Credentials go only to the manager configured now (or the --url given): a queued file
+    // names a URL, and a file someone else put there must not receive them.
+    std::optional<std::string> target = a.url.empty() ? ctx.manager_url() : a.url;
+    if (!target)
+        usage_error("outbox flush sends to the manager configured now: set --url (or PJM_URL, "
+                    "or PJM_TENANT_URL with PJM_ACTOR_ID); 'pjm outbox list' shows the URL each "
+                    "message was queued for");
     remote::ClientsByUrl clients([&ctx](const std::string& url) { return ctx.client_for(url); },
-                                 a.url);
+                                 *target);
     remote::FlushHooks hooks = clients.hooks();
+    std::string manager = ctx.client_for(*target).messages_url_without_credentials();
+    int elsewhere = 0;
+    std::string elsewhere_url;
+    if (a.url.empty())
+        hooks.select = [&](const remote::OutboxEntry& e) {
+            if (remote::same_manager(e.url, manager)) return true;
+            if (elsewhere++ == 0) elsewhere_url = e.url;
+            return false;
+        };
     ProgressBar bar(!ctx.flags.json);
     if (bar.shown())
         hooks.progress = [&bar](int done, int total) {
@@ -83,6 +99,11 @@ int run_flush(Context& ctx, const OutboxArgs& a) {
     bar.finish();
     for (const auto& note : report.notes)
         std::cerr << "pjm: " << note << '\n';
+    if (elsewhere > 0)
+        std::cerr << "pjm: " << elsewhere << " queued message(s) are for another manager ("
+                  << util::redact_url(elsewhere_url) << ", not " << util::redact_url(manager)
+                  << "): left in the outbox; if that manager is yours, send them with 'pjm "
+                     "outbox flush --url URL'\n";
     if (ctx.flags.json)
         print_json({{"delivered", report.delivered},
                     {"still_queued", report.still_queued},
@@ -94,7 +115,7 @@ int run_flush(Context& ctx, const OutboxArgs& a) {
     if (report.failed > 0)
         return core::exit_code(report.first_failure == core::ErrorKind::ok ? core::ErrorKind::remote
                                                                            : report.first_failure);
-    if (report.still_queued > 0) return core::exit_code(core::ErrorKind::queued);
+    if (report.still_queued > 0 || elsewhere > 0) return core::exit_code(core::ErrorKind::queued);
     return 0;
 }
 

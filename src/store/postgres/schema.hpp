@@ -7,7 +7,7 @@
 namespace pjm::store::postgres {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only.
-inline constexpr std::array<const char*, 2> k_migrations = {
+inline constexpr std::array<const char*, 3> k_migrations = {
     R"sql(
 CREATE TABLE settings (
     key   text COLLATE "C" PRIMARY KEY,
@@ -66,6 +66,10 @@ CREATE TABLE executions (
     log          text NOT NULL
 );
 CREATE INDEX executions_by_time ON executions(start_time);
+)sql",
+    R"sql(
+-- What an Idempotency-Key is bound to: the digests of the body and credential that used it.
+ALTER TABLE executions ADD COLUMN request_digest text NOT NULL DEFAULT '';
 )sql",
 };
 

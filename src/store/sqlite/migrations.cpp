@@ -14,7 +14,7 @@ namespace pjm::store::sqlite {
 namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only.
-constexpr std::array<const char*, 2> k_migrations = {
+constexpr std::array<const char*, 3> k_migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -74,6 +74,10 @@ CREATE TABLE executions (
     log          TEXT NOT NULL
 );
 CREATE INDEX executions_by_time ON executions(start_time);
+)sql",
+    R"sql(
+-- What an Idempotency-Key is bound to: the digests of the body and credential that used it.
+ALTER TABLE executions ADD COLUMN request_digest TEXT NOT NULL DEFAULT '';
 )sql",
 };
 

@@ -278,7 +278,8 @@ TEST_P(StoreConformance, ExecutionsRoundTrip) {
                        "2026-01-01T00:00:00.004Z",
                        "PipelineJobEvent",
                        j1,
-                       "refused: conflict\nsecond line"};
+                       "refused: conflict\nsecond line",
+                       "b0d7:c4e1"};
     s->add_execution(e);
     auto got = s->get_execution("exec-1");
     ASSERT_TRUE(got);
@@ -290,6 +291,7 @@ TEST_P(StoreConformance, ExecutionsRoundTrip) {
     EXPECT_EQ(got->message_kind, "PipelineJobEvent");
     EXPECT_EQ(got->log, e.log);
     EXPECT_EQ(got->job_uuid, j1);
+    EXPECT_EQ(got->request_digest, "b0d7:c4e1");
     EXPECT_FALSE(s->get_execution("exec-2"));
 }
 
@@ -398,7 +400,8 @@ TEST_P(StoreConformance, DeadlockedTransactionIsRunAgain) {
 // executions join it, and all of it is committed at once, or nothing when it throws.
 TEST_P(StoreConformance, BatchKeepsWhatEachMessageDecided) {
     insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
-    store::Execution e{"exec-1", "actor", "COMPLETE", 0, "t0", "t1", "PipelineJobEvent", j1, ""};
+    store::Execution e{"exec-1",           "actor", "COMPLETE", 0, "t0", "t1",
+                       "PipelineJobEvent", j1,      "",         ""};
     s->write_batch([&] {
         append(*s, j1, {{"i", 1}});
         s->write([&](core::StorageTx& tx) {

@@ -41,6 +41,7 @@ TEST(Redact, TraceLines) {
     EXPECT_EQ(redact_trace_line("Authorization: Bearer abc"), "Authorization: <redacted>");
     EXPECT_EQ(redact_trace_line("authorization:Bearer abc"), "authorization: <redacted>");
     EXPECT_EQ(redact_trace_line("X-Tapis-Token: eyJ"), "X-Tapis-Token: <redacted>");
+    EXPECT_EQ(redact_trace_line("Idempotency-Key: pjm-1796-abc"), "Idempotency-Key: <redacted>");
     EXPECT_EQ(redact_trace_line("Content-Type: application/json"),
               "Content-Type: application/json");
     EXPECT_EQ(redact_trace_line("POST /actors/v2/A/messages?x-nonce=N&uuid=1 HTTP/1.1"),
