@@ -32,7 +32,7 @@ find_program(DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
-  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libcurl4, libpq5")
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libc6, libcurl4, libpq5, libbrotli1, zlib1g")
 endif()
 # Debian's layout: zsh reads packages' completions from vendor-completions, and man pages are
 # compressed.

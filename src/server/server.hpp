@@ -1,4 +1,4 @@
-// pjm serve: opens the database, wires the routes onto cpp-httplib, logs each request, and
+// pjm serve: opens the database, wires the routes onto the HTTP server, logs each request, and
 // serves until SIGTERM or SIGINT, finishing the requests in flight.
 #pragma once
 
