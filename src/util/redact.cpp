@@ -2,6 +2,8 @@
 
 #include <array>
 #include <cctype>
+#include <optional>
+#include <utility>
 
 namespace pjm::util {
 
@@ -44,36 +46,37 @@ bool is_secret_name(std::string_view name) {
 
 namespace {
 
-// "scheme://user:password@host…" → "scheme://user:<redacted>@host…"; the rest as it is.
-std::string without_password(std::string_view text) {
-    auto scheme = text.find("://");
-    if (scheme == std::string_view::npos) return std::string(text);
-    std::size_t start = scheme + 3;
-    std::size_t end = text.find_first_of("/?#", start);
-    std::string_view authority =
-        text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-    auto at = authority.rfind('@');
-    if (at == std::string_view::npos) return std::string(text);
-    auto colon = authority.substr(0, at).find(':');
-    if (colon == std::string_view::npos) return std::string(text);
-    std::string out(text.substr(0, start + colon + 1));
-    out += k_redacted;
-    out += text.substr(start + at);
-    return out;
-}
-
-} // namespace
-
-std::string url_without_userinfo(std::string_view url) {
+// Where the "user:password" of a "scheme://user:password@host…" URL lies: its first byte and
+// the '@' after it; nothing for a URL without one.
+std::optional<std::pair<std::size_t, std::size_t>> userinfo_of(std::string_view url) {
     auto scheme = url.find("://");
-    if (scheme == std::string_view::npos) return std::string(url);
+    if (scheme == std::string_view::npos) return std::nullopt;
     std::size_t start = scheme + 3;
     std::size_t end = url.find_first_of("/?#", start);
     std::string_view authority =
         url.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     auto at = authority.rfind('@');
-    if (at == std::string_view::npos) return std::string(url);
-    return std::string(url.substr(0, start)) + std::string(url.substr(start + at + 1));
+    if (at == std::string_view::npos) return std::nullopt;
+    return std::pair(start, start + at);
+}
+
+// "scheme://user:password@host…" → "scheme://user:<redacted>@host…"; the rest as it is.
+std::string without_password(std::string_view url) {
+    auto info = userinfo_of(url);
+    if (!info) return std::string(url);
+    auto [start, at] = *info;
+    auto colon = url.substr(start, at - start).find(':');
+    if (colon == std::string_view::npos) return std::string(url);
+    return std::string(url.substr(0, start + colon + 1)) + std::string(k_redacted) +
+           std::string(url.substr(at));
+}
+
+} // namespace
+
+std::string url_without_userinfo(std::string_view url) {
+    auto info = userinfo_of(url);
+    if (!info) return std::string(url);
+    return std::string(url.substr(0, info->first)) + std::string(url.substr(info->second + 1));
 }
 
 std::string redact_url(std::string_view url) {
