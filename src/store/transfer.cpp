@@ -1,8 +1,12 @@
 #include "store/transfer.hpp"
 
+#include "core/fsm.hpp"
+#include "core/timefmt.hpp"
 #include "store/records.hpp"
+#include "util/printable.hpp"
 
 #include <array>
+#include <functional>
 #include <set>
 #include <string_view>
 #include <vector>
@@ -58,11 +62,48 @@ json body(json r) {
     return r;
 }
 
-// The first pass: the whole file is well formed and complete.
-TransferCounts check(std::istream& in) {
+// What a job record must be for the database to hold it as pjm would have made it: a salt (a
+// job token is made from it: without one, anyone could make the token from the UUID), a
+// history that begins with create and holds only lifecycle events with RFC 3339 dates, and a
+// state and last event that its history leads to. Empty when it is; else what is wrong.
+std::string job_problem(const core::Job& job) {
+    if (job.salt.empty())
+        return "job " + job.uuid + " has an empty salt: its token could be made by anyone";
+    if (job.history.front().name != "create")
+        return "job " + job.uuid + "'s history does not begin with create";
+    core::State state = core::State::created;
+    for (std::size_t i = 0; i < job.history.size(); ++i) {
+        const core::HistoryEntry& e = job.history[i];
+        std::string where = "job " + job.uuid + ", history entry " + std::to_string(i + 1);
+        if (!core::parse_rfc3339_ms(e.date))
+            return where + ": the date '" + util::shortened(e.date, 40) +
+                   "' is not RFC 3339 (2026-01-31T12:00:00.000Z)";
+        if (i == 0) continue;
+        if (e.name == "create") return where + ": a second create";
+        auto event = core::parse_event(e.name);
+        if (!event || core::to_string(*event) != e.name)
+            return where + ": '" + util::shortened(e.name, 40) + "' is not an event";
+        auto next = core::transition(state, *event);
+        if (!next)
+            return where + ": " + e.name + " is not allowed in state " +
+                   std::string(core::to_string(state));
+        state = *next;
+    }
+    if (state != job.state)
+        return "job " + job.uuid + " is in state " + std::string(core::to_string(job.state)) +
+               " but its history leads to " + std::string(core::to_string(state));
+    if (job.last_event != job.history.back().name)
+        return "job " + job.uuid + "'s last event '" + util::shortened(job.last_event, 40) +
+               "' is not the last entry of its history";
+    return {};
+}
+
+// The first pass: the whole file is well formed and complete, and every job is one pjm could
+// have made, of a pipeline in the file or `known` to the database.
+TransferCounts check(std::istream& in, const std::function<bool(const std::string&)>& known) {
     TransferCounts seen;
     bool header = false, end = false, jobs_started = false;
-    std::set<std::string> pipelines;
+    std::set<std::string> pipelines, jobs;
     each_line(in, [&](std::size_t n, const json& r) {
         if (end) bad(n, "a record after the end record");
         if (!header) {
@@ -103,6 +144,11 @@ TransferCounts check(std::istream& in) {
             if (job.event_count != static_cast<std::int64_t>(job.history.size()))
                 bad(n, "job " + job.uuid + " counts " + std::to_string(job.event_count) +
                            " events but its history holds " + std::to_string(job.history.size()));
+            if (!jobs.insert(job.uuid).second) bad(n, "job " + job.uuid + " is in the file twice");
+            if (!pipelines.count(job.pipeline_uuid) && !known(job.pipeline_uuid))
+                bad(n, "job " + job.uuid + " names pipeline " + job.pipeline_uuid +
+                           ", which is neither in the file nor in the database");
+            if (std::string why = job_problem(job); !why.empty()) bad(n, why);
             ++seen.jobs;
             seen.events += job.history.size();
         } else if (type == "end") {
@@ -171,8 +217,11 @@ ImportReport import_ndjson(Database& storage,
                            const std::function<std::unique_ptr<std::istream>()>& open,
                            bool keep_settings) {
     {
+        // The whole file is checked before anything is written: a refused file changes nothing.
         auto in = open();
-        check(*in);
+        check(*in, [&storage](const std::string& uuid) {
+            return storage.get_pipeline(uuid).has_value();
+        });
     }
     ImportReport report;
     std::vector<core::Job> batch;

@@ -33,12 +33,19 @@ status=0
 # -max_total_time ends the run; the outer timeout only catches a fuzzer that does not stop.
 timeout --kill-after=30 $((seconds + 120)) "$target" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$work/" "${dict[@]}" "$work/corpus" || status=$?
+    -artifact_prefix="$work/" "${dict[@]}" "$work/corpus" 2>"$work/fuzzer.log" || status=$?
 
 if [ "$status" -eq 0 ]; then
+    # How much fuzzing this was, for the test log (scripts/test gathers these lines).
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/fuzzer.log")
+    added=$(sed -n 's/^stat::new_units_added: *//p' "$work/fuzzer.log")
+    summary="$name: ${runs:-?} executions in ${seconds} s, ${added:-?} new inputs, no finding"
+    echo "run.sh: $summary"
+    [ -z "${PJM_FUZZ_SUMMARY:-}" ] || echo "$summary" >>"$PJM_FUZZ_SUMMARY"
     rm -rf "$work"
     exit 0
 fi
+tail -40 "$work/fuzzer.log" >&2
 echo "run.sh: $name failed (status $status); its files are kept in $work" >&2
 for artifact in "$work"/crash-* "$work"/leak-* "$work"/timeout-* "$work"/oom-* \
     "$work"/slow-unit-*; do

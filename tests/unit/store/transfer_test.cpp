@@ -6,7 +6,9 @@
 #include "store/transfer.hpp"
 #include "test_databases.hpp"
 
+#include <functional>
 #include <sstream>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -146,6 +148,90 @@ TEST(Transfer, BadFilesChangeNothing) {
              {"garbage line", garbage},
              {"newer format", "{\"format\":\"pjm-export\",\"version\":2}\n"}}) {
         EXPECT_THROW(import_text(*sb, text), ImportError) << what;
+        EXPECT_EQ(export_text(*sb), before) << what << " changed the database";
+    }
+}
+
+// Records that parse but that pjm would never have written: each file is refused whole, naming
+// its line and what is wrong, and the database (pipelines included) is unchanged.
+TEST(Transfer, JobsPjmWouldNotHaveMadeAreRefusedBeforeAnythingIsWritten) {
+    test::TestDatabase a("sqlite"), b("sqlite");
+    auto sa = open(a.url());
+    fill(*sa);
+    std::string good = export_text(*sa);
+    auto sb = open(b.url());
+    std::string before = export_text(*sb);
+    // Changes the first job record (its JSON) and returns the whole file.
+    auto with_first_job = [&](const std::function<void(json&)>& change) {
+        std::istringstream in(good);
+        std::string line, out;
+        bool done = false;
+        while (std::getline(in, line)) {
+            json r = json::parse(line);
+            if (!done && r.value("type", "") == "job") {
+                change(r);
+                done = true;
+                line = r.dump();
+            }
+            out += line + "\n";
+        }
+        return out;
+    };
+    auto job = [](json& r) -> json& { return r.contains("job") ? r["job"] : r; };
+    auto history = [&](json& r) -> json& { return r["history"]; };
+    std::string no_pipelines;
+    {
+        std::istringstream in(good);
+        std::string line;
+        while (std::getline(in, line))
+            if (json::parse(line).value("type", "") != "pipeline") no_pipelines += line + "\n";
+        no_pipelines.replace(no_pipelines.rfind("\"pipelines\":2"), 13, "\"pipelines\":0");
+    }
+    std::string twice; // the first job's line twice, and the end record counting it twice
+    {
+        std::istringstream in(good);
+        std::string line;
+        std::size_t events = 0;
+        bool doubled = false;
+        while (std::getline(in, line)) {
+            json r = json::parse(line);
+            if (!doubled && r.value("type", "") == "job") {
+                twice += line + "\n";
+                events = r["history"].size();
+                doubled = true;
+            }
+            if (r.value("type", "") == "end") {
+                r["jobs"] = r["jobs"].get<std::size_t>() + 1;
+                r["events"] = r["events"].get<std::size_t>() + events;
+                line = r.dump();
+            }
+            twice += line + "\n";
+        }
+    }
+    for (const auto& [what, text, why] :
+         std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"empty salt", with_first_job([&](json& r) { job(r)["salt"] = ""; }), "empty salt"},
+             {"unknown event", with_first_job([&](json& r) { history(r)[1]["name"] = "launch"; }),
+              "'launch' is not an event"},
+             {"a date that is not one",
+              with_first_job([&](json& r) { history(r)[1]["date"] = "yesterday"; }),
+              "'yesterday' is not RFC 3339"},
+             {"a state its history does not lead to",
+              with_first_job([&](json& r) { job(r)["state"] = "VALIDATED"; }),
+              "but its history leads to FINISHED"},
+             {"an event its state did not allow",
+              with_first_job([&](json& r) { history(r)[2]["name"] = "validate"; }),
+              "validate is not allowed in state RUNNING"},
+             {"a job twice", twice, "is in the file twice"},
+             {"a job of a pipeline nowhere", no_pipelines,
+              "neither in the file nor in the database"}}) {
+        try {
+            import_text(*sb, text);
+            ADD_FAILURE() << what << ": imported";
+        } catch (const ImportError& e) {
+            EXPECT_NE(std::string(e.what()).find(why), std::string::npos)
+                << what << ": " << e.what();
+        }
         EXPECT_EQ(export_text(*sb), before) << what << " changed the database";
     }
 }
