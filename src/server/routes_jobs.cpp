@@ -28,6 +28,12 @@ bool truthy(const std::string& v) {
 void list_jobs(ServerContext& ctx, const Request& req, Response& res) {
     auto query = query_of(req);
     if (!query) return reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
+    // A filter given twice reads two ways (which one would a proxy's cache key take?).
+    for (const char* key : {"state", "pipeline", "limit", "all"})
+        if (std::size_t n = query->count(key); n > 1)
+            return reply(ctx, res, 400,
+                         "URL parameter " + std::string(key) + " is given " + std::to_string(n) +
+                             " times; give it once");
     auto all = query->get("all");
     auto filter = core::parse_job_query({query->get("state").value_or(""),
                                          query->get("pipeline").value_or(""),

@@ -12,6 +12,9 @@ void get_health(ServerContext& ctx, const Request&, Response& res) {
     } catch (const std::exception&) {
         return reply(ctx, res, 500, "the database does not answer");
     }
+    // Reads may work on a database that takes no writes (a full disk): not healthy.
+    if (auto why = ctx.writer.failing())
+        return reply(ctx, res, 503, "the database does not take writes: " + *why);
     reply(ctx, res, 200, "ok", {{"status", "ok"}, {"actor_id", ctx.config.actor_id}});
 }
 

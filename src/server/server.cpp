@@ -76,13 +76,20 @@ std::size_t connection_cap(std::size_t wanted) {
                                                 : k_spare_descriptors;
 }
 
-// Waits for SIGTERM or SIGINT (blocked in every thread) and stops the server; returns when
-// `done` is set.
+// Waits for SIGTERM or SIGINT (blocked in every thread, like SIGHUP, which is only logged)
+// and stops the server; returns when `done` is set.
 void watch_signals(const sigset_t& signals, HttpServer& server, RequestLog& log,
                    const std::atomic<bool>& done) {
     while (!done) {
         timespec wait{0, 200 * 1000 * 1000};
         int sig = sigtimedwait(&signals, nullptr, &wait);
+        if (sig == SIGHUP) {
+            // Sent by a terminal that closes, or by an operator expecting a reload: neither
+            // may end the server in the middle of its requests.
+            log.write("pjm serve: SIGHUP: ignored (nothing is reloaded; restart pjm serve to "
+                      "apply new options)");
+            continue;
+        }
         if (sig == SIGTERM || sig == SIGINT) {
             log.write(std::string("pjm serve: ") + (sig == SIGTERM ? "SIGTERM" : "SIGINT") +
                       ": finishing the requests in flight, then stopping");
@@ -125,6 +132,7 @@ int run(const ServeConfig& config, std::string& error) {
     sigemptyset(&signals);
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGHUP);
     sigset_t previous;
     pthread_sigmask(SIG_BLOCK, &signals, &previous);
     std::signal(SIGPIPE, SIG_IGN); // a client that hangs up must not end the server

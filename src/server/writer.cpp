@@ -128,8 +128,22 @@ void Writer::handle_batch(std::deque<Item>& batch) {
     } catch (...) {
         fail_batch(batch, results, "unknown error");
     }
+    // Health: a batch in which a message met a storage failure says the database is not
+    // taking writes; one that saved every message it had says it is again.
+    std::optional<std::string> failing;
+    for (const Handled& h : results)
+        if (h.outcome.kind == core::ErrorKind::storage) failing = h.outcome.message;
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_failing = std::move(failing);
+    }
     for (std::size_t i = 0; i < batch.size(); ++i)
         batch[i].reply.set_value(std::move(results[i]));
+}
+
+std::optional<std::string> Writer::failing() const {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_failing;
 }
 
 // Nothing of the batch was committed: every message in it failed, whatever the handler had

@@ -62,6 +62,9 @@ class Writer {
     void stop();
 
     std::uint64_t batches() const;
+    // Why the last batch could not save a message (a full disk, a lost database), until a
+    // batch saves again; nothing while writes go through. For /healthz.
+    std::optional<std::string> failing() const;
 
   private:
     struct Item {
@@ -84,6 +87,7 @@ class Writer {
     std::deque<Item> m_queue;
     bool m_stopping = false;
     std::uint64_t m_batches = 0;
+    std::optional<std::string> m_failing; // guarded by m_mutex
     std::thread m_thread;
 };
 

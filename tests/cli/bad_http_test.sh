@@ -407,6 +407,7 @@ CASES=$(cat <<'EOF'
 400|malformed %-escape|GET jobs with a malformed %-escape|send GET "$A/jobs?state=%G0"
 400|limit must be a positive whole number|GET jobs?limit beyond 64 bits|send GET "$A/jobs?limit=99999999999999999999999"
 400|unknown state|GET jobs?state=bogus|send GET "$A/jobs?state=bogus"
+400|URL parameter state is given 2 times|GET jobs with the state filter twice|send GET "$A/jobs?state=RUNNING&state=FAILED"
 401|no credentials|no credentials|send POST "$M" --no-bearer -d "$EV"
 401|no credentials|no credentials, invalid JSON (checked first)|send POST "$M" --no-bearer -d '{"uuid": '
 401|unknown bearer token|an unknown bearer token|send POST "$M" --no-bearer -H "Authorization: Bearer x$BEARER" -d "$EV"

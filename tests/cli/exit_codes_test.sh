@@ -202,4 +202,27 @@ if [ "$TEST_BACKEND" = sqlite ]; then
     expect_eq "$(db_sum)" "$before" "the database after a local event over ulimit -f"
 fi
 
+# --- a database file this user may only read can still be read (and refuses writes, exit 8)
+if [ "$TEST_BACKEND" = sqlite ] && [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+    mkdir -p "$WORK/ro"
+    "$PJM" --local --db "$WORK/ro/pjm.db" pipeline add --name readonly >/dev/null
+    read -r RO_JOB RO_TOKEN < <("$PJM" --local --db "$WORK/ro/pjm.db" --json create \
+        --pipeline "$("$PJM" --local --db "$WORK/ro/pjm.db" pipeline add --name readonly2)" \
+        --archive-path /a | python3 -c 'import json,sys; d = json.load(sys.stdin); print(d["uuid"], d["token"])')
+    chmod 0644 "$WORK/ro/pjm.db"
+    chmod 0755 "$WORK" "$WORK/ro"
+    as_nobody() {
+        setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME=/tmp "$PJM" --local \
+            --db "$WORK/ro/pjm.db" "$@" >"$OUT" 2>"$ERR"
+        RC=$?
+    }
+    as_nobody status "$RO_JOB"
+    expect_rc 0 "status on a database this user may only read"
+    expect_out "$RO_JOB" "status shows the job"
+    as_nobody event run "$RO_JOB" --token "$RO_TOKEN"
+    expect_rc 8 "an event on a read-only database"
+    expect_err "readonly" "the error says the database is read-only"
+    chmod 0700 "$WORK"
+fi
+
 finish

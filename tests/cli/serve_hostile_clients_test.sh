@@ -5,8 +5,9 @@
 # closed; an unauthenticated chunked POST that never ends is refused (401) and cut off, not
 # read; 300 MB of headers are refused (431) after a few megabytes at most, and the server's
 # memory stays small; pipelined requests are answered in order, each logged; SIGTERM ends the
-# server at once when only waiting connections are open. A bearer token shorter than 16
-# characters is refused at start.
+# server at once when only waiting connections are open; SIGHUP does not end it. A bearer token
+# shorter than 16 characters is refused at start. A database that takes no more writes makes
+# /healthz answer 503.
 source "$PJM_TEST_LIB"
 
 BEARER=hostile-b3arer-$RANDOM$RANDOM
@@ -219,6 +220,14 @@ done
 result() { sed -n "s/^$1 //p" "$WORK/results"; }
 [ -n "$(result waiting)" ] || { echo "serve_hostile_clients_test: the attacks did not finish:" >&2; cat "$WORK/results" "$WORK/python.err" >&2; exit 1; }
 
+# SIGHUP (a closed terminal, an operator expecting a reload) does not end the server.
+kill -HUP "$PID"
+sleep 0.3
+check
+kill -0 "$PID" 2>/dev/null || fail "SIGHUP ended pjm serve"
+check
+grep -q 'SIGHUP: ignored' "$WORK/serve.log" || fail "the log says SIGHUP was ignored"
+
 # SIGTERM with 50 connections waiting for a request: the server stops at once, exit 0.
 start=$(date +%s%N)
 kill -TERM "$PID"
@@ -268,4 +277,33 @@ grep -q 'pjm serve: stopped' "$WORK/serve.log" || fail "the log says the server 
 run --local status "$JOB" --json
 check
 [ "$(grep -o '"probe"' "$OUT" | wc -l)" -eq 1 ] || fail "the probe message is in the job's history once"
+# A database that takes no more writes (here: a file size limit, as a full disk would) makes
+# /healthz answer 503 once a message could not be saved, though reads still work.
+if [ "$TEST_BACKEND" = sqlite ]; then
+    SMALL="$WORK/small.db"
+    SP=$("$PJM" --local --db "$SMALL" pipeline add --name small)
+    run --local --db "$SMALL" --json create --pipeline "$SP" --archive-path /a
+    SJOB=$(json_field uuid) STOKEN=$(json_field token)
+    (ulimit -f 400 && exec "$PJM" --db "$SMALL" serve --listen 127.0.0.1:0 --actor-id small \
+        --bearer-file "$WORK/bearers") 2>&1 >/dev/null | cat >"$WORK/small.log" &
+    for _ in $(seq 1 100); do
+        SPORT=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/small.log")
+        [ -n "$SPORT" ] && break
+        sleep 0.05
+    done
+    python3 -c 'import json; print(json.dumps({"pad": "x" * 100000}))' >"$WORK/pad.json"
+    status=""
+    for i in $(seq 1 20); do
+        status=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $BEARER" \
+            --data "{\"uuid\": \"$SJOB\", \"name\": \"update\", \"token\": \"$STOKEN\", \"data\": $(cat "$WORK/pad.json")}" \
+            "http://127.0.0.1:$SPORT/actors/v2/small/messages")
+        [ "$status" = 503 ] && break
+    done
+    expect_eq "$status" 503 "a message the full database cannot save"
+    curl -s -o "$OUT" -w '%{http_code}' "http://127.0.0.1:$SPORT/healthz" >"$WORK/health.status"
+    expect_eq "$(cat "$WORK/health.status")" 503 "/healthz of a database that takes no writes"
+    expect_out "does not take writes" "/healthz says why"
+    pkill -f "actor-id small" 2>/dev/null
+fi
+
 finish

@@ -362,13 +362,16 @@ class PostgresStore final : public Database, private core::StorageTx {
                     {key.c_str(), value.c_str()});
     }
 
-    // Inside a batch it joins the batch's transaction; a lost race there fails the batch.
+    // Inside a batch it joins the batch's transaction. A lost race there (another replica
+    // recorded the same Idempotency-Key's execution first: 23505) runs the whole batch again,
+    // which then finds that execution and answers from it, instead of failing the batch.
     void add_execution(const Execution& e) override {
         static const std::string columns = column_list(execution_columns());
         Binds b;
         std::string values = b.add(execution_columns(), e);
         m_conn.exec("recording an execution",
-                    "INSERT INTO executions (" + columns + ") VALUES (" + values + ")", b.params());
+                    "INSERT INTO executions (" + columns + ") VALUES (" + values + ")", b.params(),
+                    m_batch ? Race::retry : Race::fail);
     }
 
     std::optional<Execution> get_execution(const std::string& id) override {

@@ -87,11 +87,31 @@ class SqliteStore final : public Database, private core::StorageTx {
         try {
             sqlite3_busy_timeout(m_db, k_busy_timeout_ms);
             sqlite3_extended_result_codes(m_db, 1);
+            // A file this user may only read (a copy, an archive, another user's): it can be
+            // read as it is. Nothing is changed in it, its schema included; a write fails
+            // saying the file is read-only. A WAL database is read through its shared-memory
+            // file, which this user may not be able to create: when no writer has left anything
+            // in its WAL, the file is read as immutable instead. (Before any statement: even
+            // a PRAGMA reads the schema.)
+            bool read_only = sqlite3_db_readonly(m_db, "main") == 1;
+            if (read_only && !wal_has_data()) reopen_immutable();
             exec(m_db, "PRAGMA foreign_keys = ON");
             // FULL: an acknowledged event survives power loss, not just a crash.
             exec(m_db, "PRAGMA synchronous = FULL");
-            set_wal();
-            migrate(m_db);
+            if (read_only) {
+                Statement version(m_db, "PRAGMA user_version");
+                int v = version.step() ? static_cast<int>(version.integer(0)) : 0;
+                if (v != current_schema_version())
+                    throw StorageError("database " + m_path +
+                                       " is read-only (no write permission) "
+                                       "and has schema version " +
+                                       std::to_string(v) + ", not this pjm's " +
+                                       std::to_string(current_schema_version()) +
+                                       ": open it with write permission once to upgrade it");
+            } else {
+                set_wal();
+                migrate(m_db);
+            }
             // Without automatic checkpoints a commit still copies the WAL once it passes
             // 50,000 pages (about 200 MB), should nothing else do it.
             sqlite3_wal_autocheckpoint(m_db, options.automatic_checkpoints ? 1000 : 50000);
@@ -453,6 +473,37 @@ class SqliteStore final : public Database, private core::StorageTx {
     }
 
     std::vector<std::string> warnings() const override { return m_warnings; }
+
+    bool wal_has_data() const {
+        struct stat st {};
+        return ::stat((m_path + "-wal").c_str(), &st) == 0 && st.st_size > 0;
+    }
+
+    // Opens the file again read-only and immutable (no locks, no shared memory): for a file no
+    // one may write, with nothing in its WAL.
+    void reopen_immutable() {
+        std::string uri = "file:";
+        for (char c : m_path) {
+            if (c == '%' || c == '?' || c == '#')
+                uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+            else
+                uri += c;
+        }
+        uri += "?immutable=1";
+        sqlite3* db = nullptr;
+        int rc =
+            sqlite3_open_v2(uri.c_str(), &db,
+                            SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+        if (rc != SQLITE_OK) {
+            sqlite3_close(db);
+            throw_sqlite(nullptr, rc, "cannot open database " + m_path + " read-only");
+        }
+        m_statements.clear();
+        sqlite3_close(m_db);
+        m_db = db;
+        sqlite3_busy_timeout(m_db, k_busy_timeout_ms);
+        sqlite3_extended_result_codes(m_db, 1);
+    }
 
     std::string m_path;
     std::vector<std::string> m_warnings;

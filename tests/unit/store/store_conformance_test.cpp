@@ -462,6 +462,39 @@ TEST_P(StoreConformance, DeadlockedBatchIsRunAgainWhole) {
     EXPECT_EQ(s->get_job(j2, true)->history.size(), 3u);
 }
 
+// Two replicas handle the same Idempotency-Key at once: each batch looks for the key's
+// execution, finds none, records it; the one that loses the race on the execution's id runs
+// again whole, finds the winner's, and records nothing. Neither batch fails.
+TEST_P(StoreConformance, SameExecutionFromTwoBatchesAtOnceIsRecordedOnce) {
+    std::atomic<int> runs{0}, failures{0}, recorded{0};
+    auto batch = [&](const std::string& log) {
+        try {
+            auto mine = open(db->url());
+            mine->write_batch([&] {
+                ++runs;
+                if (mine->get_execution("same-key-exec")) return;
+                store::Execution e{"same-key-exec",    "actor", "COMPLETE", 0, "t0", "t1",
+                                   "PipelineJobEvent", "",      log,        ""};
+                mine->add_execution(e);
+                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                ++recorded;
+            });
+        } catch (const std::exception& e) {
+            ++failures;
+            ADD_FAILURE() << e.what();
+        }
+    };
+    std::thread t1(batch, "first"), t2(batch, "second");
+    t1.join();
+    t2.join();
+    EXPECT_EQ(failures, 0);
+    auto got = s->get_execution("same-key-exec");
+    ASSERT_TRUE(got);
+    EXPECT_TRUE(got->log == "first" || got->log == "second") << got->log;
+    EXPECT_EQ(recorded, 1); // the loser's insert never went through
+    EXPECT_GE(runs, 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance, ::testing::ValuesIn(test::storage_backends()),
                          test::backend_name);
 

@@ -17,6 +17,15 @@ TEST(Printable, EscapesControlCharacters) {
     EXPECT_EQ(printable(std::string_view("a\0b", 3)), "a\\x00b");
 }
 
+TEST(Printable, EscapesC1Controls) {
+    // U+009B (CSI) would start a terminal escape sequence; U+00A0 and "é" are text.
+    EXPECT_EQ(printable("a\xc2\x9b"
+                        "31mb"),
+              "a\\xc2\\x9b31mb");
+    EXPECT_EQ(printable("\xc2\x80\xc2\x9f"), "\\xc2\\x80\\xc2\\x9f");
+    EXPECT_EQ(printable("\xc2\xa0\xc3\xa9"), "\xc2\xa0\xc3\xa9");
+}
+
 TEST(Printable, ShortenedCutsBetweenCharacters) {
     EXPECT_EQ(shortened("abc", 3), "abc");
     EXPECT_EQ(shortened("abcd", 3), "abc…");
