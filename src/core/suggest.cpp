@@ -28,6 +28,10 @@ std::string nearest(std::string_view word, const std::vector<std::string>& candi
     std::string best;
     std::size_t best_distance = max_distance + 1;
     for (const auto& c : candidates) {
+        // The distance is at least the difference in length: a word far longer than every
+        // candidate (a megabyte sent as an event name) costs nothing to rule out.
+        std::size_t gap = word.size() > c.size() ? word.size() - c.size() : c.size() - word.size();
+        if (gap > max_distance) continue;
         std::size_t d = edit_distance(word, c);
         if (d < best_distance) {
             best_distance = d;

