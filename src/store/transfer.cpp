@@ -107,9 +107,10 @@ TransferCounts check(std::istream& in, const std::function<bool(const std::strin
     each_line(in, [&](std::size_t n, const json& r) {
         if (end) bad(n, "a record after the end record");
         if (!header) {
-            if (r.value("format", "") != k_format)
+            // (value() with a default of another type throws: compare as JSON.)
+            if (r.value("format", json()) != json(k_format))
                 bad(n, "not a pjm export (the first line must say \"format\": \"pjm-export\")");
-            if (r.value("version", 0) != k_version)
+            if (r.value("version", json()) != json(k_version))
                 bad(n, "an export of format version " + r.value("version", json()).dump() +
                            "; this pjm reads version " + std::to_string(k_version) +
                            " (upgrade pjm)");
@@ -213,6 +214,24 @@ TransferCounts export_ndjson(Database& storage, std::ostream& out, const std::st
     return c;
 }
 
+namespace {
+
+// Each record of a checked file after its header, in order.
+void read_records(const std::function<std::unique_ptr<std::istream>()>& open,
+                  const std::function<void(const json&)>& f) {
+    auto in = open();
+    bool header = true;
+    each_line(*in, [&](std::size_t, const json& r) {
+        if (header) {
+            header = false;
+            return;
+        }
+        f(r);
+    });
+}
+
+} // namespace
+
 ImportReport import_ndjson(Database& storage,
                            const std::function<std::unique_ptr<std::istream>()>& open,
                            bool keep_settings) {
@@ -248,29 +267,31 @@ ImportReport import_ndjson(Database& storage,
         report.imported.events += added.events;
         batch.clear();
     };
-    auto in = open();
-    bool header = true;
-    each_line(*in, [&](std::size_t, const json& r) {
-        if (header) {
-            header = false;
-            return;
-        }
-        std::string type = r.at("type").get<std::string>();
-        if (type == "setting") {
-            if (keep_settings) return;
-            storage.set_setting(r.at("key").get<std::string>(), r.at("value").get<std::string>());
-            ++report.imported.settings;
-        } else if (type == "pipeline") {
-            if (storage.add_pipeline(pipeline_from_record(body(r))))
-                ++report.imported.pipelines;
-            else
-                ++report.pipelines_present;
-        } else if (type == "job") {
-            batch.push_back(job_from_record(body(r)));
-            if (batch.size() == k_jobs_per_transaction) flush();
-        }
+    // One transaction for the whole file (pjm serve's group commit: each group of jobs a
+    // savepoint): a file is imported whole or not at all, whatever stops it. A lost race runs
+    // it again from the start, which the counts allow.
+    storage.write_batch([&] {
+        report = ImportReport{};
+        batch.clear();
+        read_records(open, [&](const json& r) {
+            std::string type = r.at("type").get<std::string>();
+            if (type == "setting") {
+                if (keep_settings) return;
+                storage.set_setting(r.at("key").get<std::string>(),
+                                    r.at("value").get<std::string>());
+                ++report.imported.settings;
+            } else if (type == "pipeline") {
+                if (storage.add_pipeline(pipeline_from_record(body(r))))
+                    ++report.imported.pipelines;
+                else
+                    ++report.pipelines_present;
+            } else if (type == "job") {
+                batch.push_back(job_from_record(body(r)));
+                if (batch.size() == k_jobs_per_transaction) flush();
+            }
+        });
+        flush();
     });
-    flush();
     return report;
 }
 

@@ -225,4 +225,22 @@ if [ "$TEST_BACKEND" = sqlite ] && [ "$(id -u)" -eq 0 ] && command -v setpriv >/
     chmod 0700 "$WORK"
 fi
 
+# --- an import that fails while writing (here: a file size limit) writes nothing at all
+if [ "$TEST_BACKEND" = sqlite ]; then
+    SRC_DB="$WORK/import-src.db"
+    SRC_P=$("$PJM" --local --db "$SRC_DB" pipeline add --name big)
+    PAD=$(head -c 20000 /dev/zero | tr '\0' p)
+    for i in $(seq 1 30); do
+        "$PJM" --local --db "$SRC_DB" create --pipeline "$SRC_P" --archive-path "/a/$i" \
+            --data "{\"pad\": \"$PAD\", \"i\": $i}" >/dev/null
+    done
+    "$PJM" --local --db "$SRC_DB" export -o "$WORK/big.ndjson" 2>/dev/null
+    (ulimit -f 300 && exec "$PJM" --local --db "$WORK/import-dst.db" import "$WORK/big.ndjson") \
+        2>&1 >/dev/null | cat >"$ERR"
+    RC=${PIPESTATUS[0]}
+    expect_rc 8 "an import that runs out of room while writing"
+    expect_eq "$(sqlite3 "$WORK/import-dst.db" 'SELECT (SELECT count(*) FROM pipelines) || "," || (SELECT count(*) FROM jobs)')" \
+        "0,0" "a failed import wrote no pipeline and no job"
+fi
+
 finish

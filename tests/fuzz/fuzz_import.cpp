@@ -35,8 +35,8 @@ struct World {
         if (!mkdtemp(tmpl.data())) bug("mkdtemp failed in " + tmpl);
         dir = tmpl;
         db = store::open((dir / "pjm.db").string(), store::Create::yes);
-        db->add_pipeline({"106a0000-0000-5000-8000-000000000001", "fuzz", "",
-                          "2026-01-01T00:00:00.000Z"});
+        db->add_pipeline(
+            {"106a0000-0000-5000-8000-000000000001", "fuzz", "", "2026-01-01T00:00:00.000Z"});
     }
     ~World() {
         db.reset();

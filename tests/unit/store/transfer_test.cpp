@@ -146,7 +146,11 @@ TEST(Transfer, BadFilesChangeNothing) {
              {"no header", lines_only},
              {"wrong count", bad_count},
              {"garbage line", garbage},
-             {"newer format", "{\"format\":\"pjm-export\",\"version\":2}\n"}}) {
+             {"newer format", "{\"format\":\"pjm-export\",\"version\":2}\n"},
+             // Found by fuzz_import: a format or version of another JSON type threw from
+             // nlohmann's value() instead of being refused.
+             {"format as a number", "{\"format\":1,\"version\":1}\n"},
+             {"version as text", "{\"format\":\"pjm-export\",\"version\":\"1\"}\n"}}) {
         EXPECT_THROW(import_text(*sb, text), ImportError) << what;
         EXPECT_EQ(export_text(*sb), before) << what << " changed the database";
     }
