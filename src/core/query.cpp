@@ -2,9 +2,7 @@
 
 namespace pjm::core {
 
-namespace {
-
-std::optional<std::string> decode(std::string_view text) {
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
     std::string out;
     out.reserve(text.size());
     auto hex = [](char c) -> int {
@@ -15,7 +13,7 @@ std::optional<std::string> decode(std::string_view text) {
     };
     for (std::size_t i = 0; i < text.size(); ++i) {
         char c = text[i];
-        if (c == '+') {
+        if (c == '+' && plus_is_space) {
             out.push_back(' ');
         } else if (c == '%') {
             if (i + 2 >= text.size()) return std::nullopt;
@@ -28,6 +26,12 @@ std::optional<std::string> decode(std::string_view text) {
         }
     }
     return out;
+}
+
+namespace {
+
+std::optional<std::string> decode(std::string_view text) {
+    return percent_decode(text, true);
 }
 
 } // namespace

@@ -9,6 +9,10 @@
 
 namespace pjm::core {
 
+// `text` with its %XX escapes decoded ('+' too, as a space, when `plus_is_space`: query strings);
+// nothing when an escape is malformed.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+
 class QueryParams {
   public:
     QueryParams() = default;

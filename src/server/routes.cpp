@@ -37,29 +37,11 @@ const std::array<std::regex, std::size(k_routes)>& patterns() {
     return compiled;
 }
 
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
 // A path segment with its %-escapes decoded; nothing when one is malformed or it decodes to
 // hold '/' (a segment must not become two).
 std::optional<std::string> decoded_segment(const std::string& s) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '%') {
-            out += s[i];
-            continue;
-        }
-        if (i + 2 >= s.size()) return std::nullopt;
-        int hi = hex_digit(s[i + 1]), lo = hex_digit(s[i + 2]);
-        if (hi < 0 || lo < 0) return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
-    }
-    if (out.find('/') != std::string::npos) return std::nullopt;
+    auto out = core::percent_decode(s, false);
+    if (!out || out->find('/') != std::string::npos) return std::nullopt;
     return out;
 }
 
