@@ -27,7 +27,7 @@ _pjm_options() {
     event) echo "--token --data --url-params --batch --fail-fast" ;;
     delete) echo "--token --force" ;;
     create) echo "--pipeline --archive-path --archive-system --data --session" ;;
-    status) echo "--execution" ;;
+    status) echo "--history --before --execution" ;;
     list) echo "--state --pipeline --limit --all" ;;
     "token admin") echo "--key --lifetime --at" ;;
     "token verify") echo "--job" ;;
@@ -48,7 +48,7 @@ _pjm_takes_value() {
     --wait-timeout | --config | --db | --url | --tenant-url | --actor-id | --bearer | --nonce | \
         --cacert | --connect-timeout | --timeout | --retries | --retry-max-time | --outbox | \
         --token | --data | --batch | --pipeline | --archive-path | --archive-system | --session | \
-        --execution | --state | --limit | --key | --lifetime | --at | --job | --name | --uuid | \
+        --history | --before | --execution | --state | --limit | --key | --lifetime | --at | --job | --name | --uuid | \
         --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads | \
         --output | --color)
         return 0

@@ -3,7 +3,7 @@
 
 set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --actor-id --bearer \
     --nonce --cacert --connect-timeout --timeout --retries --retry-max-time --outbox --token \
-    --data --batch --pipeline --archive-path --archive-system --session --execution --state \
+    --data --batch --pipeline --archive-path --archive-system --session --history --before --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
     --bearer-file --nonce-file --max-body --threads --output --color
 
@@ -150,6 +150,8 @@ complete -c pjm -n '__pjm_is create' -l data -x -a '(__pjm_data_files)' -d 'The 
 complete -c pjm -n '__pjm_is create' -l session -x -d 'A correlation string'
 
 # pjm status [UUID]
+complete -c pjm -n '__pjm_is status' -l history -x -d 'History entries to show, newest last (default 100, at most 1000; 0 for none)'
+complete -c pjm -n '__pjm_is status' -l before -x -d 'Show the page of history that ends below entry N (a page\'s history_start)'
 complete -c pjm -n '__pjm_is status' -l execution -x -d 'Show a manager execution instead'
 
 # pjm list

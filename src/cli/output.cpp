@@ -128,15 +128,31 @@ std::string when(const std::string& date, const core::Clock& clock) {
     return rel == date ? date : rel + " (" + date + ")";
 }
 
-// The state each history entry left the job in, replaying the lifecycle from create; nothing
-// where the history does not follow it (an entry pjm does not know).
+// The state an event leads to whatever the state before it, when there is one such state
+// (a page of history that begins after create starts from an unknown state).
+std::optional<core::State> sole_target(core::Event ev) {
+    std::optional<core::State> target;
+    for (core::State from : core::all_states()) {
+        auto to = core::transition(from, ev);
+        if (!to) continue;
+        if (target && *target != *to) return std::nullopt;
+        target = to;
+    }
+    return target;
+}
+
+// The state each history entry left the job in, replaying the lifecycle from create; on a page
+// that starts later (`mid_history`), from the first of its events whose outcome does not
+// depend on where it began. Nothing where the history does not follow the lifecycle (an entry
+// pjm does not know, an event its state does not allow) and from there on.
 struct Step {
     std::optional<core::State> from, to;
     bool moves = true;
 };
-std::vector<Step> replay(const std::vector<core::HistoryEntry>& history) {
+std::vector<Step> replay(const std::vector<core::HistoryEntry>& history, bool mid_history) {
     std::vector<Step> steps;
     std::optional<core::State> state;
+    bool anchored = !mid_history; // a state known (or lost) since the page began
     for (const auto& e : history) {
         Step step{state, std::nullopt, true};
         auto ev = core::parse_event(e.name);
@@ -148,7 +164,10 @@ std::vector<Step> replay(const std::vector<core::HistoryEntry>& history) {
             step.moves = false;
         } else if (ev && state) {
             step.to = core::transition(*state, *ev);
+        } else if (ev && !anchored && !core::keeps_state(*ev)) {
+            step.to = sole_target(*ev);
         }
+        anchored = anchored || step.to.has_value();
         steps.push_back(step);
         state = step.to;
     }
@@ -191,20 +210,30 @@ std::string render_job(const core::Job& job, const core::Clock& clock, const Sty
     std::string out = render_table(info, style, std::nullopt);
     if (job.history.empty()) return out;
 
-    out += "\nhistory (" + std::to_string(job.history.size()) +
-           (job.history.size() == 1 ? " event" : " events") + "):\n";
+    auto count = [](std::int64_t n) { return std::to_string(n) + (n == 1 ? " event" : " events"); };
+    auto shown = static_cast<std::int64_t>(job.history.size());
+    std::int64_t last = job.history_start + shown - 1;
+    if (job.history_start == 1 && last >= job.event_count)
+        out += "\nhistory (" + count(shown) + "):\n";
+    else
+        out += "\nhistory (events " + std::to_string(job.history_start) + " to " +
+               std::to_string(last) + " of " + std::to_string(job.event_count) + "):\n";
     Table history;
     history.indent = "  ";
     history.header = {"SEQ", "WHEN", "DATE", "EVENT", "STATE", "DATA"};
     history.optional = {2}; // the absolute date goes first when the terminal is narrow
     history.clip_last = true;
-    auto steps = replay(job.history);
+    auto steps = replay(job.history, job.history_start > 1);
     for (std::size_t i = 0; i < job.history.size(); ++i) {
         const auto& e = job.history[i];
-        history.rows.push_back({std::to_string(i + 1), ago(e.date, clock), e.date, e.name,
-                                state_cell(steps[i]), json_summary(e.data, 80)});
+        history.rows.push_back({std::to_string(job.history_start + static_cast<std::int64_t>(i)),
+                                ago(e.date, clock), e.date, e.name, state_cell(steps[i]),
+                                json_summary(e.data, 80)});
     }
     out += render_table(history, style, width);
+    if (job.history_start > 1)
+        out += "  (" + count(job.history_start - 1) + " before these: pjm status " + job.uuid +
+               " --before " + std::to_string(job.history_start) + ")\n";
     return out;
 }
 

@@ -32,6 +32,7 @@ nlohmann::json to_document(const Job& job, bool with_history) {
         for (const auto& e : job.history)
             history.push_back(to_json(e));
         doc["history"] = std::move(history);
+        doc["history_start"] = job.history_start;
     }
     return doc;
 }
@@ -87,6 +88,11 @@ Job job_from_document(const nlohmann::json& doc) {
         for (const auto& e : *it)
             j.history.push_back(history_entry_from_json(e));
     j.event_count = doc.value("event_count", static_cast<std::int64_t>(j.history.size()));
+    if (auto it = doc.find("history_start"); it != doc.end()) {
+        if (!it->is_number_integer() || it->get<std::int64_t>() < 1)
+            throw std::invalid_argument("field 'history_start' is not a positive whole number");
+        j.history_start = it->get<std::int64_t>();
+    }
     return j;
 }
 

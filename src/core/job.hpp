@@ -38,7 +38,8 @@ struct Job {
     std::string salt;    // never leaves the store except to check tokens
     bool visible = true; // false after a soft delete
     std::int64_t event_count = 0;
-    std::vector<HistoryEntry> history; // filled only when asked for
+    std::vector<HistoryEntry> history; // filled only when asked for, maybe only a page of it
+    std::int64_t history_start = 1;    // the number of history[0] (entries count from 1)
 };
 
 struct Pipeline {

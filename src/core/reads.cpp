@@ -4,6 +4,8 @@
 #include "util/printable.hpp"
 
 #include <charconv>
+#include <limits>
+#include <optional>
 
 namespace pjm::core {
 
@@ -30,17 +32,57 @@ Error job_not_found(std::string_view uuid) {
                                       "the UUID with 'pjm list'"};
 }
 
-Result<Job> read_job(Storage& storage, const std::string& uuid, bool with_history) {
+Result<Job> read_job(Storage& storage, const std::string& uuid, const HistoryWindow& window) {
     if (!is_typed_uuid(uuid, UuidType::job)) {
         Error e = not_a_job_uuid(uuid);
         return Result<Job>::fail(e.kind, e.message);
     }
-    auto job = storage.get_job(uuid, with_history);
+    auto job = storage.get_job(uuid, window);
     if (!job) {
         Error e = job_not_found(uuid);
         return Result<Job>::fail(e.kind, e.message);
     }
     return {ErrorKind::ok, {}, std::move(*job)};
+}
+
+namespace {
+
+// A whole number in [min, max] from text; nothing when it is not one.
+std::optional<std::int64_t> whole_number(const std::string& text, std::int64_t min,
+                                         std::int64_t max) {
+    std::int64_t n = 0;
+    const char* end = text.data() + text.size();
+    auto [stop, ec] = std::from_chars(text.data(), end, n);
+    if (ec != std::errc() || stop != end || n < min || n > max) return std::nullopt;
+    return n;
+}
+
+} // namespace
+
+Result<HistoryWindow> parse_history_query(const HistoryQuery& q) {
+    using R = Result<HistoryWindow>;
+    HistoryWindow w;
+    w.limit = k_history_page;
+    w.max_bytes = k_history_page_bytes;
+    if (!q.history.empty()) {
+        auto n = whole_number(q.history, 0, static_cast<std::int64_t>(k_history_page_max));
+        if (!n)
+            return R::fail(ErrorKind::invalid,
+                           "history must be a whole number of entries from 0 to " +
+                               std::to_string(k_history_page_max) + ", not " +
+                               quoted_value(q.history));
+        w.limit = static_cast<std::size_t>(*n);
+    }
+    if (!q.before.empty()) {
+        auto n = whole_number(q.before, 1, std::numeric_limits<std::int64_t>::max());
+        if (!n)
+            return R::fail(ErrorKind::invalid,
+                           "before must be a history entry's number (a positive whole number, "
+                           "as in history_start), not " +
+                               quoted_value(q.before));
+        w.before = *n;
+    }
+    return {ErrorKind::ok, {}, w};
 }
 
 Result<JobFilter> parse_job_query(const JobQuery& q) {

@@ -32,9 +32,28 @@ Error not_a_job_uuid(std::string_view text);
 Error not_a_pipeline_uuid(std::string_view text);
 Error job_not_found(std::string_view uuid);
 
-// The job with its history (`with_history`); invalid when `uuid` is not a job UUID, not_found
-// when there is no such job (hidden jobs are shown: their document says "visible": false).
-Result<Job> read_job(Storage& storage, const std::string& uuid, bool with_history = true);
+// The job with the part of its history `window` asks for; invalid when `uuid` is not a job
+// UUID, not_found when there is no such job (hidden jobs are shown: their document says
+// "visible": false).
+Result<Job> read_job(Storage& storage, const std::string& uuid, const HistoryWindow& window);
+
+// A job read (`pjm status`, the jobs route) shows one page of its history: the newest
+// k_history_page entries by default, at most k_history_page_max, and no more entries once
+// their data reach k_history_page_bytes, so that one reply stays a few MiB however long the
+// history grows (docs/protocol.md#history-pages).
+inline constexpr std::size_t k_history_page = 100;
+inline constexpr std::size_t k_history_page_max = 1000;
+inline constexpr std::size_t k_history_page_bytes = 4u << 20;
+
+// The history page a read asks for, as text from command-line options or URL parameters
+// ("" means not given): `history`, the number of entries (0 to k_history_page_max); `before`,
+// the number of the entry the page ends below (a positive whole number: the history_start of
+// the page after it).
+struct HistoryQuery {
+    std::string history;
+    std::string before;
+};
+Result<HistoryWindow> parse_history_query(const HistoryQuery& query);
 
 // List filters as text, from command-line options or URL parameters; "" means not given.
 struct JobQuery {

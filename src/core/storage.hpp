@@ -5,7 +5,9 @@
 #include "core/job.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -34,6 +36,23 @@ class StorageTx {
     virtual void remove_job(const std::string& uuid) = 0;
 };
 
+// Which part of a job's history a read returns. Entries are numbered 1, 2, … in the order they
+// were appended (a job's numbers never change: history is append-only). The read returns the
+// newest entries numbered below `before`, at most `limit` of them, oldest first, and stops
+// adding older ones once their `data` add up to `max_bytes` (the newest one always comes).
+struct HistoryWindow {
+    std::int64_t before = std::numeric_limits<std::int64_t>::max();
+    std::size_t limit = 0; // 0: no history
+    std::size_t max_bytes = std::numeric_limits<std::size_t>::max();
+
+    static HistoryWindow none() { return {}; }
+    // Every entry (pjm export, tests); never for a reply.
+    static HistoryWindow all() {
+        return {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::size_t>::max(),
+                std::numeric_limits<std::size_t>::max()};
+    }
+};
+
 struct JobFilter {
     std::optional<State> state;
     std::optional<std::string> pipeline_uuid;
@@ -48,7 +67,9 @@ class Storage {
     // returns false or throws. Throws StorageError when the backend fails.
     virtual void write(const std::function<bool(StorageTx&)>& fn) = 0;
 
-    virtual std::optional<Job> get_job(const std::string& uuid, bool with_history) = 0;
+    // The job with the part of its history `window` asks for (Job::history_start says where it
+    // begins), read in one snapshot; nothing when it does not exist.
+    virtual std::optional<Job> get_job(const std::string& uuid, const HistoryWindow& window) = 0;
     virtual std::vector<Job> find_jobs(const JobFilter& filter) = 0;
 
     // False when a pipeline with that UUID exists already.

@@ -156,8 +156,8 @@ Reply AbacoClient::get_execution_logs(const std::string& id) const {
                "the logs of execution " + id);
 }
 
-Reply AbacoClient::get_job(const std::string& uuid) const {
-    return get("/jobs/" + core::percent_encode(uuid), {}, "job " + uuid);
+Reply AbacoClient::get_job(const std::string& uuid, const core::QueryParams& query) const {
+    return get("/jobs/" + core::percent_encode(uuid), query, "job " + uuid);
 }
 
 Reply AbacoClient::list_jobs(const core::QueryParams& query) const {

@@ -46,7 +46,8 @@ class AbacoClient {
                        const std::string& idempotency_key) const;
     Reply get_execution(const std::string& id) const;
     Reply get_execution_logs(const std::string& id) const;
-    Reply get_job(const std::string& uuid) const;
+    // `query`: the history page (history=, before=), as the jobs route reads it.
+    Reply get_job(const std::string& uuid, const core::QueryParams& query) const;
     Reply list_jobs(const core::QueryParams& query) const;
 
     // The messages URL as configured, without credentials (x-nonce): what an outbox keeps.

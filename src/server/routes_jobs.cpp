@@ -1,17 +1,40 @@
-// GET /actors/v2/<actorId>/jobs/<uuid> (the job document with its history) and
-// GET …/jobs?state=&pipeline=&limit=&all= (documents without history, most recently updated
-// first; hidden jobs only with all=true). A pjm extension: job documents, never salts.
+// GET /actors/v2/<actorId>/jobs/<uuid>?history=&before= (the job document with one page of
+// its history, docs/protocol.md#history-pages) and GET …/jobs?state=&pipeline=&limit=&all=
+// (documents without history, most recently updated first; hidden jobs only with all=true).
+// A pjm extension: job documents, never salts.
 #include "core/reads.hpp"
 #include "server/envelope.hpp"
 #include "server/routes.hpp"
 
 namespace pjm::server {
 
+namespace {
+
+// A URL parameter given twice reads two ways (which one would a proxy's cache key take?):
+// the refusal, or "" when each of `keys` comes at most once.
+std::string repeated_parameter(const core::QueryParams& query,
+                               std::initializer_list<const char*> keys) {
+    for (const char* key : keys)
+        if (std::size_t n = query.count(key); n > 1)
+            return "URL parameter " + std::string(key) + " is given " + std::to_string(n) +
+                   " times; give it once";
+    return "";
+}
+
+} // namespace
+
 void get_job(ServerContext& ctx, const Request& req, Response& res) {
+    auto query = query_of(req);
+    if (!query) return reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
+    if (auto why = repeated_parameter(*query, {"history", "before"}); !why.empty())
+        return reply(ctx, res, 400, why);
+    auto window = core::parse_history_query(
+        {query->get("history").value_or(""), query->get("before").value_or("")});
+    if (!window.ok()) return reply(ctx, res, core::http_status(window.kind), window.message);
     core::Result<core::Job> job;
     {
         auto storage = ctx.reads.acquire();
-        job = core::read_job(*storage, req.matches[2]);
+        job = core::read_job(*storage, req.matches[2], window.value);
     }
     if (!job.ok()) return reply(ctx, res, core::http_status(job.kind), job.message);
     reply(ctx, res, 200, status_message(200), core::to_document(job.value, true));
@@ -28,12 +51,8 @@ bool truthy(const std::string& v) {
 void list_jobs(ServerContext& ctx, const Request& req, Response& res) {
     auto query = query_of(req);
     if (!query) return reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
-    // A filter given twice reads two ways (which one would a proxy's cache key take?).
-    for (const char* key : {"state", "pipeline", "limit", "all"})
-        if (std::size_t n = query->count(key); n > 1)
-            return reply(ctx, res, 400,
-                         "URL parameter " + std::string(key) + " is given " + std::to_string(n) +
-                             " times; give it once");
+    if (auto why = repeated_parameter(*query, {"state", "pipeline", "limit", "all"}); !why.empty())
+        return reply(ctx, res, 400, why);
     auto all = query->get("all");
     auto filter = core::parse_job_query({query->get("state").value_or(""),
                                          query->get("pipeline").value_or(""),

@@ -28,7 +28,7 @@ void complete_replay(ServerContext& ctx, Handled& h) {
     std::optional<core::Job> job;
     {
         auto storage = ctx.reads.acquire();
-        job = storage->get_job(h.execution.job_uuid, false);
+        job = storage->get_job(h.execution.job_uuid, core::HistoryWindow::none());
     }
     if (!job) return;
     if (h.outcome.message_kind == core::MessageKind::create_action && !h.other_sender)

@@ -59,6 +59,12 @@ std::string column_list(Columns<Record> columns, std::string_view prefix = "") {
     return out;
 }
 
+// A count as an SQL integer parameter (LIMIT), "no limit" (SIZE_MAX) becoming INT64_MAX.
+inline std::int64_t clamped(std::size_t n) {
+    constexpr auto max = static_cast<std::size_t>(INT64_MAX);
+    return static_cast<std::int64_t>(n < max ? n : max);
+}
+
 // `count` numbered parameters from `first`: "?1, ?2" (mark '?') or "$1, $2" (mark '$').
 std::string placeholders(char mark, std::size_t count, std::size_t first = 1);
 

@@ -20,6 +20,7 @@ template <typename F> auto converted(const char* what, F&& f) {
 
 json job_record(const core::Job& job, bool with_history) {
     json r = core::to_document(job, with_history);
+    r.erase("history_start"); // a record always holds the whole history
     r["salt"] = job.salt;
     return r;
 }

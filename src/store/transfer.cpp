@@ -142,6 +142,10 @@ TransferCounts check(std::istream& in, const std::function<bool(const std::strin
             }
             if (!r.contains("history")) bad(n, "job " + job.uuid + " has no \"history\"");
             if (job.history.empty()) bad(n, "job " + job.uuid + " has an empty history");
+            if (job.history_start != 1)
+                bad(n, "job " + job.uuid + " holds only a page of its history (from entry " +
+                           std::to_string(job.history_start) +
+                           "); pjm export writes whole histories");
             if (job.event_count != static_cast<std::int64_t>(job.history.size()))
                 bad(n, "job " + job.uuid + " counts " + std::to_string(job.event_count) +
                            " events but its history holds " + std::to_string(job.history.size()));
@@ -196,7 +200,7 @@ TransferCounts export_ndjson(Database& storage, std::ostream& out, const std::st
     core::JobFilter all;
     all.include_hidden = true;
     for (const auto& listed : storage.find_jobs(all)) {
-        auto job = storage.get_job(listed.uuid, true);
+        auto job = storage.get_job(listed.uuid, core::HistoryWindow::all());
         if (!job) continue; // removed since the listing
         json r = job_record(*job, true);
         r["type"] = "job";

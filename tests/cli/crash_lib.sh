@@ -62,7 +62,7 @@ check_events() {
     shift
     for job in "$@"; do
         n=$((n + 1))
-        "$PJM" --local --json status "$job" >"$WORK/status.$n.json" 2>"$ERR" ||
+        whole_status "$job" >"$WORK/status.$n.json" 2>"$ERR" ||
             { fail "$what: pjm status $job failed"; return; }
     done
     check

@@ -102,6 +102,32 @@ print(v if not isinstance(v, (dict, list, bool)) else json.dumps(v))
 ' "$OUT" "$1"
 }
 
+# whole_status JOB : `pjm --local --json status JOB` with the whole history, read page by page
+# (a read shows at most 1,000 entries); exits non-zero when a read fails.
+whole_status() {
+    python3 - "$PJM" "$1" <<'PY'
+import json, subprocess, sys
+pjm, job = sys.argv[1], sys.argv[2]
+doc, before, entries = None, None, []
+while True:
+    cmd = [pjm, "--local", "--json", "status", job, "--history", "1000"]
+    if before:
+        cmd += ["--before", str(before)]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        sys.exit(done.returncode)
+    page = json.loads(done.stdout)
+    doc = doc or page
+    entries = page["history"] + entries
+    if page["history_start"] <= 1:
+        break
+    before = page["history_start"]
+doc["history"], doc["history_start"] = entries, 1
+print(json.dumps(doc, indent=2))
+PY
+}
+
 # db_query SQL : rows of a query on the job database ($PJM_DATABASE), columns joined by '|',
 # on either backend (write SQL both understand).
 db_query() {
@@ -154,6 +180,36 @@ finish() {
     fi
     rm -rf "$WORK"
     exit 0
+}
+
+# --- pjm serve on a free port of 127.0.0.1 ---
+# start_server ARGS… : starts `pjm serve --actor-id $ACTOR ARGS…` (stderr in $LOG), waits until
+# /healthz answers; sets SERVER_PID, BASE (http://127.0.0.1:PORT) and URL (BASE/actors/v2/ACTOR).
+# The server is stopped when the test exits, or by stop_server.
+LOG="$WORK/serve.log"
+SERVER_PID=""
+stop_server() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; }
+start_server() {
+    : >"$LOG"
+    "$PJM" serve --listen 127.0.0.1:0 --actor-id "$ACTOR" "$@" 2>"$LOG" &
+    SERVER_PID=$!
+    trap stop_server EXIT
+    local i port=""
+    for i in $(seq 1 100); do
+        port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$LOG")
+        [ -n "$port" ] && break
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    [ -n "$port" ] || { echo "$TEST_NAME: the server did not start:" >&2; cat "$LOG" >&2; exit 1; }
+    BASE="http://127.0.0.1:$port"
+    URL="$BASE/actors/v2/$ACTOR"
+    for i in $(seq 1 100); do
+        [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && return
+        sleep 0.05
+    done
+    echo "$TEST_NAME: /healthz never answered" >&2
+    exit 1
 }
 
 # --- Helpers of the exit-code, bad-input, settings, dry-run and help tests ---

@@ -14,34 +14,6 @@ ACTOR=pjmtest
 printf '# bearer tokens accepted by the test server\n%s\n' "$BEARER" >"$WORK/bearers"
 printf 'some-other-nonce\n%s\n' "$NONCE" >"$WORK/nonces"
 setup_job demo '{"n": 1}'
-LOG="$WORK/serve.log"
-SERVER_PID=""
-stop_server() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; }
-trap stop_server EXIT
-
-# start_server ARGS… : starts pjm serve on a free port; sets SERVER_PID, BASE, URL.
-start_server() {
-    : >"$LOG"
-    "$PJM" serve --listen 127.0.0.1:0 --actor-id "$ACTOR" "$@" 2>"$LOG" &
-    SERVER_PID=$!
-    local i port=""
-    for i in $(seq 1 100); do
-        port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$LOG")
-        [ -n "$port" ] && break
-        kill -0 "$SERVER_PID" 2>/dev/null || break
-        sleep 0.05
-    done
-    [ -n "$port" ] || { echo "serve_test: the server did not start:" >&2; cat "$LOG" >&2; exit 1; }
-    BASE="http://127.0.0.1:$port"
-    URL="$BASE/actors/v2/$ACTOR"
-    for i in $(seq 1 100); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && return
-        sleep 0.05
-    done
-    echo "serve_test: /healthz never answered" >&2
-    exit 1
-}
-
 # http ARGS… : curl with the reply body in $OUT and the status in $STATUS.
 http() {
     STATUS=$(curl -s -o "$OUT" -w '%{http_code}' "$@" 2>"$ERR")

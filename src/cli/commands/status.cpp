@@ -15,6 +15,8 @@ namespace {
 struct StatusArgs {
     std::string uuid;
     std::string execution;
+    std::string history; // entries per page, as text: core::parse_history_query words refusals
+    std::string before;
 };
 
 int show_execution(Context& ctx, const std::string& id) {
@@ -42,8 +44,11 @@ int show_execution(Context& ctx, const std::string& id) {
     return 0;
 }
 
-core::Job remote_job(Context& ctx, const std::string& uuid) {
-    remote::Reply r = ctx.client().get_job(uuid);
+core::Job remote_job(Context& ctx, const std::string& uuid, const StatusArgs& a) {
+    core::QueryParams page;
+    if (!a.history.empty()) page.add("history", a.history);
+    if (!a.before.empty()) page.add("before", a.before);
+    remote::Reply r = ctx.client().get_job(uuid, page);
     if (r.kind == core::ErrorKind::not_found && !r.result.is_object() &&
         r.message.find("job") == std::string::npos)
         throw CliError(core::ErrorKind::not_found,
@@ -61,9 +66,12 @@ core::Job remote_job(Context& ctx, const std::string& uuid) {
 int run_status(Context& ctx, const StatusArgs& a) {
     if (!a.execution.empty()) return show_execution(ctx, a.execution);
     std::string uuid = ctx.job_uuid(a.uuid);
+    // Checked here in both modes, so that a bad value is refused before anything is sent.
+    auto window = core::parse_history_query({a.history, a.before});
+    if (!window.ok()) usage_error("--" + window.message);
     std::optional<core::Job> job;
     if (ctx.local()) {
-        auto read = core::read_job(ctx.storage(), uuid);
+        auto read = core::read_job(ctx.storage(), uuid, window.value);
         if (!read.ok()) throw CliError(read.kind, read.message);
         job = std::move(read.value);
     } else {
@@ -71,7 +79,7 @@ int run_status(Context& ctx, const StatusArgs& a) {
             core::Error e = core::not_a_job_uuid(uuid);
             throw CliError(e.kind, e.message);
         }
-        job = remote_job(ctx, uuid);
+        job = remote_job(ctx, uuid, a);
     }
     if (ctx.flags.json)
         print_json(core::to_document(*job));
@@ -85,10 +93,15 @@ void add_status_command(Command& root, Context& ctx) {
     auto args = std::make_shared<StatusArgs>();
     auto& sub = root.sub("status", "Show a job: state, fields and history");
     sub.option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
+    sub.option("--history", args->history,
+               "History entries to show, newest last (default 100, at most 1000; 0 for none)");
+    sub.option("--before", args->before,
+               "Show the page of history that ends below entry N (a page's history_start)");
     sub.option("--execution", args->execution, "Show a manager execution instead");
     sub.footer(examples({
         "pjm --local status 1073f4ff-c2b9-5190-bd9a-e6a406d9796a",
         "pjm --local --json status \"$PJM_JOB_UUID\"",
+        "pjm --local status 1073f4ff-c2b9-5190-bd9a-e6a406d9796a --before 901   (older events)",
         "pjm --url https://tenant/actors/v2/ACTOR/messages status 107...   (pjm serve's jobs "
         "route)",
         "pjm --url https://tenant/actors/v2/ACTOR/messages status --execution EXEC_ID",

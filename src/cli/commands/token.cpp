@@ -36,7 +36,7 @@ core::AdminConfig admin_for(Context& ctx, const TokenArgs& a) {
 }
 
 core::Job load_job(Context& ctx, const std::string& uuid) {
-    auto read = core::read_job(ctx.storage(), uuid, false);
+    auto read = core::read_job(ctx.storage(), uuid, core::HistoryWindow::none());
     if (!read.ok()) throw CliError(read.kind, read.message);
     return std::move(read.value);
 }

@@ -281,8 +281,9 @@ class PostgresStore final : public Database, private core::StorageTx {
                            last + "); nothing of the batch was saved");
     }
 
-    std::optional<core::Job> get_job(const std::string& uuid, bool with_history) override {
-        if (!with_history) {
+    std::optional<core::Job> get_job(const std::string& uuid,
+                                     const core::HistoryWindow& window) override {
+        if (window.limit == 0) {
             Result r = m_conn.exec_idempotent("reading a job", job_select() + " WHERE uuid = $1",
                                               {uuid.c_str()});
             if (r.rows() == 0) return std::nullopt;
@@ -296,7 +297,7 @@ class PostgresStore final : public Database, private core::StorageTx {
             std::optional<core::Job> job;
             if (r.rows() > 0) {
                 job = read_row(job_columns(), r, 0);
-                job->history = read_history(uuid);
+                read_history(*job, window);
             }
             m_conn.commit();
             return job;
@@ -502,15 +503,26 @@ class PostgresStore final : public Database, private core::StorageTx {
         m_conn.exec("undoing a message", "RELEASE SAVEPOINT pjm_message");
     }
 
-    std::vector<core::HistoryEntry> read_history(const std::string& uuid) {
-        static const std::string sql = "SELECT " + column_list(history_columns()) +
-                                       " FROM history WHERE job_uuid = $1 ORDER BY seq";
-        Result h = m_conn.exec("reading a job's history", sql, {uuid.c_str()});
-        std::vector<core::HistoryEntry> out;
-        out.reserve(static_cast<std::size_t>(h.rows()));
+    // The window's entries: newest first up to the limit, cut where the data read before an
+    // entry reach the byte budget (so the newest always comes), then put back in order.
+    void read_history(core::Job& job, const core::HistoryWindow& w) {
+        static const std::string columns = column_list(history_columns());
+        static const std::string sql =
+            "SELECT " + columns + ", seq FROM (SELECT " + columns +
+            ", seq, sum(octet_length(data)) OVER (ORDER BY seq DESC ROWS UNBOUNDED PRECEDING) "
+            "- octet_length(data) AS bytes_before FROM history WHERE job_uuid = $1 AND seq < $2 "
+            "ORDER BY seq DESC LIMIT $3) page WHERE bytes_before < $4 ORDER BY seq";
+        std::string before = std::to_string(w.before), limit = std::to_string(clamped(w.limit)),
+                    budget = std::to_string(clamped(w.max_bytes));
+        Result h = m_conn.exec("reading a job's history", sql,
+                               {job.uuid.c_str(), before.c_str(), limit.c_str(), budget.c_str()});
+        const int seq_column = static_cast<int>(history_columns().size());
+        job.history.clear();
+        job.history.reserve(static_cast<std::size_t>(h.rows()));
         for (int i = 0; i < h.rows(); ++i)
-            out.push_back(read_row(history_columns(), h, i));
-        return out;
+            job.history.push_back(read_row(history_columns(), h, i));
+        job.history_start = h.rows() > 0 ? std::stoll(h.text(0, seq_column))
+                                         : std::min(w.before, job.event_count + 1);
     }
 
     Connection m_conn;

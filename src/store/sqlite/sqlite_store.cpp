@@ -176,12 +176,13 @@ class SqliteStore final : public Database, private core::StorageTx {
             throw_sqlite(m_db, rc, "copying the WAL into " + m_path + " failed");
     }
 
-    std::optional<Job> get_job(const std::string& uuid, bool with_history) override {
+    std::optional<Job> get_job(const std::string& uuid,
+                               const core::HistoryWindow& window) override {
         // One read transaction so the job row and its history agree.
         prepared("BEGIN");
         try {
             auto job = select_job(uuid);
-            if (job && with_history) load_history(*job);
+            if (job && window.limit > 0) load_history(*job, window);
             prepared("COMMIT");
             return job;
         } catch (...) {
@@ -370,15 +371,26 @@ class SqliteStore final : public Database, private core::StorageTx {
         return out;
     }
 
-    void load_history(Job& job) {
-        static const std::string sql = "SELECT " + column_list(history_columns()) +
-                                       " FROM history WHERE job_uuid = ?1 ORDER BY seq";
+    // The window's entries, read newest first (so the byte budget keeps the newest) and put
+    // back in order.
+    void load_history(Job& job, const core::HistoryWindow& w) {
+        static const std::string sql =
+            "SELECT " + column_list(history_columns()) +
+            ", seq, length(CAST(data AS BLOB)) FROM history "
+            "WHERE job_uuid = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3";
+        const int seq_column = static_cast<int>(history_columns().size());
         auto& s = stmt(sql);
-        s.bind(1, std::string_view(job.uuid));
+        s.bind(1, std::string_view(job.uuid)).bind(2, w.before).bind(3, clamped(w.limit));
         job.history.clear();
-        while (s.step())
+        job.history_start = std::min(w.before, job.event_count + 1);
+        std::size_t bytes = 0;
+        while (bytes < w.max_bytes && s.step()) {
             job.history.push_back(read_row(history_columns(), s));
+            job.history_start = s.integer(seq_column);
+            bytes += static_cast<std::size_t>(s.integer(seq_column + 1));
+        }
         s.reset();
+        std::reverse(job.history.begin(), job.history.end());
     }
 
     // One history row: ?1 job_uuid, ?2 seq, then the entry's columns.

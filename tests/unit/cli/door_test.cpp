@@ -62,7 +62,7 @@ TEST_F(LocalDoorTest, CreateIsAppliedWithJobAndToken) {
     EXPECT_EQ(d.job["state"], "CREATED");
     EXPECT_FALSE(d.job.contains("history"));
     ASSERT_TRUE(d.token);
-    auto stored = storage->get_job(d.uuid.get<std::string>(), false);
+    auto stored = storage->get_job(d.uuid.get<std::string>(), core::HistoryWindow::none());
     ASSERT_TRUE(stored);
     EXPECT_EQ(*d.token, core::job_token(stored->salt, stored->uuid));
     EXPECT_TRUE(d.execution_id.empty());
@@ -84,7 +84,7 @@ TEST_F(LocalDoorTest, EventMovesTheJobAndARefusalNamesTheJob) {
     EXPECT_EQ(bad.outcome, "refused");
     EXPECT_EQ(bad.uuid, job);
     EXPECT_TRUE(bad.job.is_null());
-    EXPECT_EQ(storage->get_job(job, false)->state, core::State::running);
+    EXPECT_EQ(storage->get_job(job, core::HistoryWindow::none())->state, core::State::running);
 }
 
 TEST_F(LocalDoorTest, UrlParametersAndRawTextGoThroughTheHandler) {

@@ -165,6 +165,25 @@ TEST(RenderJob, StatesAreColouredByKindAndDeletedJobsMarked) {
     EXPECT_NE(out[16].find("RESET -> \033[36mCREATED\033[0m"), std::string::npos) << out[16];
 }
 
+TEST(RenderJob, APageOfHistoryNumbersItsEntriesAndSaysHowToReadOlderOnes) {
+    core::FixedClock clock(k_now);
+    core::Job job = sample_job();
+    job.event_count = 904;
+    job.history_start = 901; // entries 901 to 904 of a long history, then the newest
+    auto none = nlohmann::json::object();
+    job.history = {{"", "update", job.updated, none},
+                   {"", "fail", job.updated, none}, // FAILED whatever the state before
+                   {"", "update", job.updated, none},
+                   {"", "reset", job.updated, none}};
+    auto out = lines(render_job(job, clock, Style(false), 60));
+    EXPECT_EQ(out[9], "history (events 901 to 904 of 904):");
+    EXPECT_EQ(out[11], "  901  3 minutes ago  update  ?");
+    EXPECT_EQ(out[12], "  902  3 minutes ago  fail    FAILED");
+    EXPECT_EQ(out[13], "  903  3 minutes ago  update  FAILED");
+    EXPECT_EQ(out[14], "  904  3 minutes ago  reset   FAILED -> RESET");
+    EXPECT_EQ(out[15], "  (900 events before these: pjm status " + job.uuid + " --before 901)");
+}
+
 TEST(RenderJob, AHistoryThatLeavesTheLifecycleShowsQuestionMarks) {
     core::FixedClock clock(k_now);
     core::Job job = sample_job();

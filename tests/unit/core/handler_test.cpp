@@ -48,7 +48,7 @@ class HandlerTest : public ::testing::TestWithParam<std::string> {
     json snapshot() {
         json all = json::array();
         for (const auto& j : storage->find_jobs({std::nullopt, std::nullopt, 0, true}))
-            all.push_back(to_document(*storage->get_job(j.uuid, true)));
+            all.push_back(to_document(*storage->get_job(j.uuid, core::HistoryWindow::all())));
         return all;
     }
 
@@ -61,8 +61,8 @@ class HandlerTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(HandlerTest, CreateReturnsTypedUuidTokenAndHistory) {
     EXPECT_TRUE(is_typed_uuid(job, UuidType::job));
-    EXPECT_EQ(token, job_token(storage->get_job(job, false)->salt, job));
-    auto stored = storage->get_job(job, true);
+    EXPECT_EQ(token, job_token(storage->get_job(job, core::HistoryWindow::none())->salt, job));
+    auto stored = storage->get_job(job, core::HistoryWindow::all());
     ASSERT_TRUE(stored);
     EXPECT_EQ(stored->state, State::created);
     ASSERT_EQ(stored->history.size(), 1u);
@@ -75,7 +75,7 @@ TEST_P(HandlerTest, EventAppendsOneEntryAndMovesState) {
     clock.advance_ms(1234);
     Outcome o = event("run", token);
     ASSERT_TRUE(o.ok()) << o.message;
-    auto stored = storage->get_job(job, true);
+    auto stored = storage->get_job(job, core::HistoryWindow::all());
     EXPECT_EQ(stored->state, State::running);
     EXPECT_EQ(stored->last_event, "run");
     EXPECT_EQ(stored->updated, "2026-09-21T14:13:21.234Z");
@@ -87,7 +87,7 @@ TEST_P(HandlerTest, EventAppendsOneEntryAndMovesState) {
 TEST_P(HandlerTest, AnnotatingEventsKeepState) {
     ASSERT_TRUE(event("update", token).ok());
     ASSERT_TRUE(event("resource", token).ok());
-    auto stored = storage->get_job(job, true);
+    auto stored = storage->get_job(job, core::HistoryWindow::all());
     EXPECT_EQ(stored->state, State::created);
     EXPECT_EQ(stored->last_event, "resource");
     EXPECT_EQ(stored->history.size(), 3u);
@@ -120,7 +120,7 @@ TEST_P(HandlerTest, AdminOnlyEventsRefuseJobToken) {
     ASSERT_TRUE(event("reset", admin()).ok());
     EXPECT_EQ(event("ready", token).kind, ErrorKind::unauthorized);
     ASSERT_TRUE(event("ready", admin()).ok());
-    EXPECT_EQ(storage->get_job(job, false)->state, State::created);
+    EXPECT_EQ(storage->get_job(job, core::HistoryWindow::none())->state, State::created);
 }
 
 TEST_P(HandlerTest, AdminTokenWindows) {
@@ -162,7 +162,7 @@ TEST_P(HandlerTest, CreateNeedsKnownPipelineAndIsDeterministic) {
 TEST_P(HandlerTest, SoftDeleteHidesForceDeleteRemoves) {
     json del = {{"uuid", job}, {"action", "delete"}, {"token", admin()}};
     ASSERT_TRUE(handler->handle(del, {}).ok());
-    auto hidden = storage->get_job(job, true);
+    auto hidden = storage->get_job(job, core::HistoryWindow::all());
     ASSERT_TRUE(hidden);
     EXPECT_FALSE(hidden->visible);
     EXPECT_EQ(event("run", token).kind, ErrorKind::conflict);
@@ -171,14 +171,14 @@ TEST_P(HandlerTest, SoftDeleteHidesForceDeleteRemoves) {
 
     del["force"] = true;
     ASSERT_TRUE(handler->handle(del, {}).ok());
-    EXPECT_FALSE(storage->get_job(job, true));
+    EXPECT_FALSE(storage->get_job(job, core::HistoryWindow::all()));
     EXPECT_EQ(event("run", token).kind, ErrorKind::not_found);
     // Gone for good, so the same job can be created again, with a new token.
     Outcome o = handler->handle(
         json{{"pipeline_uuid", pipeline}, {"archive_path", "/a"}, {"data", {{"n", 1}}}}, {});
     ASSERT_TRUE(o.ok()) << o.message;
     EXPECT_EQ(o.job->uuid, job);
-    EXPECT_EQ(storage->get_job(job, true)->history.size(), 1u);
+    EXPECT_EQ(storage->get_job(job, core::HistoryWindow::all())->history.size(), 1u);
 }
 
 TEST_P(HandlerTest, AgaveCallbackBecomesEvent) {
@@ -197,7 +197,7 @@ TEST_P(HandlerTest, AgaveCallbackBecomesEvent) {
     Outcome o = handler->handle(body, *query);
     ASSERT_TRUE(o.ok()) << o.message;
     EXPECT_EQ(o.message_kind, MessageKind::agave_callback);
-    auto stored = storage->get_job(job, true);
+    auto stored = storage->get_job(job, core::HistoryWindow::all());
     EXPECT_EQ(stored->state, State::running);
     const json& data = stored->history.back().data;
     EXPECT_EQ(data.at("status"), "RUNNING");
@@ -211,7 +211,7 @@ TEST_P(HandlerTest, UrlParameterFormUsesBodyAsData) {
     Outcome o = handler->handle_raw(R"({"arbitrary": "key value data"})", *query);
     ASSERT_TRUE(o.ok()) << o.message;
     EXPECT_EQ(o.message_kind, MessageKind::url_params);
-    EXPECT_EQ(storage->get_job(job, true)->history.back().data,
+    EXPECT_EQ(storage->get_job(job, core::HistoryWindow::all())->history.back().data,
               json({{"arbitrary", "key value data"}}));
 }
 
@@ -272,7 +272,7 @@ namespace {
 
 TEST_P(HandlerTest, JobDocumentRoundTrips) {
     ASSERT_TRUE(event("run", token).ok());
-    Job original = *storage->get_job(job, true);
+    Job original = *storage->get_job(job, core::HistoryWindow::all());
     Job back = job_from_document(to_document(original));
     EXPECT_EQ(to_document(back), to_document(original));
     EXPECT_TRUE(back.salt.empty()) << "documents never carry the salt";

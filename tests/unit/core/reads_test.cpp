@@ -19,10 +19,10 @@ class ReadsTest : public ::testing::Test {
 };
 
 TEST_F(ReadsTest, ReadJobChecksTheUuidThenFindsTheJob) {
-    auto bad = read_job(*storage, "not-a-uuid");
+    auto bad = read_job(*storage, "not-a-uuid", HistoryWindow::none());
     EXPECT_EQ(bad.kind, ErrorKind::invalid);
     EXPECT_EQ(bad.message, "'not-a-uuid' is not a job UUID (107xxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx)");
-    auto missing = read_job(*storage, "1073f4ff-c2b9-5190-bd9a-e6a406d9796a");
+    auto missing = read_job(*storage, "1073f4ff-c2b9-5190-bd9a-e6a406d9796a", HistoryWindow::all());
     EXPECT_EQ(missing.kind, ErrorKind::not_found);
     EXPECT_NE(missing.message.find("not found (never created here, or force-deleted)"),
               std::string::npos);
@@ -53,6 +53,28 @@ TEST_F(ReadsTest, JobQueries) {
     EXPECT_EQ(parse_job_query({"", "107-not-a-pipeline", "", false}).kind, ErrorKind::invalid);
     for (const char* limit : {"0", "-1", "1.5", "x", "99999999999999999999999"})
         EXPECT_EQ(parse_job_query({"", "", limit, false}).kind, ErrorKind::invalid) << limit;
+}
+
+TEST_F(ReadsTest, HistoryQueries) {
+    auto defaults = parse_history_query({});
+    ASSERT_TRUE(defaults.ok());
+    EXPECT_EQ(defaults.value.limit, k_history_page);
+    EXPECT_EQ(defaults.value.max_bytes, k_history_page_bytes) << "every page has a byte budget";
+    EXPECT_EQ(defaults.value.before, std::numeric_limits<std::int64_t>::max());
+    auto asked = parse_history_query({"1000", "901"});
+    ASSERT_TRUE(asked.ok()) << asked.message;
+    EXPECT_EQ(asked.value.limit, 1000u);
+    EXPECT_EQ(asked.value.before, 901);
+    EXPECT_EQ(parse_history_query({"0", ""}).value.limit, 0u) << "0: the job without history";
+    for (const char* n : {"1001", "-1", "1.5", "x", " 5", "99999999999999999999"}) {
+        auto r = parse_history_query({n, ""});
+        EXPECT_EQ(r.kind, ErrorKind::invalid) << n;
+        EXPECT_NE(r.message.find("history must be a whole number of entries from 0 to 1000"),
+                  std::string::npos)
+            << r.message;
+    }
+    for (const char* n : {"0", "-3", "1e3", "abc"})
+        EXPECT_EQ(parse_history_query({"", n}).kind, ErrorKind::invalid) << n;
 }
 
 TEST_F(ReadsTest, RegisterPipeline) {

@@ -87,7 +87,7 @@ TEST_F(WriterTest, HandlesAndRecordsEachMessage) {
     EXPECT_EQ(refused.outcome.kind, core::ErrorKind::conflict);
     EXPECT_TRUE(refused.recorded);
     EXPECT_EQ(setup->get_execution(refused.execution.id)->exit_code, 6);
-    EXPECT_EQ(setup->get_job(jobs[1], true)->history.size(), 1u);
+    EXPECT_EQ(setup->get_job(jobs[1], core::HistoryWindow::all())->history.size(), 1u);
 
     Handled invalid = w.submit(message(json::array()));
     EXPECT_EQ(invalid.outcome.kind, core::ErrorKind::invalid);
@@ -121,7 +121,7 @@ TEST_F(WriterTest, ManyThreadsEveryMessageOnceAndRefusalsLeaveNoTrace) {
     EXPECT_EQ(recorded, k_threads * k_each);
     std::size_t entries = 0;
     for (const auto& j : jobs) {
-        auto job = setup->get_job(j, true);
+        auto job = setup->get_job(j, core::HistoryWindow::all());
         entries += job->history.size();
         EXPECT_EQ(job->event_count, static_cast<std::int64_t>(job->history.size()));
         EXPECT_EQ(job->state, core::State::running);
@@ -148,7 +148,8 @@ TEST_F(WriterTest, ARepeatedIdempotencyKeyIsAnsweredNotHandled) {
     EXPECT_TRUE(again.outcome.ok());
     EXPECT_EQ(again.execution.id, first.execution.id);
     EXPECT_EQ(again.outcome.message, first.outcome.message);
-    EXPECT_EQ(setup->get_job(jobs[0], true)->history.size(), 2u); // create + one run
+    EXPECT_EQ(setup->get_job(jobs[0], core::HistoryWindow::all())->history.size(),
+              2u); // create + one run
     // A refusal is remembered as well: the same key gets the same 409, even once the job
     // would accept the message.
     Handled refused = w.submit(keyed("k2", 1, "finish"));
@@ -157,7 +158,7 @@ TEST_F(WriterTest, ARepeatedIdempotencyKeyIsAnsweredNotHandled) {
     Handled still = w.submit(keyed("k2", 1, "finish"));
     EXPECT_TRUE(still.replayed);
     EXPECT_EQ(still.outcome.kind, core::ErrorKind::conflict);
-    EXPECT_EQ(setup->get_job(jobs[1], false)->state, core::State::running);
+    EXPECT_EQ(setup->get_job(jobs[1], core::HistoryWindow::none())->state, core::State::running);
     // Repeats inside one batch: many threads, one key, one change.
     std::vector<std::thread> threads;
     std::atomic<int> handled{0};
@@ -166,7 +167,7 @@ TEST_F(WriterTest, ARepeatedIdempotencyKeyIsAnsweredNotHandled) {
     for (auto& t : threads)
         t.join();
     EXPECT_EQ(handled, 1);
-    EXPECT_EQ(setup->get_job(jobs[2], true)->history.size(), 2u);
+    EXPECT_EQ(setup->get_job(jobs[2], core::HistoryWindow::all())->history.size(), 2u);
 }
 
 // A storage failure is not kept under its Idempotency-Key: once the database is well again, a
@@ -198,7 +199,8 @@ TEST_F(WriterTest, AStorageFailureIsNotKeptUnderItsIdempotencyKey) {
     EXPECT_EQ(failed.outcome.kind, core::ErrorKind::storage) << failed.outcome.message;
     EXPECT_FALSE(failed.recorded);
     EXPECT_FALSE(setup->get_execution(idempotent_execution_id("act", "key-1")));
-    EXPECT_EQ(setup->get_job(jobs[0], true)->history.size(), 2u) << "nothing of it was saved";
+    EXPECT_EQ(setup->get_job(jobs[0], core::HistoryWindow::all())->history.size(), 2u)
+        << "nothing of it was saved";
 
     sql("DROP TRIGGER poison");
     Handled retried = w.submit(keyed());
@@ -207,7 +209,8 @@ TEST_F(WriterTest, AStorageFailureIsNotKeptUnderItsIdempotencyKey) {
     EXPECT_TRUE(retried.recorded);
     Handled again = w.submit(keyed());
     EXPECT_TRUE(again.replayed) << "and from then on its key is remembered";
-    EXPECT_EQ(setup->get_job(jobs[0], true)->history.size(), 3u) << "applied exactly once";
+    EXPECT_EQ(setup->get_job(jobs[0], core::HistoryWindow::all())->history.size(), 3u)
+        << "applied exactly once";
 }
 
 TEST_F(WriterTest, SubmitAfterStopFailsWithoutChangingAnything) {
@@ -216,7 +219,7 @@ TEST_F(WriterTest, SubmitAfterStopFailsWithoutChangingAnything) {
     Handled h = w.submit(event(0, "run"));
     EXPECT_EQ(h.outcome.kind, core::ErrorKind::storage);
     EXPECT_FALSE(h.recorded);
-    EXPECT_EQ(setup->get_job(jobs[0], false)->state, core::State::created);
+    EXPECT_EQ(setup->get_job(jobs[0], core::HistoryWindow::none())->state, core::State::created);
 }
 
 // write_batch itself: savepoints keep a refused write out; an exception drops the batch.
@@ -235,16 +238,17 @@ TEST_F(WriterTest, WriteBatchSavepointsAndRollback) {
     EXPECT_TRUE(a.ok());
     EXPECT_EQ(b.kind, core::ErrorKind::conflict);
     EXPECT_TRUE(c.ok());
-    EXPECT_EQ(setup->get_job(jobs[0], false)->state, core::State::running);
-    EXPECT_EQ(setup->get_job(jobs[1], true)->history.size(), 1u);
-    EXPECT_EQ(setup->get_job(jobs[2], false)->state, core::State::running);
+    EXPECT_EQ(setup->get_job(jobs[0], core::HistoryWindow::none())->state, core::State::running);
+    EXPECT_EQ(setup->get_job(jobs[1], core::HistoryWindow::all())->history.size(), 1u);
+    EXPECT_EQ(setup->get_job(jobs[2], core::HistoryWindow::none())->state, core::State::running);
 
     EXPECT_THROW(s->write_batch([&] {
         ASSERT_TRUE(h.handle(body(3, "run"), {}).ok());
         throw core::StorageError("simulated failure");
     }),
                  core::StorageError);
-    EXPECT_EQ(setup->get_job(jobs[3], true)->history.size(), 1u); // nothing of the batch
+    EXPECT_EQ(setup->get_job(jobs[3], core::HistoryWindow::all())->history.size(),
+              1u); // nothing of the batch
     // The connection is usable afterwards, inside a batch or not.
     EXPECT_TRUE(h.handle(body(3, "run"), {}).ok());
     EXPECT_THROW(s->write_batch([&] { s->write_batch([] {}); }), core::StorageError);
@@ -284,7 +288,8 @@ TEST_F(WriterTest, CommitsWithoutAutomaticCheckpointsStayReadable) {
         ASSERT_TRUE(w.submit(event(i % 4, i < 4 ? "run" : "update")).outcome.ok());
     auto reader = store::open(path);
     reader->checkpoint();
-    EXPECT_EQ(reader->get_job(jobs[0], true)->history.size(), 1u + 13u); // create + 13 messages
+    EXPECT_EQ(reader->get_job(jobs[0], core::HistoryWindow::all())->history.size(),
+              1u + 13u); // create + 13 messages
 }
 
 } // namespace

@@ -79,7 +79,7 @@ TEST_P(StoreConformance, ReopeningKeepsDataAndSecret) {
     s.reset();
     s = open(db->url());
     EXPECT_EQ(s->get_setting("admin_secret"), secret);
-    EXPECT_TRUE(s->get_job(j1, false));
+    EXPECT_TRUE(s->get_job(j1, core::HistoryWindow::none()));
 }
 
 TEST_P(StoreConformance, NewerSchemaIsRefused) {
@@ -153,7 +153,7 @@ TEST_P(StoreConformance, EveryFieldRoundTrips) {
     j.last_event = "run";
     j.updated = "2026-01-01T00:00:02.000Z";
     insert(j);
-    auto got = s->get_job(j1, true);
+    auto got = s->get_job(j1, core::HistoryWindow::all());
     ASSERT_TRUE(got);
     j.event_count = 2;
     EXPECT_EQ(core::to_document(*got), core::to_document(j));
@@ -163,7 +163,7 @@ TEST_P(StoreConformance, EveryFieldRoundTrips) {
 
     Job bare = make_job(j2, p2, "2026-01-01T00:00:03.000Z"); // optional fields absent
     insert(bare);
-    got = s->get_job(j2, false);
+    got = s->get_job(j2, core::HistoryWindow::none());
     ASSERT_TRUE(got);
     EXPECT_FALSE(got->archive_system);
     EXPECT_FALSE(got->session);
@@ -183,7 +183,7 @@ TEST_P(StoreConformance, AppendKeepsOrderAndCount) {
             return true;
         });
     }
-    auto job = s->get_job(j1, true);
+    auto job = s->get_job(j1, core::HistoryWindow::all());
     ASSERT_EQ(job->history.size(), 51u);
     EXPECT_EQ(job->event_count, 51);
     EXPECT_EQ(job->state, State::running);
@@ -194,27 +194,59 @@ TEST_P(StoreConformance, AppendKeepsOrderAndCount) {
     EXPECT_EQ(db->query("SELECT max(seq) FROM history WHERE job_uuid = '" + j1 + "'"), "51");
 }
 
+TEST_P(StoreConformance, HistoryWindowsPageFromTheNewestEntry) {
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    for (int i = 2; i <= 10; ++i) // entry i carries {"i": i}
+        append(*s, j1, {{"i", i}});
+    auto page = [&](std::int64_t before, std::size_t limit, std::size_t bytes) {
+        auto job = s->get_job(j1, {before, limit, bytes});
+        EXPECT_TRUE(job);
+        std::vector<int> numbers;
+        for (const auto& e : job->history)
+            numbers.push_back(e.data.contains("i") ? e.data.at("i").get<int>() : 1);
+        return std::make_pair(job->history_start, numbers);
+    };
+    const std::size_t any = SIZE_MAX;
+    const std::int64_t end = INT64_MAX;
+    EXPECT_EQ(page(end, 3, any), std::make_pair(std::int64_t{8}, std::vector<int>{8, 9, 10}));
+    EXPECT_EQ(page(8, 3, any), std::make_pair(std::int64_t{5}, std::vector<int>{5, 6, 7}));
+    EXPECT_EQ(page(3, 3, any), std::make_pair(std::int64_t{1}, std::vector<int>{1, 2}));
+    EXPECT_EQ(page(1, 3, any), std::make_pair(std::int64_t{1}, std::vector<int>{}));
+    EXPECT_EQ(page(end, 100, any).second.size(), 10u);
+    EXPECT_EQ(page(5000, 2, any), std::make_pair(std::int64_t{9}, std::vector<int>{9, 10}));
+    // Each update's data is {"i":N}: 7 bytes, 8 for 10. The budget stops the page once the
+    // entries read reach it, and the newest entry comes whatever its size.
+    EXPECT_EQ(page(end, 100, 15), std::make_pair(std::int64_t{9}, std::vector<int>{9, 10}));
+    EXPECT_EQ(page(end, 100, 16), std::make_pair(std::int64_t{8}, std::vector<int>{8, 9, 10}));
+    EXPECT_EQ(page(end, 100, 1), std::make_pair(std::int64_t{10}, std::vector<int>{10}));
+    auto none = s->get_job(j1, core::HistoryWindow::none());
+    EXPECT_TRUE(none->history.empty());
+    EXPECT_EQ(none->event_count, 10);
+}
+
 TEST_P(StoreConformance, RollbackOnFalseAndOnException) {
     s->write([&](core::StorageTx& tx) {
         tx.insert_job(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
         return false;
     });
-    EXPECT_FALSE(s->get_job(j1, false));
+    EXPECT_FALSE(s->get_job(j1, core::HistoryWindow::none()));
     EXPECT_THROW(s->write([&](core::StorageTx& tx) -> bool {
         tx.insert_job(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
         throw std::runtime_error("boom");
     }),
                  std::runtime_error);
-    EXPECT_FALSE(s->get_job(j1, false));
+    EXPECT_FALSE(s->get_job(j1, core::HistoryWindow::none()));
     insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
-    EXPECT_TRUE(s->get_job(j1, false)) << "the connection is usable after a rollback";
+    EXPECT_TRUE(s->get_job(j1, core::HistoryWindow::none()))
+        << "the connection is usable after a rollback";
 }
 
 TEST_P(StoreConformance, UnknownPipelineViolatesForeignKey) {
     EXPECT_THROW(insert(make_job(j1, "10600000-0000-5000-8000-00000000dead", "2026")),
                  core::StorageError);
     insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
-    EXPECT_TRUE(s->get_job(j1, false)) << "the connection is usable after a failure";
+    EXPECT_TRUE(s->get_job(j1, core::HistoryWindow::none()))
+        << "the connection is usable after a failure";
 }
 
 TEST_P(StoreConformance, FindFiltersAndHidden) {
@@ -232,7 +264,7 @@ TEST_P(StoreConformance, FindFiltersAndHidden) {
     });
     EXPECT_EQ(s->find_jobs({}).size(), 1u);
     EXPECT_EQ(s->find_jobs({std::nullopt, std::nullopt, 0, true}).size(), 2u);
-    auto hidden = s->get_job(j1, false);
+    auto hidden = s->get_job(j1, core::HistoryWindow::none());
     EXPECT_FALSE(hidden->visible);
     EXPECT_EQ(hidden->updated, "2026-01-01T00:00:03.000Z");
 }
@@ -252,7 +284,7 @@ TEST_P(StoreConformance, RemoveDeletesHistoryToo) {
         tx.remove_job(j1);
         return true;
     });
-    EXPECT_FALSE(s->get_job(j1, true));
+    EXPECT_FALSE(s->get_job(j1, core::HistoryWindow::all()));
     EXPECT_EQ(db->query("SELECT count(*) FROM history"), "1");
     EXPECT_EQ(db->query("SELECT count(*) FROM history WHERE job_uuid = '" + j1 + "'"), "0");
 }
@@ -260,13 +292,13 @@ TEST_P(StoreConformance, RemoveDeletesHistoryToo) {
 TEST_P(StoreConformance, TwoConnectionsSeeEachOthersCommits) {
     auto other = open(db->url());
     insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
-    EXPECT_TRUE(other->get_job(j1, false));
+    EXPECT_TRUE(other->get_job(j1, core::HistoryWindow::none()));
     other->write([&](core::StorageTx& tx) {
         auto job = tx.load_job_for_update(j1);
         tx.append_event(*job, {"108y", "run", "2026-01-01T00:00:05.000Z", {}}, State::running);
         return true;
     });
-    EXPECT_EQ(s->get_job(j1, true)->history.size(), 2u);
+    EXPECT_EQ(s->get_job(j1, core::HistoryWindow::all())->history.size(), 2u);
 }
 
 TEST_P(StoreConformance, ExecutionsRoundTrip) {
@@ -315,7 +347,7 @@ TEST_P(StoreConformance, ConcurrentAppendsAreAllKept) {
     for (auto& t : threads)
         t.join();
     EXPECT_EQ(failures, 0);
-    auto job = s->get_job(j1, true);
+    auto job = s->get_job(j1, core::HistoryWindow::all());
     ASSERT_EQ(job->history.size(), 1u + k_threads * k_each);
     EXPECT_EQ(job->event_count, 1 + k_threads * k_each);
     EXPECT_EQ(db->query("SELECT count(DISTINCT seq) FROM history WHERE job_uuid = '" + j1 + "'"),
@@ -392,8 +424,8 @@ TEST_P(StoreConformance, DeadlockedTransactionIsRunAgain) {
         // The victim runs again; under load it may meet the other once more before both pass.
         EXPECT_GE(runs, 3) << "the deadlock's victim ran again";
     }
-    EXPECT_EQ(s->get_job(j1, true)->history.size(), 3u);
-    EXPECT_EQ(s->get_job(j2, true)->history.size(), 3u);
+    EXPECT_EQ(s->get_job(j1, core::HistoryWindow::all())->history.size(), 3u);
+    EXPECT_EQ(s->get_job(j2, core::HistoryWindow::all())->history.size(), 3u);
 }
 
 // Group commit (pjm serve): each write() of a batch stands or falls on its own, the batch's
@@ -416,11 +448,11 @@ TEST_P(StoreConformance, BatchKeepsWhatEachMessageDecided) {
         append(*s, j1, {{"i", 2}});
         s->add_execution(e);
     });
-    auto job = s->get_job(j1, true);
+    auto job = s->get_job(j1, core::HistoryWindow::all());
     ASSERT_EQ(job->history.size(), 3u);
     EXPECT_EQ(job->history[2].data.at("i"), 2);
     EXPECT_TRUE(job->visible);
-    EXPECT_FALSE(s->get_job(j2, false));
+    EXPECT_FALSE(s->get_job(j2, core::HistoryWindow::none()));
     EXPECT_TRUE(s->get_execution("exec-1"));
 
     EXPECT_THROW(s->write_batch([&] {
@@ -428,9 +460,11 @@ TEST_P(StoreConformance, BatchKeepsWhatEachMessageDecided) {
         throw std::runtime_error("the batch fails");
     }),
                  std::runtime_error);
-    EXPECT_EQ(s->get_job(j1, true)->history.size(), 3u) << "nothing of a failed batch is saved";
+    EXPECT_EQ(s->get_job(j1, core::HistoryWindow::all())->history.size(), 3u)
+        << "nothing of a failed batch is saved";
     append(*s, j1, {{"i", 4}});
-    EXPECT_EQ(s->get_job(j1, true)->history.size(), 4u) << "the connection works afterwards";
+    EXPECT_EQ(s->get_job(j1, core::HistoryWindow::all())->history.size(), 4u)
+        << "the connection works afterwards";
 }
 
 // Two servers' batches that lock two jobs in opposite orders: on PostgreSQL the deadlock's
@@ -458,8 +492,8 @@ TEST_P(StoreConformance, DeadlockedBatchIsRunAgainWhole) {
     t2.join();
     EXPECT_EQ(failures, 0);
     EXPECT_GE(runs, 2);
-    EXPECT_EQ(s->get_job(j1, true)->history.size(), 3u);
-    EXPECT_EQ(s->get_job(j2, true)->history.size(), 3u);
+    EXPECT_EQ(s->get_job(j1, core::HistoryWindow::all())->history.size(), 3u);
+    EXPECT_EQ(s->get_job(j2, core::HistoryWindow::all())->history.size(), 3u);
 }
 
 // Two replicas handle the same Idempotency-Key at once: each batch looks for the key's

@@ -95,9 +95,9 @@ TEST(Transfer, SqliteToPostgresToSqliteLosesNothing) {
     core::JobFilter all;
     all.include_hidden = true;
     for (const auto& j : sa->find_jobs(all)) {
-        auto there = sb->get_job(j.uuid, true);
+        auto there = sb->get_job(j.uuid, core::HistoryWindow::all());
         ASSERT_TRUE(there);
-        EXPECT_EQ(job_record(*there), job_record(*sa->get_job(j.uuid, true)));
+        EXPECT_EQ(job_record(*there), job_record(*sa->get_job(j.uuid, core::HistoryWindow::all())));
     }
     EXPECT_EQ(sb->find_jobs({}).size(), 4u) << "the hidden job stays hidden";
 }
