@@ -36,7 +36,7 @@ _pjm_options() {
     fsm) echo "--dot" ;;
     "outbox flush") echo "--url" ;;
     exec) echo "--token" ;;
-    serve) echo "--listen --bearer-file --nonce-file --no-auth --max-body --threads" ;;
+    serve) echo "--listen --bearer-file --nonce-file --no-auth --max-body --threads --case" ;;
     export) echo "--output --force" ;;
     import) echo "--keep-settings" ;;
     esac
@@ -49,7 +49,7 @@ _pjm_takes_value() {
         --cacert | --connect-timeout | --timeout | --retries | --retry-max-time | --outbox | \
         --token | --data | --batch | --pipeline | --archive-path | --archive-system | --session | \
         --history | --before | --execution | --state | --limit | --key | --lifetime | --at | --job | --name | --uuid | \
-        --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads | \
+        --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads | --case | \
         --output | --color)
         return 0
         ;;
@@ -118,6 +118,7 @@ _pjm() {
         --data) [[ $cur == @* ]] && _pjm_files "$given@" "${cur#@}" ;;
         --state) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;
         --color) COMPREPLY=($(compgen -P "$given" -W "auto always never" -- "$cur")) ;;
+        --case) COMPREPLY=($(compgen -P "$given" -W "snake camel both" -- "$cur")) ;;
         esac
         return 0
     fi

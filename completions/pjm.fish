@@ -5,7 +5,7 @@ set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --act
     --nonce --cacert --connect-timeout --timeout --retries --retry-max-time --outbox --token \
     --data --batch --pipeline --archive-path --archive-system --session --history --before --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
-    --bearer-file --nonce-file --max-body --threads --output --color
+    --bearer-file --nonce-file --max-body --threads --case --output --color
 
 function __pjm_children --description 'The subcommands of a pjm command'
     switch "$argv[1]"
@@ -205,6 +205,7 @@ complete -c pjm -n '__pjm_is serve' -l nonce-file -r -F -d 'File of accepted non
 complete -c pjm -n '__pjm_is serve' -l no-auth -d 'Accept requests without credentials'
 complete -c pjm -n '__pjm_is serve' -l max-body -x -d 'Largest accepted body in bytes (default 1 MiB)'
 complete -c pjm -n '__pjm_is serve' -l threads -x -d 'Threads that handle requests'
+complete -c pjm -n '__pjm_is serve' -l case -x -a 'snake camel both' -d 'Keys of Abaco results (default both)'
 
 # pjm export / pjm import
 complete -c pjm -n '__pjm_is export' -s o -l output -r -F -d 'File to write (owner-only); default stdout'

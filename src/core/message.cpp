@@ -193,7 +193,9 @@ std::string_view schema_name(MessageKind k) {
     return "event";
 }
 
-ParsedBody parse_body(std::string_view text) {
+namespace {
+
+ParsedBody parse_json_text(std::string_view text) {
     auto first = text.find_first_not_of(" \t\r\n");
     if (first == std::string_view::npos)
         return {std::nullopt, "empty message: expected a JSON object"};
@@ -243,6 +245,25 @@ ParsedBody parse_body(std::string_view text) {
                                                   util::Bytes::ascii) +
                                   hint};
     }
+}
+
+} // namespace
+
+ParsedBody parse_body(std::string_view text) {
+    ParsedBody parsed = parse_json_text(text);
+    // Tapis clients wrap a JSON message as {"message": <the message>} (their JSONMessage
+    // model), the message itself or its JSON text. No message kind has a lone "message"
+    // member, so a body that is exactly that is read as the message it holds (once: a wrapped
+    // wrapping is not unwrapped again).
+    if (!parsed.value || !parsed.value->is_object() || parsed.value->size() != 1) return parsed;
+    auto it = parsed.value->find("message");
+    if (it == parsed.value->end()) return parsed;
+    if (it->is_object()) return {json(std::move(*it)), {}};
+    if (it->is_string()) {
+        ParsedBody inner = parse_json_text(it->get<std::string>());
+        if (inner.value && inner.value->is_object()) return inner;
+    }
+    return parsed;
 }
 
 std::string redact_tokens(std::string_view text, const std::vector<std::string>& known) {

@@ -56,7 +56,8 @@ struct Message {
 };
 
 // A JSON document from raw bytes: empty input, invalid JSON or UTF-8, and nesting deeper
-// than k_max_json_depth are invalid messages.
+// than k_max_json_depth are invalid messages. A body that is exactly {"message": M}, M an
+// object or the JSON text of one, is M (the wrapping Tapis clients send).
 struct ParsedBody {
     std::optional<nlohmann::json> value;
     std::string error;

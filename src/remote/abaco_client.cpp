@@ -3,6 +3,8 @@
 #include "remote/transport_abi.h"
 #include "util/redact.hpp"
 
+#include <cctype>
+#include <charconv>
 #include <stdexcept>
 
 namespace pjm::remote {
@@ -16,6 +18,15 @@ std::string snippet(const std::string& body) {
     for (char& c : s)
         if (static_cast<unsigned char>(c) < 0x20) c = ' ';
     return s;
+}
+
+// Abaco's answer to a synchronous message: the logs as text/html (or a binary result as
+// application/octet-stream), where every other reply is a JSON envelope.
+bool synchronous_reply(const HttpResponse& r) {
+    std::string type = r.header("Content-Type").value_or("");
+    for (char& c : type)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return type.rfind("text/html", 0) == 0 || type.rfind("application/octet-stream", 0) == 0;
 }
 
 } // namespace
@@ -110,6 +121,25 @@ Reply AbacoClient::read_reply(const HttpResponse& r, const std::string& what) co
     }
     out.kind = kind_for_status(r.status);
     out.retryable = is_retryable(r);
+    // A synchronous message (_abaco_synchronous=true) is answered with the execution's logs,
+    // not an envelope (docs/protocol.md#synchronous); pjm serve adds the execution and its exit
+    // code as headers, a real Abaco says only that it completed.
+    if (r.status == 200 && r.header("X-Pjm-Exit-Code")) {
+        int code = 0;
+        const std::string v = *r.header("X-Pjm-Exit-Code");
+        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), code);
+        out.kind = ec == std::errc() && end == v.data() + v.size() ? core::kind_for_exit_code(code)
+                                                                   : core::ErrorKind::remote;
+        out.synchronous = true;
+        out.message = r.body;
+        out.execution_id = r.header("X-Pjm-Execution-Id").value_or("");
+        return out;
+    }
+    if (r.status == 200 && synchronous_reply(r)) {
+        out.synchronous = true;
+        out.message = r.body;
+        return out;
+    }
     nlohmann::json envelope = nlohmann::json::parse(r.body, nullptr, false);
     if (envelope.is_discarded() || !envelope.is_object()) {
         if (out.kind == core::ErrorKind::ok) out.kind = core::ErrorKind::remote;

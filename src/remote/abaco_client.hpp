@@ -27,6 +27,8 @@ struct Reply {
     long http_status = 0;
     std::string execution_id; // for a message: result.execution_id / executionId
     bool retryable = false;   // failed in a way a later attempt may overcome (queue it)
+    // Answered as a synchronous message is: `message` holds the execution's logs.
+    bool synchronous = false;
     bool ok() const { return kind == core::ErrorKind::ok; }
 };
 

@@ -12,7 +12,7 @@ namespace {
 
 struct Collected {
     std::string body;
-    std::string retry_after;
+    std::string headers; // of the last response (a 100 Continue's are dropped)
 };
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
@@ -21,15 +21,14 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
 }
 
 std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
+    auto* got = static_cast<Collected*>(user);
     std::string line(data, size * count);
-    constexpr const char k_name[] = "retry-after:";
-    if (line.size() > sizeof k_name && strncasecmp(line.c_str(), k_name, sizeof k_name - 1) == 0) {
-        std::string v = line.substr(sizeof k_name - 1);
-        auto b = v.find_first_not_of(" \t");
-        auto e = v.find_last_not_of(" \t\r\n");
-        static_cast<Collected*>(user)->retry_after =
-            b == std::string::npos ? "" : v.substr(b, e - b + 1);
-    }
+    while (!line.empty() && (line.back() == '\n' || line.back() == '\r'))
+        line.pop_back();
+    if (line.rfind("HTTP/", 0) == 0)
+        got->headers.clear(); // a new response begins
+    else if (!line.empty() && line.find(':') != std::string::npos)
+        got->headers += line + "\n";
     return size * count;
 }
 
@@ -176,7 +175,7 @@ extern "C" __attribute__((visibility("default"))) int pjm_http_perform(const pjm
         curl_slist_free_all(headers);
         resp->body = duplicate(got.body);
         resp->body_size = got.body.size();
-        if (!got.retry_after.empty()) resp->retry_after = duplicate(got.retry_after);
+        if (!got.headers.empty()) resp->headers = duplicate(got.headers);
         return resp->error;
     } catch (...) {
         resp->error = PJM_TRANSPORT_OTHER;
@@ -188,7 +187,7 @@ extern "C" __attribute__((visibility("default"))) int pjm_http_perform(const pjm
 
 extern "C" __attribute__((visibility("default"))) void pjm_http_release(pjm_http_response* resp) {
     std::free(resp->body);
-    std::free(resp->retry_after);
+    std::free(resp->headers);
     resp->body = nullptr;
-    resp->retry_after = nullptr;
+    resp->headers = nullptr;
 }

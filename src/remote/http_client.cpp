@@ -3,6 +3,9 @@
 #include "remote/transport_abi.h"
 #include "util/module.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace pjm::remote {
 
 namespace {
@@ -65,11 +68,37 @@ HttpResponse HttpClient::perform(const char* method, const std::string& url, con
     HttpResponse out;
     out.status = resp.status;
     if (resp.body) out.body.assign(resp.body, resp.body_size);
-    if (resp.retry_after) out.retry_after = resp.retry_after;
+    if (resp.headers) {
+        std::string_view lines(resp.headers);
+        while (!lines.empty()) {
+            std::string_view line = lines.substr(0, lines.find('\n'));
+            lines.remove_prefix(std::min(lines.size(), line.size() + 1));
+            auto colon = line.find(':');
+            if (colon == std::string_view::npos) continue;
+            std::string_view value = line.substr(colon + 1);
+            while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+                value.remove_prefix(1);
+            while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+                value.remove_suffix(1);
+            out.headers.emplace_back(std::string(line.substr(0, colon)), std::string(value));
+        }
+    }
+    out.retry_after = out.header("Retry-After");
     out.transport_error = resp.error;
     out.error_message = resp.error_message;
     t.release(&resp);
     return out;
+}
+
+std::optional<std::string> HttpResponse::header(std::string_view name) const {
+    for (const auto& [n, v] : headers)
+        if (n.size() == name.size() &&
+            std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
+                return std::tolower(static_cast<unsigned char>(a)) ==
+                       std::tolower(static_cast<unsigned char>(b));
+            }))
+            return v;
+    return std::nullopt;
 }
 
 } // namespace pjm::remote

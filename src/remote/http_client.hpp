@@ -5,6 +5,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,15 +19,18 @@ struct HttpOptions {
     std::function<void(const std::string&)> trace; // -v; lines arrive with secrets redacted
 };
 
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
 struct HttpResponse {
     long status = 0; // 0: no response
     std::string body;
+    Headers headers; // as received, names as sent
     std::optional<std::string> retry_after;
+    // The value of a header (the first, names compared without case); nothing when absent.
+    std::optional<std::string> header(std::string_view name) const;
     int transport_error = 0; // pjm_transport_error; 0 when a response arrived
     std::string error_message;
 };
-
-using Headers = std::vector<std::pair<std::string, std::string>>;
 
 class HttpClient {
   public:

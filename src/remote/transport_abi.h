@@ -9,7 +9,7 @@
 extern "C" {
 #endif
 
-#define PJM_TRANSPORT_ABI_VERSION 1
+#define PJM_TRANSPORT_ABI_VERSION 2
 
 struct pjm_http_header {
     const char* name;
@@ -45,7 +45,7 @@ struct pjm_http_response {
     long status;      /* HTTP status, 0 when no response arrived */
     char* body;       /* owned by the module: release with pjm_http_release */
     size_t body_size;
-    char* retry_after; /* the Retry-After header, or NULL */
+    char* headers;     /* the final response's header lines, "Name: value\n" each, or NULL */
     int error;         /* enum pjm_transport_error */
     char error_message[512];
 };

@@ -1,5 +1,7 @@
 #include "remote/wait.hpp"
 
+#include "core/key_case.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <thread>
@@ -16,8 +18,19 @@ Waited wait_for_execution(const AbacoClient& client, const std::string& executio
         if (!r.ok()) return {r.kind, 0, r.message, {}};
         std::string status = r.result.is_object() ? r.result.value("status", "") : "";
         if (trace) trace("execution " + execution_id + ": " + status);
+        if (status == "ERROR")
+            return {core::ErrorKind::remote, 0,
+                    "execution " + execution_id + " failed on the manager (status ERROR)",
+                    r.result};
         if (status == "COMPLETE") {
-            Waited w{core::ErrorKind::ok, r.result.value("exit_code", 0), {}, r.result};
+            // Abaco says exit_code (exitCode on camel deployments), or "undetermined".
+            const nlohmann::json* code = core::either_case(r.result, "exit_code");
+            if (!code || !code->is_number_integer())
+                return {core::ErrorKind::remote, 0,
+                        "execution " + execution_id + " completed without an exit code (" +
+                            (code ? code->dump() : std::string("none")) + ")",
+                        r.result};
+            Waited w{core::ErrorKind::ok, code->get<int>(), {}, r.result};
             Reply logs = client.get_execution_logs(execution_id);
             if (logs.ok() && logs.result.is_object()) w.logs = logs.result.value("logs", "");
             while (!w.logs.empty() && w.logs.back() == '\n')

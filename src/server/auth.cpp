@@ -28,13 +28,18 @@ std::vector<Digest> digests(const std::vector<std::string>& values) {
 
 // Compares the digest of `presented` with every accepted one, without stopping at the first
 // match, so the time taken does not tell which (or whether one) matched.
-bool any_equal(const std::vector<Digest>& accepted, std::string_view presented) {
+// The 1-based position of `presented` among the accepted values; 0 when it is none of them.
+// Every value is compared, whichever matches.
+std::size_t position_of(const std::vector<Digest>& accepted, std::string_view presented) {
     Digest d = core::sha256(presented);
     std::string_view mine(reinterpret_cast<const char*>(d.data()), d.size());
-    bool found = false;
-    for (const auto& value : accepted)
-        found |= core::constant_time_equal(
-            std::string_view(reinterpret_cast<const char*>(value.data()), value.size()), mine);
+    std::size_t found = 0;
+    for (std::size_t i = 0; i < accepted.size(); ++i) {
+        bool equal = core::constant_time_equal(
+            std::string_view(reinterpret_cast<const char*>(accepted[i].data()), accepted[i].size()),
+            mine);
+        found = equal ? i + 1 : found;
+    }
     return found;
 }
 
@@ -111,14 +116,17 @@ Authenticator Authenticator::from_files(const std::optional<std::string>& bearer
 
 AuthResult Authenticator::check(const std::optional<std::string>& authorization,
                                 const std::optional<std::string>& nonce) const {
-    if (m_no_auth) return {};
+    if (m_no_auth) return {AuthStatus::ok, {}, "anonymous"};
     std::optional<std::string> bearer = authorization ? bearer_of(*authorization) : std::nullopt;
-    bool bearer_ok = bearer && any_equal(m_bearers, *bearer);
-    bool nonce_ok = nonce && any_equal(m_nonces, *nonce);
-    if (bearer_ok || nonce_ok) return {};
+    std::size_t bearer_at = bearer ? position_of(m_bearers, *bearer) : 0;
+    std::size_t nonce_at = nonce ? position_of(m_nonces, *nonce) : 0;
+    if (bearer_at) return {AuthStatus::ok, {}, "bearer-" + std::to_string(bearer_at)};
+    if (nonce_at) return {AuthStatus::ok, {}, "nonce-" + std::to_string(nonce_at)};
     if (!authorization && !nonce)
-        return {AuthStatus::missing, "no credentials: send 'Authorization: Bearer <token>' or "
-                                     "the x-nonce URL parameter"};
+        return {AuthStatus::missing,
+                "no credentials: send 'Authorization: Bearer <token>' or "
+                "the x-nonce URL parameter",
+                {}};
     std::string why;
     if (authorization && !bearer)
         why = "the Authorization header is not 'Bearer <token>'";
@@ -128,7 +136,7 @@ AuthResult Authenticator::check(const std::optional<std::string>& authorization,
         if (!why.empty()) why += "; ";
         why += m_nonces.empty() ? "this manager accepts no nonces" : "unknown nonce";
     }
-    return {AuthStatus::refused, "not authorized: " + why};
+    return {AuthStatus::refused, "not authorized: " + why, {}};
 }
 
 } // namespace pjm::server

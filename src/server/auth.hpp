@@ -26,6 +26,9 @@ enum class AuthStatus { ok, missing, refused };
 struct AuthResult {
     AuthStatus status = AuthStatus::ok;
     std::string message; // why, for the 401 reply; never holds a secret
+    // Who was admitted, named without its secret: "bearer-N" (the Nth value of the bearer
+    // file), "nonce-N", or "anonymous" (--no-auth). An execution's executor.
+    std::string identity;
     bool ok() const { return status == AuthStatus::ok; }
 };
 

@@ -1,8 +1,15 @@
 #include "server/config.hpp"
 
+#include "core/clock.hpp"
+#include "core/timefmt.hpp"
+#include "server/execution.hpp"
+
 #include <algorithm>
+#include <pwd.h>
 #include <stdexcept>
 #include <thread>
+#include <unistd.h>
+#include <vector>
 
 namespace pjm::server {
 
@@ -11,6 +18,18 @@ namespace {
 std::optional<std::string> optional_text(const char* s) {
     if (!s || !*s) return std::nullopt;
     return std::string(s);
+}
+
+// The user this process runs as ("uid-N" when the password database does not name it).
+std::string user_name() {
+    uid_t uid = geteuid();
+    std::vector<char> buffer(16384);
+    passwd entry{};
+    passwd* found = nullptr;
+    if (getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found &&
+        found->pw_name && *found->pw_name)
+        return found->pw_name;
+    return "uid-" + std::to_string(uid);
 }
 
 } // namespace
@@ -61,6 +80,16 @@ ServeConfig config_from(const pjm_serve_options& o) {
     c.read_threads = std::max<std::size_t>(4, 2 * cores);
     c.verbose = o.verbose;
     c.version = o.version ? o.version : "";
+    if (o.key_case && *o.key_case) {
+        auto key_case = core::parse_key_case(o.key_case);
+        if (!key_case)
+            throw std::invalid_argument(std::string("--case '") + o.key_case +
+                                        "' is not snake, camel or both");
+        c.key_case = *key_case;
+    }
+    c.owner = user_name();
+    c.worker_id = new_execution_id();
+    c.started = core::rfc3339_ms(core::SystemClock().now_ms());
     return c;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/handler.hpp"
+#include "core/key_case.hpp"
 #include "core/message.hpp"
 #include "server/listen.hpp"
 #include "server/server_abi.h"
@@ -29,6 +30,10 @@ struct ServeConfig {
     std::size_t read_threads = 0;      // database connections for the read routes
     int verbose = 0;
     std::string version;
+    core::KeyCase key_case = core::KeyCase::both;
+    std::string owner;     // the actor's owner: the user pjm serve runs as
+    std::string worker_id; // this process, as executions and GET …/workers name it
+    std::string started;   // when it started (RFC 3339): the actor's and worker's create_time
 };
 
 // Checks and converts; throws std::invalid_argument with a printable message (exit code 2).

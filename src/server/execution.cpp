@@ -31,11 +31,6 @@ std::optional<std::string> job_uuid_of(const core::Outcome& outcome,
         message->body);
 }
 
-nlohmann::json execution_links(const store::Execution& e, const Links& links) {
-    std::string self = links.actor() + "/executions/" + e.id;
-    return {{"self", self}, {"logs", self + "/logs"}, {"messages", links.actor() + "/messages"}};
-}
-
 } // namespace
 
 std::string new_execution_id() {
@@ -104,6 +99,7 @@ store::Execution make_execution(std::string id, std::string actor_id, const core
     e.exit_code = core::exit_code(outcome.kind);
     e.start_time = core::rfc3339_ms(start_ms);
     e.end_time = core::rfc3339_ms(end_ms);
+    e.runtime = end_ms > start_ms ? (end_ms - start_ms) / 1000 : 0;
     if (outcome.message_kind)
         e.message_kind = std::string(core::to_string(*outcome.message_kind));
     else if (message)
@@ -121,6 +117,7 @@ nlohmann::json message_result(const store::Execution& execution, std::string_vie
         {"msg", body},
         {"_links",
          {{"self", links.actor() + "/executions/" + execution.id},
+          {"owner", links.profile(links.owner)},
           {"messages", links.actor() + "/messages"}}},
         {"exit_code", execution.exit_code},
         {"outcome", core::kind_name(outcome.kind)},
@@ -135,27 +132,73 @@ nlohmann::json message_result(const store::Execution& execution, std::string_vie
 }
 
 nlohmann::json execution_document(const store::Execution& e, const Links& links) {
-    nlohmann::json doc = {
+    std::string self = links.actor() + "/executions/" + e.id;
+    // Executions recorded before pjm kept who sent them say so.
+    std::string executor = e.executor.empty() ? "unknown" : e.executor;
+    auto or_null = [](const std::string& s) {
+        return s.empty() ? nlohmann::json(nullptr) : nlohmann::json(s);
+    };
+    return {
         {"id", e.id},
         {"actor_id", e.actor_id},
+        {"api_server", links.base},
+        {"executor", executor},
+        {"worker_id", or_null(e.worker_id)},
+        {"message_received_time", e.start_time},
+        {"start_time", e.start_time},
+        {"finish_time", e.end_time},
+        {"runtime", e.runtime}, // whole seconds; pjm handles a message in milliseconds
+        {"cpu", 0},             // no container runs: nothing to meter (docs/protocol.md#executions)
+        {"io", 0},
         {"status", e.status},
         {"exit_code", e.exit_code},
-        {"start_time", e.start_time},
-        {"end_time", e.end_time},
-        {"message_received_time", e.start_time},
+        // Abaco reports the state its container ended in; pjm's "container" is the handler.
+        {"final_state",
+         {{"Status", "exited"},
+          {"Running", false},
+          {"Paused", false},
+          {"Restarting", false},
+          {"OOMKilled", false},
+          {"Dead", false},
+          {"Pid", 0},
+          {"ExitCode", e.exit_code},
+          {"Error", ""},
+          {"StartedAt", e.start_time},
+          {"FinishedAt", e.end_time}}},
         {"message_kind", e.message_kind},
         {"job_uuid", e.job_uuid},
-        {"_links", execution_links(e, links)},
+        {"_links", {{"self", self}, {"owner", links.profile(executor)}, {"logs", self + "/logs"}}},
     };
-    auto start = core::parse_rfc3339_ms(e.start_time);
-    auto end = core::parse_rfc3339_ms(e.end_time);
-    if (start && end) doc["runtime"] = static_cast<double>(*end - *start) / 1000.0;
-    return doc;
+}
+
+nlohmann::json executions_summary(const store::ExecutionPage& page, const Links& links) {
+    nlohmann::json items = nlohmann::json::array();
+    for (const auto& e : page.executions)
+        items.push_back({{"id", e.id},
+                         {"status", e.status},
+                         {"start_time", e.start_time},
+                         {"finish_time", e.end_time},
+                         {"message_received_time", e.start_time}});
+    return {
+        {"actor_id", links.actor_id},
+        {"api_server", links.base},
+        {"owner", links.owner},
+        {"executions", std::move(items)},
+        {"total_executions", page.total},
+        {"total_cpu", 0},
+        {"total_io", 0},
+        {"total_runtime", page.total_runtime},
+        {"_links",
+         {{"self", links.actor() + "/executions"}, {"owner", links.profile(links.owner)}}},
+    };
 }
 
 nlohmann::json logs_document(const store::Execution& e, const Links& links) {
     std::string self = links.actor() + "/executions/" + e.id;
-    return {{"logs", e.log}, {"_links", {{"self", self + "/logs"}, {"execution", self}}}};
+    return {
+        {"logs", e.log},
+        {"_links",
+         {{"self", self + "/logs"}, {"owner", links.profile(links.owner)}, {"execution", self}}}};
 }
 
 } // namespace pjm::server

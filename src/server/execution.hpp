@@ -16,11 +16,17 @@
 
 namespace pjm::server {
 
-// Where the reply's _links point: "http://host:port" and the actor's id.
+// Where the reply's _links point: "http://host:port", the API tree the request came in on
+// ("/actors/v2"), and the actor's id.
 struct Links {
     std::string base;
+    std::string tree = "/actors/v2";
     std::string actor_id;
-    std::string actor() const { return base + "/actors/v2/" + actor_id; }
+    std::string owner; // the actor's owner
+    std::string actors() const { return base + tree; }
+    std::string actor() const { return actors() + "/" + actor_id; }
+    // A user's profile, as Abaco links an owner or executor.
+    std::string profile(const std::string& user) const { return base + "/profiles/v2/" + user; }
 };
 
 // A new random execution id: 16 characters of [0-9A-Za-z].
@@ -45,16 +51,23 @@ store::Execution make_execution(std::string id, std::string actor_id, const core
                                 const std::optional<core::Message>& message, std::int64_t start_ms,
                                 std::int64_t end_ms);
 
-// The result of a POST …/messages reply: execution_id, msg (the body as received), _links,
-// plus what pjm did: exit_code, outcome (error kind name), kind (message kind), and for an
-// accepted message the job (without history) and, for a create, its token.
+// The result of a POST …/messages reply: execution_id, msg (the body as received), _links
+// (self: the execution, owner, messages), plus what pjm did: exit_code, outcome (error kind
+// name), kind (message kind), and for an accepted message the job (without history) and, for
+// a create, its token.
 nlohmann::json message_result(const store::Execution& execution, std::string_view body,
                               const core::Outcome& outcome, const Links& links);
 
-// GET …/executions/<id>: id, actor_id, status, exit_code, start_time, end_time,
-// message_received_time, runtime (seconds), message_kind, job_uuid, _links.
+// GET …/executions/<id>: Abaco's execution (id, actor_id, api_server, executor, worker_id,
+// message_received_time, start_time, finish_time, runtime, cpu, io, status, exit_code,
+// final_state, _links: self, owner, logs) and pjm's message_kind and job_uuid
+// (docs/protocol.md#executions).
 nlohmann::json execution_document(const store::Execution& execution, const Links& links);
-// GET …/executions/<id>/logs: logs and _links.
+// GET …/executions: Abaco's executions summary (actor_id, api_server, owner, executions: [{id,
+// status, start_time, finish_time, message_received_time}], total_executions, total_cpu,
+// total_io, total_runtime, _links: self, owner), for one page of them.
+nlohmann::json executions_summary(const store::ExecutionPage& page, const Links& links);
+// GET …/executions/<id>/logs: logs and _links (self, owner, execution).
 nlohmann::json logs_document(const store::Execution& execution, const Links& links);
 
 } // namespace pjm::server

@@ -16,7 +16,13 @@ Links links_for(const ServerContext& ctx, const Request& req) {
     if (host.empty() || host.find_first_of(" /\\\"<>") != std::string::npos)
         host = ctx.config.listen.host + ":" + std::to_string(ctx.config.listen.port);
     std::string scheme = req.get_header_value("X-Forwarded-Proto") == "https" ? "https" : "http";
-    return {scheme + "://" + host, ctx.config.actor_id};
+    auto path = actors_path(req.path);
+    return {scheme + "://" + host, path ? path->tree : "/actors/v2", ctx.config.actor_id,
+            ctx.config.owner};
+}
+
+nlohmann::json abaco_result(const ServerContext& ctx, nlohmann::json result) {
+    return core::in_case(std::move(result), ctx.config.key_case);
 }
 
 std::optional<core::QueryParams> query_of(const Request& req) {
@@ -25,14 +31,19 @@ std::optional<core::QueryParams> query_of(const Request& req) {
     return core::QueryParams::parse(std::string_view(req.target).substr(q + 1));
 }
 
-std::optional<std::string> actor_of(std::string_view path) {
-    constexpr std::string_view prefix = "/actors/v2/";
-    if (path.substr(0, prefix.size()) != prefix) return std::nullopt;
-    path.remove_prefix(prefix.size());
-    return std::string(path.substr(0, path.find('/')));
+std::optional<ActorsPath> actors_path(std::string_view path) {
+    for (std::string_view tree : {"/actors/v2"}) {
+        if (!path.starts_with(tree)) continue;
+        std::string_view rest = path.substr(tree.size());
+        if (rest.empty() || rest == "/") return ActorsPath{std::string(tree), ""};
+        if (rest.front() != '/') continue;
+        rest.remove_prefix(1);
+        return ActorsPath{std::string(tree), std::string(rest.substr(0, rest.find('/')))};
+    }
+    return std::nullopt;
 }
 
-bool admit(const ServerContext& ctx, const Request& req, Response& res) {
+bool admit(const ServerContext& ctx, Request& req, Response& res) {
     std::optional<std::string> authorization;
     if (req.has_header("Authorization")) authorization = req.get_header_value("Authorization");
     auto query = query_of(req);
@@ -52,8 +63,9 @@ bool admit(const ServerContext& ctx, const Request& req, Response& res) {
         reply(ctx, res, 401, auth.message);
         return false;
     }
-    std::string asked = actor_of(req.path).value_or("");
-    if (asked != ctx.config.actor_id) {
+    req.identity = auth.identity;
+    std::string asked = actors_path(req.path).value_or(ActorsPath{}).actor;
+    if (!asked.empty() && asked != ctx.config.actor_id) {
         reply(ctx, res, 404,
               "no actor '" + std::string(valid_actor_id(asked) ? asked : "?") +
                   "' here: this manager serves actor '" + ctx.config.actor_id + "'");

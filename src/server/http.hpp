@@ -4,6 +4,7 @@
 #pragma once
 
 #include "core/clock.hpp"
+#include "core/key_case.hpp"
 #include "core/query.hpp"
 #include "server/auth.hpp"
 #include "server/config.hpp"
@@ -40,12 +41,21 @@ Links links_for(const ServerContext& ctx, const Request& req);
 // The URL's query parameters (never the body's); nothing when a %-escape is malformed.
 std::optional<core::QueryParams> query_of(const Request& req);
 
-// The actor id of an /actors/v2/<actorId>/… path; nothing for another path.
-std::optional<std::string> actor_of(std::string_view path);
+// A path under the actors API: its tree ("/actors/v2") and the actor id it names (empty for
+// the tree itself, the list of actors).
+struct ActorsPath {
+    std::string tree;
+    std::string actor;
+};
+// Nothing for a path outside the actors API (/healthz, /metrics).
+std::optional<ActorsPath> actors_path(std::string_view path);
 
 // Credentials (401: one Authorization header, or one x-nonce URL parameter, holding a value the
-// server accepts), then the actor id (404): true when the request may go on; otherwise the
-// refusal is written. Runs before any body is read.
-bool admit(const ServerContext& ctx, const Request& req, Response& res);
+// server accepts), then the actor id when the path names one (404): true when the request may
+// go on, with req.identity set; otherwise the refusal is written. Runs before any body is read.
+bool admit(const ServerContext& ctx, Request& req, Response& res);
+
+// The key case of the server (--case) applied to an Abaco result (core/key_case.hpp).
+nlohmann::json abaco_result(const ServerContext& ctx, nlohmann::json result);
 
 } // namespace pjm::server

@@ -24,6 +24,7 @@ struct Request {
     std::string body;                 // the whole body, its Content-Encoding undone
     std::vector<std::string> matches; // the route pattern's groups, %-decoded ([0]: the path)
     int route = -1;                   // the route table's row that takes it; -1: none
+    std::string identity;             // who its credentials name (AuthResult::identity)
 
     bool has_header(std::string_view name) const;
     std::size_t get_header_value_count(std::string_view name) const;

@@ -99,7 +99,7 @@ std::optional<Response> route_head(ServerContext& ctx, Request& req) {
         }
         return res;
     }
-    if (actor_of(req.path) && !admit(ctx, req, res)) return res;
+    if (actors_path(req.path) && !admit(ctx, req, res)) return res;
     return std::nullopt;
 }
 

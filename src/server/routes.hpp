@@ -12,14 +12,15 @@ namespace pjm::server {
 
 enum class Method { get, post, put, patch, delete_ };
 
-// A route's handler: the request is whole (its body read and decoded) and, under /actors/v2/,
-// admitted (credentials and actor id checked).
+// A route's handler: the request is whole (its body read and decoded) and, under /actors/v2,
+// admitted (credentials and, when the path names one, the actor id checked).
 using RouteHandler = void(ServerContext& ctx, const Request& req, Response& res);
 
-RouteHandler post_message, get_messages;        // routes_messages.cpp
-RouteHandler get_execution, get_execution_logs; // routes_executions.cpp
-RouteHandler get_job, list_jobs;                // routes_jobs.cpp
-RouteHandler get_health, get_metrics;           // routes_service.cpp
+RouteHandler post_message, get_messages;                         // routes_messages.cpp
+RouteHandler list_executions, get_execution, get_execution_logs; // routes_executions.cpp
+RouteHandler get_job, list_jobs;                                 // routes_jobs.cpp
+RouteHandler get_health, get_metrics;                            // routes_service.cpp
+RouteHandler list_actors, get_actor, list_workers;               // routes_actors.cpp
 
 struct Route {
     Method method;
@@ -33,10 +34,14 @@ struct Route {
 inline constexpr Route k_routes[] = {
     {Method::post, R"(/actors/v2/([^/]+)/messages/?)", post_message},
     {Method::get, R"(/actors/v2/([^/]+)/messages/?)", get_messages},
+    {Method::get, R"(/actors/v2/([^/]+)/executions/?)", list_executions},
     {Method::get, R"(/actors/v2/([^/]+)/executions/([^/]+)/?)", get_execution},
     {Method::get, R"(/actors/v2/([^/]+)/executions/([^/]+)/logs/?)", get_execution_logs},
     {Method::get, R"(/actors/v2/([^/]+)/jobs/([^/]+)/?)", get_job},
     {Method::get, R"(/actors/v2/([^/]+)/jobs/?)", list_jobs},
+    {Method::get, R"(/actors/v2/?)", list_actors},
+    {Method::get, R"(/actors/v2/([^/]+)/?)", get_actor},
+    {Method::get, R"(/actors/v2/([^/]+)/workers/?)", list_workers},
     {Method::get, "/healthz", get_health},
     {Method::get, "/metrics", get_metrics},
 };

@@ -1,7 +1,12 @@
 // GET /actors/v2/<actorId>/executions/<id> and …/logs: the execution recorded for each handled
-// message (status COMPLETE, exit code, times; the log says what happened).
+// message (status COMPLETE, exit code, times; the log says what happened); GET …/executions:
+// a page of them, newest first, with the actor's totals.
+#include "core/reads.hpp"
 #include "server/envelope.hpp"
 #include "server/routes.hpp"
+
+#include <charconv>
+#include <utility>
 
 namespace pjm::server {
 
@@ -25,16 +30,78 @@ std::optional<store::Execution> find_execution(ServerContext& ctx, const Request
     return e;
 }
 
+// GET …/executions: 100 executions a page unless limit= asks for another count, at most 1000.
+constexpr std::size_t k_executions_page = 100;
+constexpr std::size_t k_executions_page_max = 1000;
+
+// The page GET …/executions asks for: limit (1 to 1000, default 100) and offset (or skip, as
+// Abaco's search calls it; default 0). Nothing after writing the 400.
+std::optional<std::pair<std::size_t, std::size_t>> page_of(ServerContext& ctx, const Request& req,
+                                                           Response& res) {
+    auto query = query_of(req);
+    if (!query) {
+        reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
+        return std::nullopt;
+    }
+    auto number = [&](const char* key, std::size_t low, std::size_t high,
+                      std::size_t fallback) -> std::optional<std::size_t> {
+        if (std::size_t n = query->count(key); n > 1) {
+            reply(ctx, res, 400,
+                  "URL parameter " + std::string(key) + " is given " + std::to_string(n) +
+                      " times; give it once");
+            return std::nullopt;
+        }
+        auto text = query->get(key);
+        if (!text) return fallback;
+        std::size_t v = 0;
+        auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), v);
+        if (ec != std::errc() || end != text->data() + text->size() || v < low || v > high) {
+            reply(ctx, res, 400,
+                  std::string(key) + " must be a whole number from " + std::to_string(low) +
+                      " to " + std::to_string(high) + ", not " + core::quoted_value(*text));
+            return std::nullopt;
+        }
+        return v;
+    };
+    if (query->has("offset") && query->has("skip")) {
+        reply(ctx, res, 400, "give offset or skip (the same thing), not both");
+        return std::nullopt;
+    }
+    auto limit = number("limit", 1, k_executions_page_max, k_executions_page);
+    if (!limit) return std::nullopt;
+    constexpr std::size_t k_far = 1'000'000'000'000;
+    auto offset = number(query->has("skip") ? "skip" : "offset", 0, k_far, 0);
+    if (!offset) return std::nullopt;
+    return std::make_pair(*limit, *offset);
+}
+
 } // namespace
+
+void list_executions(ServerContext& ctx, const Request& req, Response& res) {
+    auto page = page_of(ctx, req, res);
+    if (!page) return;
+    store::ExecutionPage found;
+    {
+        auto storage = ctx.reads.acquire();
+        found = storage->list_executions(ctx.config.actor_id, page->first, page->second);
+    }
+    nlohmann::json summary = executions_summary(found, links_for(ctx, req));
+    for (auto& item : summary["executions"])
+        item = abaco_result(ctx, std::move(item));
+    reply(ctx, res, 200, "Actor executions retrieved successfully.",
+          abaco_result(ctx, std::move(summary)));
+}
 
 void get_execution(ServerContext& ctx, const Request& req, Response& res) {
     if (auto e = find_execution(ctx, req, res))
-        reply(ctx, res, 200, status_message(200), execution_document(*e, links_for(ctx, req)));
+        reply(ctx, res, 200, "Actor execution retrieved successfully.",
+              abaco_result(ctx, execution_document(*e, links_for(ctx, req))));
 }
 
 void get_execution_logs(ServerContext& ctx, const Request& req, Response& res) {
     if (auto e = find_execution(ctx, req, res))
-        reply(ctx, res, 200, status_message(200), logs_document(*e, links_for(ctx, req)));
+        reply(ctx, res, 200, "Logs retrieved successfully.",
+              abaco_result(ctx, logs_document(*e, links_for(ctx, req))));
 }
 
 } // namespace pjm::server

@@ -6,6 +6,7 @@
 #include "server/envelope.hpp"
 #include "server/routes.hpp"
 
+#include <cctype>
 #include <vector>
 
 namespace pjm::server {
@@ -44,6 +45,35 @@ std::string request_digest(const Request& req, const core::QueryParams& query) {
     return core::sha256_hex(req.body) + ":" + core::sha256_hex(credential);
 }
 
+// The message text of a request: the body, or, for a form (application/x-www-form-urlencoded,
+// as Abaco clients send a message given on their command line), its one `message` field when
+// that holds a JSON object. Any other form stays the body, and is refused as invalid JSON.
+std::string message_text(const Request& req) {
+    std::string type = req.get_header_value("Content-Type");
+    std::string media = type.substr(0, type.find(';'));
+    while (!media.empty() && media.back() == ' ')
+        media.pop_back();
+    for (char& c : media)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (media != "application/x-www-form-urlencoded") return req.body;
+    auto form = core::QueryParams::parse(req.body);
+    if (!form || form->count("message") != 1) return req.body;
+    std::string field = *form->get("message");
+    auto parsed = core::parse_body(field);
+    return parsed.value && parsed.value->is_object() ? field : req.body;
+}
+
+// Whether the sender asked to wait for the execution (the value compared without case, as
+// Abaco does).
+bool synchronous(const core::QueryParams& query) {
+    auto v = query.get("_abaco_synchronous");
+    if (!v || v->size() != 4) return false;
+    std::string lower = *v;
+    for (char& c : lower)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return lower == "true";
+}
+
 } // namespace
 
 void post_message(ServerContext& ctx, const Request& req, Response& res) {
@@ -60,7 +90,7 @@ void post_message(ServerContext& ctx, const Request& req, Response& res) {
             return reply(ctx, res, 400,
                          "Idempotency-Key must be 1 to 255 printable ASCII characters");
     }
-    const std::string& body = req.body;
+    const std::string body = message_text(req);
 
     // Parsing and classifying need no database: done here, on the connection's thread.
     Submission s;
@@ -70,6 +100,8 @@ void post_message(ServerContext& ctx, const Request& req, Response& res) {
     s.idempotent = idempotency_key.has_value();
     if (s.idempotent) s.request_digest = request_digest(req, *query);
     s.received_ms = received_ms;
+    s.executor = req.identity;
+    s.worker_id = ctx.config.worker_id;
     core::ParsedBody parsed = core::parse_body(body);
     // The reply echoes the message ("msg", as Abaco does), never the tokens in it.
     std::vector<std::string> tokens;
@@ -105,16 +137,25 @@ void post_message(ServerContext& ctx, const Request& req, Response& res) {
     int status = core::http_status(o.kind);
     nlohmann::json result;
     if (h.recorded) {
-        result = message_result(h.execution, shown, o, links_for(ctx, req));
+        result = abaco_result(ctx, message_result(h.execution, shown, o, links_for(ctx, req)));
     } else {
-        result = {{"execution_id", nullptr},
-                  {"msg", shown},
-                  {"exit_code", core::exit_code(o.kind)},
-                  {"outcome", core::kind_name(o.kind)}};
+        result = abaco_result(ctx, {{"execution_id", nullptr},
+                                    {"msg", shown},
+                                    {"exit_code", core::exit_code(o.kind)},
+                                    {"outcome", core::kind_name(o.kind)}});
     }
     res.log_detail = "execution " + (h.recorded ? h.execution.id : std::string("-")) + " " + kind +
                      " " + std::string(core::kind_name(o.kind)) + (h.replayed ? " (replayed)" : "");
     if (ctx.config.verbose > 0) res.log_detail += ": " + o.message;
+    // _abaco_synchronous=true: as Abaco, the reply is the execution's logs once it completed,
+    // not an envelope; pjm's headers say what the logs cannot (docs/protocol.md#synchronous).
+    if (h.recorded && synchronous(*query)) {
+        res.status = 200;
+        res.set_content(h.execution.log, "text/html; charset=utf-8");
+        res.set_header("X-Pjm-Execution-Id", h.execution.id);
+        res.set_header("X-Pjm-Exit-Code", std::to_string(h.execution.exit_code));
+        return;
+    }
     reply(ctx, res, status, o.message, std::move(result));
     // A storage failure (503) saved nothing: the client may try again in a moment.
     if (o.kind == core::ErrorKind::storage) res.set_header("Retry-After", "1");
@@ -123,7 +164,9 @@ void post_message(ServerContext& ctx, const Request& req, Response& res) {
 void get_messages(ServerContext& ctx, const Request& req, Response& res) {
     Links links = links_for(ctx, req);
     reply(ctx, res, 200, status_message(200),
-          {{"messages", 0}, {"_links", {{"self", links.actor() + "/messages"}}}});
+          {{"messages", 0},
+           {"_links",
+            {{"self", links.actor() + "/messages"}, {"owner", links.profile(links.owner)}}}});
 }
 
 } // namespace pjm::server

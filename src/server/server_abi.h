@@ -10,7 +10,7 @@
 extern "C" {
 #endif
 
-#define PJM_SERVER_ABI_VERSION 1
+#define PJM_SERVER_ABI_VERSION 2
 
 struct pjm_serve_options {
     const char* listen;       /* "ADDR:PORT", "[v6addr]:PORT"; port 0 picks a free one */
@@ -27,6 +27,7 @@ struct pjm_serve_options {
     int threads; /* connection threads; 0: sized for the machine */
     int verbose; /* 0: one line per request on stderr; 1+: also each message's outcome */
     const char* version; /* pjm's version, for the reply envelopes */
+    const char* key_case; /* "snake", "camel" or "both" (NULL: both), for Abaco results */
 };
 
 /* The loader requires this symbol: PJM_SERVER_ABI_VERSION of the module. */

@@ -115,6 +115,8 @@ void Writer::handle_batch(std::deque<Item>& batch) {
                 h.execution = make_execution(s.execution_id, m_actor_id, h.outcome, s.message,
                                              s.received_ms, m_clock.now_ms());
                 h.execution.request_digest = s.request_digest;
+                h.execution.executor = s.executor;
+                h.execution.worker_id = s.worker_id;
                 // A storage failure saved nothing of the message (its savepoint was rolled
                 // back) and may pass: it is not kept under an Idempotency-Key, or every retry
                 // of the message would get the failure back instead of being applied.

@@ -35,6 +35,8 @@ struct Submission {
     // With an Idempotency-Key: the digests it is bound to (store::Execution::request_digest).
     std::string request_digest;
     std::int64_t received_ms = 0;
+    std::string executor;  // who sent it (Request::identity)
+    std::string worker_id; // this pjm serve process (ServeConfig::worker_id)
 };
 
 struct Handled {

@@ -136,6 +136,10 @@ constexpr auto k_execution_columns = std::to_array<Column<Execution>>({
     text<Execution, &Execution::job_uuid>("job_uuid"),
     text<Execution, &Execution::log>("log"),
     text<Execution, &Execution::request_digest>("request_digest"),
+    text<Execution, &Execution::executor>("executor"),
+    text<Execution, &Execution::worker_id>("worker_id"),
+    {"runtime", ColumnType::integer, [](const Execution& e) -> Value { return e.runtime; },
+     [](Execution& e, Value&& v) { e.runtime = take_integer(std::move(v)); }},
 });
 
 } // namespace

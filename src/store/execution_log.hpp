@@ -2,8 +2,11 @@
 // reports it. pjm serve's, not the Handler's, so it lives beside the backends, not in core.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pjm::store {
 
@@ -22,6 +25,16 @@ struct Execution {
     // its body and of the credential that sent it, so a repeat of the key is answered only for
     // the same body, and a create's token only to the same sender. Empty otherwise.
     std::string request_digest;
+    std::string executor;     // who sent it: the credential's name (docs/protocol.md#executions)
+    std::string worker_id;    // the pjm serve process that handled it
+    std::int64_t runtime = 0; // whole seconds from start to end, as Abaco counts
+};
+
+// A page of an actor's executions, newest first, and the totals over all of them.
+struct ExecutionPage {
+    std::vector<Execution> executions;
+    std::int64_t total = 0;         // executions of the actor
+    std::int64_t total_runtime = 0; // the sum of their runtimes
 };
 
 // Kept with the data, so every replica of a shared database can answer for any execution.
@@ -33,6 +46,11 @@ class ExecutionLog {
     virtual ~ExecutionLog() = default;
     virtual void add_execution(const Execution& e) = 0;
     virtual std::optional<Execution> get_execution(const std::string& id) = 0;
+    // The actor's executions, newest first (by start time), `offset` of them skipped and at
+    // most `limit` given; the totals come from a table kept by the schema's triggers, so they
+    // cost the same however many executions there are.
+    virtual ExecutionPage list_executions(const std::string& actor_id, std::size_t limit,
+                                          std::size_t offset) = 0;
 };
 
 } // namespace pjm::store

@@ -264,8 +264,8 @@ print(json.dumps({'uuid': sys.argv[1], 'name': 'update', 'token': sys.argv[2], '
 LONG_QUERY="uuid=$JOB&name=update&token=$TOKEN&pad=$(printf 'x%.0s' $(seq 1 9000))"
 printf '%s' "$EV" | iconv -f UTF-8 -t UTF-16 >"$WORK/utf16.json"
 
-# state [EXECUTION] : the database minus the executions table (its rows are checked on their
-# own), then "executions N" and "exit code C" recorded for EXECUTION; one call to the database.
+# state [EXECUTION] : the database minus the executions table and its totals (its rows are
+# checked on their own), then "executions N" and "exit code C" recorded for EXECUTION; one call to the database.
 state() {
     local id=${1:--}
     [[ "$id" =~ ^[0-9A-Za-z]{16}$ ]] || id=-
@@ -284,7 +284,8 @@ state() {
             printf '%s\n' "$line"
         done
         ;;
-    *) sqlite3 "$PJM_DATABASE" .dump "$count" "$code" | grep -v '^INSERT INTO executions VALUES' ;;
+    *) sqlite3 "$PJM_DATABASE" .dump "$count" "$code" |
+        grep -v '^INSERT INTO executions VALUES\|^INSERT INTO execution_totals VALUES' ;;
     esac
 }
 # PostgreSQL: one psql session for the whole test, not one per case.

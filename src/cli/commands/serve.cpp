@@ -25,6 +25,7 @@ struct ServeArgs {
     bool no_auth = false;
     std::uint64_t max_body = 1024 * 1024;
     int threads = 0;
+    std::string key_case = "both";
 };
 
 int run_serve(Context& ctx, const ServeArgs& a) {
@@ -68,6 +69,7 @@ int run_serve(Context& ctx, const ServeArgs& a) {
     o.threads = a.threads;
     o.verbose = ctx.flags.verbose;
     o.version = PJM_VERSION;
+    o.key_case = a.key_case.c_str();
     char error[2048] = {};
     int code = serve(&o, error, sizeof error);
     if (code != 0)
@@ -99,6 +101,11 @@ void add_serve_command(Command& root, Context& ctx) {
                "Threads that handle requests, 1 to 256 (default: 8 per core, 16 to 64); "
                "waiting connections hold none")
         .positive();
+    sub.option("--case", args->key_case,
+               "Keys of Abaco results: snake (execution_id), camel (executionId), or both, "
+               "which every Abaco client reads")
+        .one_of({"snake", "camel", "both"})
+        .show_default();
     sub.footer(examples({
         "pjm serve --listen 127.0.0.1:8080 --db /srv/pjm/jobs.db --actor-id pjm "
         "--bearer-file /etc/pjm/bearers",

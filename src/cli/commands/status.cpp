@@ -2,6 +2,7 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+#include "core/key_case.hpp"
 #include "core/reads.hpp"
 #include "core/storage.hpp"
 #include "core/typed_uuid.hpp"
@@ -34,11 +35,11 @@ int show_execution(Context& ctx, const std::string& id) {
         return 0;
     }
     std::vector<std::vector<std::string>> rows;
-    for (const char* key : {"id", "status", "exit_code", "start_time", "end_time"})
-        if (r.result.is_object() && r.result.contains(key))
-            rows.push_back({std::string(key) + ":", r.result[key].is_string()
-                                                        ? r.result[key].get<std::string>()
-                                                        : r.result[key].dump()});
+    for (const char* key : {"id", "status", "exit_code", "message_received_time", "start_time",
+                            "finish_time", "worker_id", "executor"})
+        if (const nlohmann::json* v = core::either_case(r.result, key); v && !v->is_null())
+            rows.push_back(
+                {std::string(key) + ":", v->is_string() ? v->get<std::string>() : v->dump()});
     print_table(rows);
     if (!text.empty()) std::cout << "\nlogs:\n" << text << (text.back() == '\n' ? "" : "\n");
     return 0;

@@ -383,6 +383,34 @@ class PostgresStore final : public Database, private core::StorageTx {
         return read_row(execution_columns(), r, 0);
     }
 
+    store::ExecutionPage list_executions(const std::string& actor_id, std::size_t limit,
+                                         std::size_t offset) override {
+        static const std::string page_sql = "SELECT " + column_list(execution_columns()) +
+                                            " FROM executions WHERE actor_id = $1 ORDER BY "
+                                            "start_time DESC, id DESC LIMIT $2 OFFSET $3";
+        std::string n = std::to_string(clamped(limit)), skip = std::to_string(clamped(offset));
+        store::ExecutionPage page;
+        // One read-only snapshot: the page and the totals agree.
+        m_conn.begin(Mode::read);
+        try {
+            Result r = m_conn.exec("reading executions", page_sql,
+                                   {actor_id.c_str(), n.c_str(), skip.c_str()});
+            for (int i = 0; i < r.rows(); ++i)
+                page.executions.push_back(read_row(execution_columns(), r, i));
+            Result t = m_conn.exec("reading execution totals",
+                                   "SELECT coalesce(sum(executions), 0), coalesce(sum(runtime), 0) "
+                                   "FROM execution_totals WHERE actor_id = $1",
+                                   {actor_id.c_str()});
+            page.total = std::stoll(t.text(0, 0));
+            page.total_runtime = std::stoll(t.text(0, 1));
+            m_conn.commit();
+        } catch (...) {
+            m_conn.rollback();
+            throw;
+        }
+        return page;
+    }
+
     std::string describe() const override { return m_describe; }
 
   private:

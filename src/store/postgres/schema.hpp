@@ -7,7 +7,7 @@
 namespace pjm::store::postgres {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only.
-inline constexpr std::array<const char*, 3> k_migrations = {
+inline constexpr std::array<const char*, 5> k_migrations = {
     R"sql(
 CREATE TABLE settings (
     key   text COLLATE "C" PRIMARY KEY,
@@ -70,6 +70,48 @@ CREATE INDEX executions_by_time ON executions(start_time);
     R"sql(
 -- What an Idempotency-Key is bound to: the digests of the body and credential that used it.
 ALTER TABLE executions ADD COLUMN request_digest text NOT NULL DEFAULT '';
+)sql",
+    R"sql(
+-- Who sent each message and which pjm serve process handled it (an Abaco execution's
+-- executor and worker_id), and the executions of an actor newest first.
+ALTER TABLE executions ADD COLUMN executor text NOT NULL DEFAULT '';
+ALTER TABLE executions ADD COLUMN worker_id text NOT NULL DEFAULT '';
+CREATE INDEX executions_by_actor ON executions(actor_id, start_time);
+)sql",
+    R"sql(
+-- Each execution's runtime in whole seconds (as Abaco counts it), and running totals of each
+-- actor's executions for GET …/executions: one row per actor and worker, so that replicas on
+-- one database never wait for each other's row; triggers keep them with the executions.
+ALTER TABLE executions ADD COLUMN runtime bigint NOT NULL DEFAULT 0;
+UPDATE executions SET runtime = floor(extract(epoch FROM (end_time::timestamptz -
+    start_time::timestamptz)))::bigint
+    WHERE start_time ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$'
+      AND end_time ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z$';
+CREATE TABLE execution_totals (
+    actor_id   text NOT NULL,
+    worker_id  text NOT NULL,
+    executions bigint NOT NULL,
+    runtime    bigint NOT NULL,
+    PRIMARY KEY (actor_id, worker_id)
+);
+INSERT INTO execution_totals
+    SELECT actor_id, worker_id, count(*), sum(runtime) FROM executions
+    GROUP BY actor_id, worker_id;
+CREATE FUNCTION pjm_count_execution() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO execution_totals VALUES (NEW.actor_id, NEW.worker_id, 1, NEW.runtime)
+            ON CONFLICT (actor_id, worker_id) DO UPDATE
+            SET executions = execution_totals.executions + 1,
+                runtime = execution_totals.runtime + excluded.runtime;
+    ELSE
+        UPDATE execution_totals SET executions = executions - 1, runtime = runtime - OLD.runtime
+            WHERE actor_id = OLD.actor_id AND worker_id = OLD.worker_id;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER executions_counted AFTER INSERT OR DELETE ON executions
+    FOR EACH ROW EXECUTE FUNCTION pjm_count_execution();
 )sql",
 };
 

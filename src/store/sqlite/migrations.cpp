@@ -14,7 +14,7 @@ namespace pjm::store::sqlite {
 namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only.
-constexpr std::array<const char*, 3> k_migrations = {
+constexpr std::array<const char*, 5> k_migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -78,6 +78,40 @@ CREATE INDEX executions_by_time ON executions(start_time);
     R"sql(
 -- What an Idempotency-Key is bound to: the digests of the body and credential that used it.
 ALTER TABLE executions ADD COLUMN request_digest TEXT NOT NULL DEFAULT '';
+)sql",
+    R"sql(
+-- Who sent each message and which pjm serve process handled it (an Abaco execution's
+-- executor and worker_id), and the executions of an actor newest first.
+ALTER TABLE executions ADD COLUMN executor TEXT NOT NULL DEFAULT '';
+ALTER TABLE executions ADD COLUMN worker_id TEXT NOT NULL DEFAULT '';
+CREATE INDEX executions_by_actor ON executions(actor_id, start_time);
+)sql",
+    R"sql(
+-- Each execution's runtime in whole seconds (as Abaco counts it), and running totals of each
+-- actor's executions for GET …/executions: one row per actor and worker, so that replicas on
+-- one database never wait for each other's row; triggers keep them with the executions.
+ALTER TABLE executions ADD COLUMN runtime INTEGER NOT NULL DEFAULT 0;
+UPDATE executions SET runtime = coalesce(CAST(round((julianday(end_time) -
+    julianday(start_time)) * 86400000) AS INTEGER) / 1000, 0);
+CREATE TABLE execution_totals (
+    actor_id   TEXT NOT NULL,
+    worker_id  TEXT NOT NULL,
+    executions INTEGER NOT NULL,
+    runtime    INTEGER NOT NULL,
+    PRIMARY KEY (actor_id, worker_id)
+);
+INSERT INTO execution_totals
+    SELECT actor_id, worker_id, count(*), sum(runtime) FROM executions
+    GROUP BY actor_id, worker_id;
+CREATE TRIGGER executions_counted AFTER INSERT ON executions BEGIN
+    INSERT INTO execution_totals VALUES (NEW.actor_id, NEW.worker_id, 1, NEW.runtime)
+        ON CONFLICT (actor_id, worker_id) DO UPDATE
+        SET executions = executions + 1, runtime = runtime + excluded.runtime;
+END;
+CREATE TRIGGER executions_uncounted AFTER DELETE ON executions BEGIN
+    UPDATE execution_totals SET executions = executions - 1, runtime = runtime - OLD.runtime
+        WHERE actor_id = OLD.actor_id AND worker_id = OLD.worker_id;
+END;
 )sql",
 };
 

@@ -266,6 +266,36 @@ class SqliteStore final : public Database, private core::StorageTx {
         return out;
     }
 
+    store::ExecutionPage list_executions(const std::string& actor_id, std::size_t limit,
+                                         std::size_t offset) override {
+        static const std::string page_sql = "SELECT " + column_list(execution_columns()) +
+                                            " FROM executions WHERE actor_id = ?1 ORDER BY "
+                                            "start_time DESC, id DESC LIMIT ?2 OFFSET ?3";
+        store::ExecutionPage page;
+        // One read transaction: the page and the totals agree.
+        prepared("BEGIN");
+        try {
+            auto& s = stmt(page_sql);
+            s.bind(1, std::string_view(actor_id)).bind(2, clamped(limit)).bind(3, clamped(offset));
+            while (s.step())
+                page.executions.push_back(read_row(execution_columns(), s));
+            s.reset();
+            auto& t = stmt("SELECT coalesce(sum(executions), 0), coalesce(sum(runtime), 0) "
+                           "FROM execution_totals WHERE actor_id = ?1");
+            t.bind(1, std::string_view(actor_id));
+            if (t.step()) {
+                page.total = t.integer(0);
+                page.total_runtime = t.integer(1);
+            }
+            t.reset();
+            prepared("COMMIT");
+        } catch (...) {
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+        return page;
+    }
+
     std::string describe() const override { return "sqlite:" + m_path; }
 
   private:

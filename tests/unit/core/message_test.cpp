@@ -67,6 +67,28 @@ TEST(Message, ParseBodyAcceptsAnObject) {
     EXPECT_TRUE(p.error.empty());
 }
 
+TEST(Message, ParseBodyUnwrapsAMessageMemberOnce) {
+    // The Tapis bindings' JSONMessage: {"message": <the message>}, an object or its text.
+    ParsedBody object = parse_body(R"({"message": {"uuid": "x", "name": "run"}})");
+    ASSERT_TRUE(object.value) << object.error;
+    EXPECT_EQ(*object.value, json({{"uuid", "x"}, {"name", "run"}}));
+    ParsedBody text = parse_body(R"({"message": "{\"uuid\": \"x\"}"})");
+    ASSERT_TRUE(text.value) << text.error;
+    EXPECT_EQ(*text.value, json({{"uuid", "x"}}));
+    // Once only, and only a lone member holding an object.
+    ParsedBody twice = parse_body(R"({"message": {"message": {"uuid": "x"}}})");
+    EXPECT_EQ(*twice.value, json({{"message", {{"uuid", "x"}}}}));
+    for (const char* kept : {R"({"message": "hello"})", R"({"message": [1]})",
+                             R"({"message": {"a": 1}, "uuid": "x"})", R"({"message": "[1]"})"}) {
+        ParsedBody p = parse_body(kept);
+        ASSERT_TRUE(p.value) << kept;
+        EXPECT_TRUE(p.value->contains("message")) << kept << " is left as it is";
+    }
+    ParsedBody bad = parse_body(R"({"message": "{\"a\": 1, \"a\": 2}"})");
+    ASSERT_TRUE(bad.value) << "malformed inner text: the body stays as it was, refused later";
+    EXPECT_TRUE(bad.value->contains("message"));
+}
+
 TEST(Message, ParseBodyRefusesEmptyAndWhitespace) {
     for (std::string_view text : {"", " ", "\n", " \t\r\n "}) {
         ParsedBody p = parse_body(text);

@@ -66,7 +66,7 @@ core::Outcome event_outcome() {
     return o;
 }
 
-const Links k_links{"http://h:1", "act"};
+const Links k_links{"http://h:1", "/actors/v2", "act", "alice"};
 
 TEST(Execution, MadeFromAnOutcome) {
     auto e = make_execution("X1", "act", event_outcome(), std::nullopt, 1000, 1250);
@@ -109,13 +109,50 @@ TEST(Execution, Documents) {
     EXPECT_EQ(doc["status"], "COMPLETE");
     EXPECT_EQ(doc["exit_code"], 0);
     EXPECT_EQ(doc["start_time"], e.start_time);
-    EXPECT_EQ(doc["end_time"], e.end_time);
-    EXPECT_DOUBLE_EQ(doc["runtime"].get<double>(), 0.25);
+    EXPECT_EQ(doc["message_received_time"], e.start_time);
+    EXPECT_EQ(doc["finish_time"], e.end_time);
+    EXPECT_FALSE(doc.contains("end_time")) << "Abaco says finish_time";
+    EXPECT_EQ(doc["runtime"], 0) << "whole seconds, as Abaco counts";
+    EXPECT_EQ(doc["api_server"], "http://h:1");
+    EXPECT_EQ(doc["executor"], "unknown") << "an execution recorded without its sender";
+    EXPECT_EQ(doc["worker_id"], nullptr);
+    EXPECT_EQ(doc["final_state"]["ExitCode"], 0);
+    EXPECT_EQ(doc["final_state"]["FinishedAt"], e.end_time);
     EXPECT_EQ(doc["_links"]["self"], "http://h:1/actors/v2/act/executions/X1");
     EXPECT_EQ(doc["_links"]["logs"], "http://h:1/actors/v2/act/executions/X1/logs");
+    EXPECT_EQ(doc["_links"]["owner"], "http://h:1/profiles/v2/unknown");
+    e = make_execution("X1", "act", event_outcome(), std::nullopt, 1000, 3999);
+    e.executor = "bearer-2";
+    e.worker_id = "W1";
+    doc = execution_document(e, k_links);
+    EXPECT_EQ(doc["executor"], "bearer-2");
+    EXPECT_EQ(doc["worker_id"], "W1");
+    EXPECT_EQ(doc["runtime"], 2) << "2.999 s is 2 whole seconds";
+    EXPECT_EQ(doc["_links"]["owner"], "http://h:1/profiles/v2/bearer-2");
     json logs = logs_document(e, k_links);
     EXPECT_EQ(logs["logs"], e.log);
     EXPECT_EQ(logs["_links"]["execution"], "http://h:1/actors/v2/act/executions/X1");
+    EXPECT_EQ(logs["_links"]["owner"], "http://h:1/profiles/v2/alice") << "the actor's owner";
+}
+
+TEST(Execution, Summary) {
+    store::ExecutionPage page;
+    page.executions.push_back(
+        make_execution("X2", "act", event_outcome(), std::nullopt, 5000, 5001));
+    page.total = 7;
+    page.total_runtime = 3;
+    json doc = executions_summary(page, k_links);
+    EXPECT_EQ(doc["actor_id"], "act");
+    EXPECT_EQ(doc["owner"], "alice");
+    EXPECT_EQ(doc["total_executions"], 7);
+    EXPECT_EQ(doc["total_runtime"], 3);
+    EXPECT_EQ(doc["total_cpu"], 0);
+    EXPECT_EQ(doc["executions"][0], json({{"id", "X2"},
+                                          {"status", "COMPLETE"},
+                                          {"start_time", core::rfc3339_ms(5000)},
+                                          {"finish_time", core::rfc3339_ms(5001)},
+                                          {"message_received_time", core::rfc3339_ms(5000)}}));
+    EXPECT_EQ(doc["_links"]["self"], "http://h:1/actors/v2/act/executions");
 }
 
 TEST(MessageResult, CarriesTheExecutionTheJobAndACreatesToken) {

@@ -58,6 +58,7 @@ TEST_F(SqliteStoreTest, OlderSchemaIsMigratedOnOpen) {
     // A version-1 database: no executions table yet.
     s.reset();
     sqlite_query(path, "DROP TABLE executions");
+    sqlite_query(path, "DROP TABLE execution_totals");
     sqlite_query(path, "PRAGMA user_version = 1");
     EXPECT_EQ(sqlite::read_schema_version(path), 1);
     SchemaReport r = update_schema(path, SchemaAction::migrate);

@@ -311,7 +311,9 @@ TEST_P(StoreConformance, ExecutionsRoundTrip) {
                        "PipelineJobEvent",
                        j1,
                        "refused: conflict\nsecond line",
-                       "b0d7:c4e1"};
+                       "b0d7:c4e1",
+                       "bearer-2",
+                       "W0rker"};
     s->add_execution(e);
     auto got = s->get_execution("exec-1");
     ASSERT_TRUE(got);
@@ -324,7 +326,41 @@ TEST_P(StoreConformance, ExecutionsRoundTrip) {
     EXPECT_EQ(got->log, e.log);
     EXPECT_EQ(got->job_uuid, j1);
     EXPECT_EQ(got->request_digest, "b0d7:c4e1");
+    EXPECT_EQ(got->executor, "bearer-2");
+    EXPECT_EQ(got->worker_id, "W0rker");
     EXPECT_FALSE(s->get_execution("exec-2"));
+}
+
+TEST_P(StoreConformance, ExecutionsListNewestFirstWithTotals) {
+    auto add = [&](const std::string& id, const std::string& actor, const std::string& worker,
+                   int second, std::int64_t runtime) {
+        store::Execution e;
+        e.id = id;
+        e.actor_id = actor;
+        e.start_time = "2026-01-01T00:00:0" + std::to_string(second) + ".000Z";
+        e.end_time = e.start_time;
+        e.worker_id = worker;
+        e.runtime = runtime;
+        s->add_execution(e);
+    };
+    add("e1", "a", "w1", 1, 0);
+    add("e2", "a", "w2", 2, 5);
+    add("e3", "b", "w1", 3, 1);
+    add("e4", "a", "w1", 4, 2);
+    auto page = s->list_executions("a", 100, 0);
+    std::vector<std::string> ids;
+    for (const auto& e : page.executions)
+        ids.push_back(e.id);
+    EXPECT_EQ(ids, (std::vector<std::string>{"e4", "e2", "e1"}));
+    EXPECT_EQ(page.total, 3) << "counted by the trigger, per actor";
+    EXPECT_EQ(page.total_runtime, 7);
+    page = s->list_executions("a", 1, 1);
+    ASSERT_EQ(page.executions.size(), 1u);
+    EXPECT_EQ(page.executions[0].id, "e2");
+    EXPECT_EQ(page.total, 3) << "the totals count every execution, not the page";
+    EXPECT_EQ(s->list_executions("a", 10, 3).executions.size(), 0u);
+    EXPECT_EQ(s->list_executions("nobody", 10, 0).total, 0);
+    EXPECT_EQ(s->get_execution("e2")->runtime, 5);
 }
 
 // Writers on their own connections, all at once: every append lands, numbered 1..N.
@@ -432,8 +468,8 @@ TEST_P(StoreConformance, DeadlockedTransactionIsRunAgain) {
 // executions join it, and all of it is committed at once, or nothing when it throws.
 TEST_P(StoreConformance, BatchKeepsWhatEachMessageDecided) {
     insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
-    store::Execution e{"exec-1",           "actor", "COMPLETE", 0, "t0", "t1",
-                       "PipelineJobEvent", j1,      "",         ""};
+    store::Execution e{"exec-1",           "actor", "COMPLETE", 0,  "t0", "t1",
+                       "PipelineJobEvent", j1,      "",         "", "",   ""};
     s->write_batch([&] {
         append(*s, j1, {{"i", 1}});
         s->write([&](core::StorageTx& tx) {
@@ -507,8 +543,8 @@ TEST_P(StoreConformance, SameExecutionFromTwoBatchesAtOnceIsRecordedOnce) {
             mine->write_batch([&] {
                 ++runs;
                 if (mine->get_execution("same-key-exec")) return;
-                store::Execution e{"same-key-exec",    "actor", "COMPLETE", 0, "t0", "t1",
-                                   "PipelineJobEvent", "",      log,        ""};
+                store::Execution e{"same-key-exec",    "actor", "COMPLETE", 0,  "t0", "t1",
+                                   "PipelineJobEvent", "",      log,        "", "",   ""};
                 mine->add_execution(e);
                 std::this_thread::sleep_for(std::chrono::milliseconds(300));
                 ++recorded;
