@@ -36,7 +36,7 @@ _pjm_options() {
     fsm) echo "--dot" ;;
     "outbox flush") echo "--url" ;;
     exec) echo "--token" ;;
-    serve) echo "--listen --bearer-file --nonce-file --no-auth --max-body --threads --case" ;;
+    serve) echo "--listen --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
     export) echo "--output --force" ;;
     import) echo "--keep-settings" ;;
     esac
@@ -50,6 +50,7 @@ _pjm_takes_value() {
         --token | --data | --batch | --pipeline | --archive-path | --archive-system | --session | \
         --history | --before | --execution | --state | --limit | --key | --lifetime | --at | --job | --name | --uuid | \
         --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads | --case | \
+        --tapis-token-file | --tapis-public-key | --tapis-tenant | --tapis-user | \
         --output | --color)
         return 0
         ;;
@@ -113,7 +114,8 @@ _pjm() {
 
     if [[ -n $value_of ]]; then
         case $value_of in
-        --config | --db | --cacert | --bearer-file | --nonce-file | --batch | --output) _pjm_files "$given" "$cur" ;;
+        --config | --db | --cacert | --bearer-file | --nonce-file | --batch | --output | \
+            --tapis-token-file | --tapis-public-key) _pjm_files "$given" "$cur" ;;
         --outbox) _pjm_files "$given" "$cur" d ;;
         --data) [[ $cur == @* ]] && _pjm_files "$given@" "${cur#@}" ;;
         --state) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;

@@ -5,7 +5,8 @@ set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --act
     --nonce --cacert --connect-timeout --timeout --retries --retry-max-time --outbox --token \
     --data --batch --pipeline --archive-path --archive-system --session --history --before --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
-    --bearer-file --nonce-file --max-body --threads --case --output --color
+    --bearer-file --nonce-file --max-body --threads --case --output --color --tapis-token-file \
+    --tapis-public-key --tapis-tenant --tapis-user
 
 function __pjm_children --description 'The subcommands of a pjm command'
     switch "$argv[1]"
@@ -206,6 +207,10 @@ complete -c pjm -n '__pjm_is serve' -l no-auth -d 'Accept requests without crede
 complete -c pjm -n '__pjm_is serve' -l max-body -x -d 'Largest accepted body in bytes (default 1 MiB)'
 complete -c pjm -n '__pjm_is serve' -l threads -x -d 'Threads that handle requests'
 complete -c pjm -n '__pjm_is serve' -l case -x -a 'snake camel both' -d 'Keys of Abaco results (default both)'
+complete -c pjm -n '__pjm_is serve' -l tapis-token-file -r -F -d 'File of accepted X-Tapis-Token values'
+complete -c pjm -n '__pjm_is serve' -l tapis-public-key -r -F -d "PEM file of the Tapis tenant's public key"
+complete -c pjm -n '__pjm_is serve' -l tapis-tenant -x -d 'Accept Tapis JWTs of this tenant only'
+complete -c pjm -n '__pjm_is serve' -l tapis-user -x -d 'Accept Tapis JWTs of this user only'
 
 # pjm export / pjm import
 complete -c pjm -n '__pjm_is export' -s o -l output -r -F -d 'File to write (owner-only); default stdout'

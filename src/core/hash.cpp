@@ -61,4 +61,20 @@ std::string base64(const std::uint8_t* data, std::size_t size) {
     return out;
 }
 
+std::optional<std::string> base64url_decode(std::string_view text) {
+    if (text.size() % 4 == 1 || text.find('=') != std::string_view::npos) return std::nullopt;
+    std::string padded(text);
+    padded.append((4 - padded.size() % 4) % 4, '=');
+    base64_decode_ctx ctx;
+    base64url_decode_init(&ctx);
+    std::string out(BASE64_DECODE_LENGTH(padded.size()), '\0');
+    std::size_t length = out.size();
+    if (!base64_decode_update(&ctx, &length, reinterpret_cast<std::uint8_t*>(out.data()),
+                              padded.size(), padded.data()) ||
+        !base64_decode_final(&ctx))
+        return std::nullopt;
+    out.resize(length);
+    return out;
+}
+
 } // namespace pjm::core

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,5 +19,8 @@ template <std::size_t N> std::string to_hex(const std::array<std::uint8_t, N>& a
 }
 std::string sha256_hex(std::string_view data);
 std::string base64(const std::uint8_t* data, std::size_t size);
+// The bytes of unpadded base64url text (as in a JWT: no '='); nothing when the
+// text is not base64url.
+std::optional<std::string> base64url_decode(std::string_view text);
 
 } // namespace pjm::core

@@ -105,38 +105,83 @@ Authenticator::Authenticator(std::vector<std::string> bearers, std::vector<std::
                              bool no_auth)
     : m_bearers(digests(bearers)), m_nonces(digests(nonces)), m_no_auth(no_auth) {}
 
-Authenticator Authenticator::from_files(const std::optional<std::string>& bearer_file,
-                                        const std::optional<std::string>& nonce_file,
-                                        bool no_auth) {
-    std::vector<std::string> bearers, nonces;
-    if (bearer_file) bearers = read_values(*bearer_file, "bearer file");
-    if (nonce_file) nonces = read_values(*nonce_file, "nonce file");
-    return Authenticator(std::move(bearers), std::move(nonces), no_auth);
+Authenticator Authenticator::from_sources(const CredentialSources& c) {
+    std::vector<std::string> bearers, nonces, tapis_tokens;
+    if (c.bearer_file) bearers = read_values(*c.bearer_file, "bearer file");
+    if (c.nonce_file) nonces = read_values(*c.nonce_file, "nonce file");
+    if (c.tapis_token_file) tapis_tokens = read_values(*c.tapis_token_file, "Tapis token file");
+    Authenticator a(std::move(bearers), std::move(nonces), c.no_auth);
+    a.m_tapis_tokens = digests(tapis_tokens);
+    if (c.tapis_public_key)
+        a.m_jwt = JwtVerifier::from_pem_file(*c.tapis_public_key, c.tapis_tenants, c.tapis_users);
+    return a;
 }
 
-AuthResult Authenticator::check(const std::optional<std::string>& authorization,
-                                const std::optional<std::string>& nonce) const {
+AuthResult Authenticator::check(const Presented& p, std::int64_t now_s) const {
     if (m_no_auth) return {AuthStatus::ok, {}, "anonymous"};
-    std::optional<std::string> bearer = authorization ? bearer_of(*authorization) : std::nullopt;
+    return p.v3 ? check_v3(p, now_s) : check_v2(p);
+}
+
+namespace {
+
+AuthResult refused(std::string why) {
+    return {AuthStatus::refused, "not authorized: " + std::move(why), {}};
+}
+
+} // namespace
+
+AuthResult Authenticator::check_v2(const Presented& p) const {
+    if (p.tapis_token)
+        return refused("X-Tapis-Token is the Tapis v3 credential: send it to /v3/actors/…; "
+                       "under /actors/v2 send 'Authorization: Bearer <token>' or x-nonce");
+    std::optional<std::string> bearer =
+        p.authorization ? bearer_of(*p.authorization) : std::nullopt;
     std::size_t bearer_at = bearer ? position_of(m_bearers, *bearer) : 0;
-    std::size_t nonce_at = nonce ? position_of(m_nonces, *nonce) : 0;
+    std::size_t nonce_at = p.nonce ? position_of(m_nonces, *p.nonce) : 0;
     if (bearer_at) return {AuthStatus::ok, {}, "bearer-" + std::to_string(bearer_at)};
     if (nonce_at) return {AuthStatus::ok, {}, "nonce-" + std::to_string(nonce_at)};
-    if (!authorization && !nonce)
+    if (!p.authorization && !p.nonce)
         return {AuthStatus::missing,
-                "no credentials: send 'Authorization: Bearer <token>' or "
-                "the x-nonce URL parameter",
+                "no credentials: send 'Authorization: Bearer <token>' or the x-nonce URL "
+                "parameter",
                 {}};
     std::string why;
-    if (authorization && !bearer)
+    if (p.authorization && !bearer)
         why = "the Authorization header is not 'Bearer <token>'";
     else if (bearer)
         why = m_bearers.empty() ? "this manager accepts no bearer tokens" : "unknown bearer token";
-    if (nonce) {
+    if (p.nonce) {
         if (!why.empty()) why += "; ";
         why += m_nonces.empty() ? "this manager accepts no nonces" : "unknown nonce";
     }
-    return {AuthStatus::refused, "not authorized: " + why, {}};
+    return refused(why);
+}
+
+AuthResult Authenticator::check_v3(const Presented& p, std::int64_t now_s) const {
+    if (p.authorization)
+        return refused("under /v3/actors the credential is the X-Tapis-Token header (or "
+                       "x-nonce); 'Authorization' is Abaco v2's: send it to /actors/v2/…");
+    if (p.tapis_token) {
+        if (std::size_t at = position_of(m_tapis_tokens, *p.tapis_token))
+            return {AuthStatus::ok, {}, "tapis-token-" + std::to_string(at)};
+        if (m_jwt) {
+            JwtVerdict v = m_jwt->verify(*p.tapis_token, now_s);
+            if (v.ok) return {AuthStatus::ok, {}, v.username};
+            return {AuthStatus::refused, v.why, {}};
+        }
+        return refused(m_tapis_tokens.empty()
+                           ? "this manager accepts no Tapis tokens (it has neither a Tapis "
+                             "token file nor a tenant's public key)"
+                           : "unknown Tapis token");
+    }
+    if (p.nonce) {
+        if (std::size_t at = position_of(m_nonces, *p.nonce))
+            return {AuthStatus::ok, {}, "nonce-" + std::to_string(at)};
+        return refused(m_nonces.empty() ? "this manager accepts no nonces" : "unknown nonce");
+    }
+    return {AuthStatus::missing,
+            "no credentials: send the X-Tapis-Token header or the x-nonce URL parameter",
+            {}};
 }
 
 } // namespace pjm::server

@@ -4,6 +4,8 @@
 // and never appear in a message.
 #pragma once
 
+#include "server/tapis_jwt.hpp"
+
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -32,33 +34,58 @@ struct AuthResult {
     bool ok() const { return status == AuthStatus::ok; }
 };
 
+// What a request presents, and where: the API tree decides which header is the credential
+// (Authorization: Bearer under /actors/v2, X-Tapis-Token under /v3/actors; x-nonce in both).
+struct Presented {
+    bool v3 = false;
+    std::optional<std::string> authorization; // the Authorization header
+    std::optional<std::string> tapis_token;   // the X-Tapis-Token header
+    std::optional<std::string> nonce;         // the x-nonce URL parameter
+};
+
+// Where the credentials pjm serve accepts come from (each may be absent).
+struct CredentialSources {
+    std::optional<std::string> bearer_file;
+    std::optional<std::string> nonce_file;
+    std::optional<std::string> tapis_token_file;
+    std::optional<std::string> tapis_public_key; // a PEM file: Tapis JWTs signed by the tenant
+    std::vector<std::string> tapis_tenants;      // admitted tenants (empty: any)
+    std::vector<std::string> tapis_users;        // admitted users (empty: any)
+    bool no_auth = false;
+};
+
 class Authenticator {
   public:
     // No values and `no_auth` false: nothing is accepted.
     Authenticator(std::vector<std::string> bearers, std::vector<std::string> nonces, bool no_auth);
 
-    // Reads the files (either may be absent). Throws std::invalid_argument with a printable
-    // message when a file cannot be read, holds no value, or holds one shorter than
-    // k_min_secret_length.
-    static Authenticator from_files(const std::optional<std::string>& bearer_file,
-                                    const std::optional<std::string>& nonce_file, bool no_auth);
+    // Reads the files. Throws std::invalid_argument with a printable message when a file
+    // cannot be read, holds no value, or holds one shorter than k_min_secret_length, or when
+    // the public key file holds no RSA public key.
+    static Authenticator from_sources(const CredentialSources& sources);
 
-    // `authorization`: the Authorization header (absent: nothing); `nonce`: the x-nonce URL
-    // parameter. Accepted when any credential presented is one of the accepted values.
-    AuthResult check(const std::optional<std::string>& authorization,
-                     const std::optional<std::string>& nonce) const;
+    // Accepted when the credential presented for the request's tree is one of the accepted
+    // values (or a Tapis JWT the key verifies at `now_s`); the other tree's header is refused
+    // with a message that says where it belongs.
+    AuthResult check(const Presented& presented, std::int64_t now_s) const;
 
     bool open() const { return m_no_auth; }
     std::size_t bearer_count() const { return m_bearers.size(); }
     std::size_t nonce_count() const { return m_nonces.size(); }
+    std::size_t tapis_token_count() const { return m_tapis_tokens.size(); }
+    bool verifies_jwts() const { return m_jwt.has_value(); }
 
   private:
     using Digest = std::array<std::uint8_t, 32>;
+    AuthResult check_v2(const Presented& p) const;
+    AuthResult check_v3(const Presented& p, std::int64_t now_s) const;
     // SHA-256 of each accepted value: what is presented is hashed, then compared with each in
     // constant time over the same 32 bytes, so neither the match nor a value's length shows in
     // the time taken.
     std::vector<Digest> m_bearers;
     std::vector<Digest> m_nonces;
+    std::vector<Digest> m_tapis_tokens;
+    std::optional<JwtVerifier> m_jwt;
     bool m_no_auth = false;
 };
 

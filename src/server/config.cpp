@@ -32,6 +32,22 @@ std::string user_name() {
     return "uid-" + std::to_string(uid);
 }
 
+// "a,b" → {"a", "b"}, blanks dropped; NULL or "" → {}.
+std::vector<std::string> comma_list(const char* s) {
+    std::vector<std::string> out;
+    std::string item;
+    for (const char* p = s ? s : "";; ++p) {
+        if (*p == ',' || *p == '\0') {
+            if (!item.empty()) out.push_back(item);
+            item.clear();
+            if (*p == '\0') break;
+        } else if (*p != ' ') {
+            item += *p;
+        }
+    }
+    return out;
+}
+
 } // namespace
 
 bool valid_actor_id(std::string_view id) {
@@ -57,10 +73,18 @@ ServeConfig config_from(const pjm_serve_options& o) {
                                     "' is not 1 to 64 letters, digits, '.', '_' or '-'");
     c.bearer_file = optional_text(o.bearer_file);
     c.nonce_file = optional_text(o.nonce_file);
+    c.tapis_token_file = optional_text(o.tapis_token_file);
+    c.tapis_public_key = optional_text(o.tapis_public_key);
+    c.tapis_tenants = comma_list(o.tapis_tenants);
+    c.tapis_users = comma_list(o.tapis_users);
     c.no_auth = o.no_auth != 0;
-    if (!c.bearer_file && !c.nonce_file && !c.no_auth)
-        throw std::invalid_argument("no credentials to check: give --bearer-file and/or "
-                                    "--nonce-file, or --no-auth to accept every request");
+    if (!c.bearer_file && !c.nonce_file && !c.tapis_token_file && !c.tapis_public_key && !c.no_auth)
+        throw std::invalid_argument("no credentials to check: give --bearer-file, --nonce-file, "
+                                    "--tapis-token-file and/or --tapis-public-key, or --no-auth "
+                                    "to accept every request");
+    if ((!c.tapis_tenants.empty() || !c.tapis_users.empty()) && !c.tapis_public_key)
+        throw std::invalid_argument("--tapis-tenant and --tapis-user restrict the Tapis JWTs "
+                                    "accepted: give the tenant's key with --tapis-public-key");
     c.max_body = o.max_body == 0 ? k_default_max_body : static_cast<std::size_t>(o.max_body);
     c.secret_from_database = o.admin_secret == nullptr;
     c.handler.admin.secret = o.admin_secret ? o.admin_secret : "";

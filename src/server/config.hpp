@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace pjm::server {
 
@@ -22,6 +23,10 @@ struct ServeConfig {
     std::string actor_id;
     std::optional<std::string> bearer_file;
     std::optional<std::string> nonce_file;
+    std::optional<std::string> tapis_token_file;
+    std::optional<std::string> tapis_public_key;
+    std::vector<std::string> tapis_tenants; // empty: any
+    std::vector<std::string> tapis_users;   // empty: any
     bool no_auth = false;
     std::size_t max_body = k_default_max_body;
     core::HandlerConfig handler;

@@ -25,8 +25,10 @@ struct Links {
     std::string owner; // the actor's owner
     std::string actors() const { return base + tree; }
     std::string actor() const { return actors() + "/" + actor_id; }
-    // A user's profile, as Abaco links an owner or executor.
-    std::string profile(const std::string& user) const { return base + "/profiles/v2/" + user; }
+    // A user's profile, as Abaco (v2) and Tapis (v3) link an owner or executor.
+    std::string profile(const std::string& user) const {
+        return base + (tree == "/v3/actors" ? "/v3/oauth2/profiles/" : "/profiles/v2/") + user;
+    }
 };
 
 // A new random execution id: 16 characters of [0-9A-Za-z].

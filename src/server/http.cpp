@@ -7,8 +7,9 @@ namespace pjm::server {
 void reply(const ServerContext& ctx, Response& res, int status, std::string_view message,
            nlohmann::json result) {
     res.status = status;
-    res.set_content(envelope_text(status < 400, message, std::move(result), ctx.config.version),
-                    "application/json");
+    nlohmann::json doc = envelope(status < 400, message, std::move(result), ctx.config.version);
+    if (res.tapis) doc["metadata"] = nlohmann::json::object(); // as every Tapis v3 service
+    res.set_content(to_text(doc), "application/json");
 }
 
 Links links_for(const ServerContext& ctx, const Request& req) {
@@ -32,7 +33,7 @@ std::optional<core::QueryParams> query_of(const Request& req) {
 }
 
 std::optional<ActorsPath> actors_path(std::string_view path) {
-    for (std::string_view tree : {"/actors/v2"}) {
+    for (std::string_view tree : {k_v2_tree, k_v3_tree}) {
         if (!path.starts_with(tree)) continue;
         std::string_view rest = path.substr(tree.size());
         if (rest.empty() || rest == "/") return ActorsPath{std::string(tree), ""};
@@ -44,21 +45,27 @@ std::optional<ActorsPath> actors_path(std::string_view path) {
 }
 
 bool admit(const ServerContext& ctx, Request& req, Response& res) {
-    std::optional<std::string> authorization;
-    if (req.has_header("Authorization")) authorization = req.get_header_value("Authorization");
+    auto path = actors_path(req.path);
+    Presented presented;
+    presented.v3 = path && path->tree == k_v3_tree;
+    if (req.has_header("Authorization"))
+        presented.authorization = req.get_header_value("Authorization");
+    if (req.has_header("X-Tapis-Token"))
+        presented.tapis_token = req.get_header_value("X-Tapis-Token");
     auto query = query_of(req);
-    std::optional<std::string> nonce = query ? query->get("x-nonce") : std::nullopt;
+    presented.nonce = query ? query->get("x-nonce") : std::nullopt;
     // Credentials given twice could be read two ways (a proxy may check the other one).
     std::string twice;
-    if (req.get_header_value_count("Authorization") > 1)
-        twice = "the Authorization header is given more than once";
-    else if (query && query->count("x-nonce") > 1)
+    for (const char* header : {"Authorization", "X-Tapis-Token"})
+        if (req.get_header_value_count(header) > 1)
+            twice = "the " + std::string(header) + " header is given more than once";
+    if (twice.empty() && query && query->count("x-nonce") > 1)
         twice = "the x-nonce URL parameter is given more than once";
     if (!twice.empty() && !ctx.config.no_auth) {
         reply(ctx, res, 401, "not authorized: " + twice + "; give one credential");
         return false;
     }
-    AuthResult auth = ctx.auth.check(authorization, nonce);
+    AuthResult auth = ctx.auth.check(presented, ctx.clock.now_s());
     if (!auth.ok()) {
         reply(ctx, res, 401, auth.message);
         return false;

@@ -41,8 +41,12 @@ Links links_for(const ServerContext& ctx, const Request& req);
 // The URL's query parameters (never the body's); nothing when a %-escape is malformed.
 std::optional<core::QueryParams> query_of(const Request& req);
 
-// A path under the actors API: its tree ("/actors/v2") and the actor id it names (empty for
-// the tree itself, the list of actors).
+// The two trees of the actors API: Abaco v2's and Tapis v3's (docs/protocol.md#tapis-v3).
+inline constexpr std::string_view k_v2_tree = "/actors/v2";
+inline constexpr std::string_view k_v3_tree = "/v3/actors";
+
+// A path under the actors API: its tree (k_v2_tree, k_v3_tree) and the actor id it names
+// (empty for the tree itself, the list of actors).
 struct ActorsPath {
     std::string tree;
     std::string actor;
@@ -50,9 +54,10 @@ struct ActorsPath {
 // Nothing for a path outside the actors API (/healthz, /metrics).
 std::optional<ActorsPath> actors_path(std::string_view path);
 
-// Credentials (401: one Authorization header, or one x-nonce URL parameter, holding a value the
-// server accepts), then the actor id when the path names one (404): true when the request may
-// go on, with req.identity set; otherwise the refusal is written. Runs before any body is read.
+// Credentials (401: the tree's one credential, Authorization: Bearer under /actors/v2 or
+// X-Tapis-Token under /v3/actors, or one x-nonce URL parameter, holding a value the server
+// accepts), then the actor id when the path names one (404): true when the request may go on,
+// with req.identity set; otherwise the refusal is written. Runs before any body is read.
 bool admit(const ServerContext& ctx, Request& req, Response& res);
 
 // The key case of the server (--case) applied to an Abaco result (core/key_case.hpp).

@@ -39,6 +39,7 @@ struct Response {
     std::string content_type;
     bool close = false;     // close the connection once this reply is sent
     std::string log_detail; // added to the request's log line; never a secret
+    bool tapis = false;     // answering under /v3/actors: envelopes carry "metadata": {}
 
     void set_header(std::string name, std::string value);
     void set_content(std::string text, std::string type);

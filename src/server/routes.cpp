@@ -67,6 +67,11 @@ int find_route(std::string_view method, const std::string& path,
     return -1;
 }
 
+bool is_tapis(const std::string& path) {
+    auto p = actors_path(path);
+    return p && p->tree == k_v3_tree;
+}
+
 } // namespace
 
 std::string allowed_methods(const std::string& path) {
@@ -86,6 +91,7 @@ std::string allowed_methods(const std::string& path) {
 
 std::optional<Response> route_head(ServerContext& ctx, Request& req) {
     Response res;
+    res.tapis = is_tapis(req.path);
     req.route = find_route(req.method, req.path, req.matches);
     if (req.route < 0) {
         std::string allowed = allowed_methods(req.path);
@@ -104,6 +110,7 @@ std::optional<Response> route_head(ServerContext& ctx, Request& req) {
 }
 
 void handle(ServerContext& ctx, const Request& req, Response& res) {
+    res.tapis = is_tapis(req.path);
     k_routes[static_cast<std::size_t>(req.route)].handler(ctx, req, res);
 }
 

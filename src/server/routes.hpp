@@ -32,16 +32,17 @@ struct Route {
 
 // Tried in this order; a HEAD is answered by its path's GET.
 inline constexpr Route k_routes[] = {
-    {Method::post, R"(/actors/v2/([^/]+)/messages/?)", post_message},
-    {Method::get, R"(/actors/v2/([^/]+)/messages/?)", get_messages},
-    {Method::get, R"(/actors/v2/([^/]+)/executions/?)", list_executions},
-    {Method::get, R"(/actors/v2/([^/]+)/executions/([^/]+)/?)", get_execution},
-    {Method::get, R"(/actors/v2/([^/]+)/executions/([^/]+)/logs/?)", get_execution_logs},
-    {Method::get, R"(/actors/v2/([^/]+)/jobs/([^/]+)/?)", get_job},
-    {Method::get, R"(/actors/v2/([^/]+)/jobs/?)", list_jobs},
-    {Method::get, R"(/actors/v2/?)", list_actors},
-    {Method::get, R"(/actors/v2/([^/]+)/?)", get_actor},
-    {Method::get, R"(/actors/v2/([^/]+)/workers/?)", list_workers},
+    {Method::post, R"((?:/actors/v2|/v3/actors)/([^/]+)/messages/?)", post_message},
+    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/messages/?)", get_messages},
+    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/executions/?)", list_executions},
+    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/executions/([^/]+)/?)", get_execution},
+    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/executions/([^/]+)/logs/?)",
+     get_execution_logs},
+    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/jobs/([^/]+)/?)", get_job},
+    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/jobs/?)", list_jobs},
+    {Method::get, R"((?:/actors/v2|/v3/actors)/?)", list_actors},
+    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/?)", get_actor},
+    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/workers/?)", list_workers},
     {Method::get, "/healthz", get_health},
     {Method::get, "/metrics", get_metrics},
 };

@@ -102,8 +102,9 @@ void watch_signals(const sigset_t& signals, HttpServer& server, RequestLog& log,
 } // namespace
 
 int run(const ServeConfig& config, std::string& error) {
-    Authenticator auth =
-        Authenticator::from_files(config.bearer_file, config.nonce_file, config.no_auth);
+    Authenticator auth = Authenticator::from_sources(
+        {config.bearer_file, config.nonce_file, config.tapis_token_file, config.tapis_public_key,
+         config.tapis_tenants, config.tapis_users, config.no_auth});
     core::SystemClock clock;
     RequestLog log;
     Metrics metrics;
@@ -169,9 +170,12 @@ int run(const ServeConfig& config, std::string& error) {
                           "bytes, {})",
                           host, port, config.actor_id, config.database_url, limits.threads,
                           limits.max_connections, config.max_body,
-                          config.no_auth ? "no authentication"
-                                         : fmt::format("{} bearer tokens, {} nonces",
-                                                       auth.bearer_count(), auth.nonce_count())));
+                          config.no_auth
+                              ? "no authentication"
+                              : fmt::format("{} bearer tokens, {} nonces, {} Tapis tokens{}",
+                                            auth.bearer_count(), auth.nonce_count(),
+                                            auth.tapis_token_count(),
+                                            auth.verifies_jwts() ? ", Tapis JWTs" : "")));
 
     std::atomic<bool> done{false};
     std::thread watcher([&] { watch_signals(signals, server, log, done); });

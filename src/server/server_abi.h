@@ -10,7 +10,7 @@
 extern "C" {
 #endif
 
-#define PJM_SERVER_ABI_VERSION 2
+#define PJM_SERVER_ABI_VERSION 3
 
 struct pjm_serve_options {
     const char* listen;       /* "ADDR:PORT", "[v6addr]:PORT"; port 0 picks a free one */
@@ -28,6 +28,10 @@ struct pjm_serve_options {
     int verbose; /* 0: one line per request on stderr; 1+: also each message's outcome */
     const char* version; /* pjm's version, for the reply envelopes */
     const char* key_case; /* "snake", "camel" or "both" (NULL: both), for Abaco results */
+    const char* tapis_token_file; /* accepted X-Tapis-Token values, one a line; NULL for none */
+    const char* tapis_public_key; /* PEM file of the tenant's key for Tapis JWTs; NULL: none */
+    const char* tapis_tenants;    /* admitted tapis/tenant_id values, comma-separated; NULL: any */
+    const char* tapis_users;      /* admitted tapis/username values, comma-separated; NULL: any */
 };
 
 /* The loader requires this symbol: PJM_SERVER_ABI_VERSION of the module. */

@@ -13,6 +13,8 @@
 
 #include <cstdint>
 #include <iostream>
+#include <string>
+#include <vector>
 
 namespace pjm::cli {
 
@@ -26,12 +28,25 @@ struct ServeArgs {
     std::uint64_t max_body = 1024 * 1024;
     int threads = 0;
     std::string key_case = "both";
+    std::string tapis_token_file;
+    std::string tapis_public_key;
+    std::vector<std::string> tapis_tenants;
+    std::vector<std::string> tapis_users;
 };
 
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& item : items)
+        out += (out.empty() ? "" : ",") + item;
+    return out;
+}
+
 int run_serve(Context& ctx, const ServeArgs& a) {
-    if (a.bearer_file.empty() && a.nonce_file.empty() && !a.no_auth)
+    if (a.bearer_file.empty() && a.nonce_file.empty() && a.tapis_token_file.empty() &&
+        a.tapis_public_key.empty() && !a.no_auth)
         usage_error("serve will not start without credentials to check: give --bearer-file "
-                    "FILE and/or --nonce-file FILE (one accepted value a line), or --no-auth "
+                    "FILE and/or --nonce-file FILE (one accepted value a line), for Tapis v3 "
+                    "clients --tapis-token-file FILE or --tapis-public-key PEM, or --no-auth "
                     "to accept every request");
     auto actor = ctx.settings.get("actor_id");
     if (!actor || actor->empty())
@@ -70,6 +85,12 @@ int run_serve(Context& ctx, const ServeArgs& a) {
     o.verbose = ctx.flags.verbose;
     o.version = PJM_VERSION;
     o.key_case = a.key_case.c_str();
+    auto optional = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+    std::string tenants = joined(a.tapis_tenants), users = joined(a.tapis_users);
+    o.tapis_token_file = optional(a.tapis_token_file);
+    o.tapis_public_key = optional(a.tapis_public_key);
+    o.tapis_tenants = optional(tenants);
+    o.tapis_users = optional(users);
     char error[2048] = {};
     int code = serve(&o, error, sizeof error);
     if (code != 0)
@@ -92,6 +113,15 @@ void add_serve_command(Command& root, Context& ctx) {
                "File of accepted 'Authorization: Bearer' tokens, one a line");
     sub.option("--nonce-file", args->nonce_file,
                "File of accepted x-nonce URL parameters, one a line");
+    sub.option("--tapis-token-file", args->tapis_token_file,
+               "File of accepted X-Tapis-Token values (Tapis v3 paths), one a line");
+    sub.option("--tapis-public-key", args->tapis_public_key,
+               "PEM file of the Tapis tenant's public key: accept the tenant's RS256 JWTs as "
+               "X-Tapis-Token");
+    sub.option("--tapis-tenant", args->tapis_tenants,
+               "Accept Tapis JWTs of this tenant only (tapis/tenant_id; repeat for more)");
+    sub.option("--tapis-user", args->tapis_users,
+               "Accept Tapis JWTs of this user only (tapis/username; repeat for more)");
     sub.flag("--no-auth", args->no_auth,
              "Accept requests without credentials (a trusted network only)");
     sub.option("--max-body", args->max_body, "Largest accepted message body, in bytes")
@@ -113,6 +143,8 @@ void add_serve_command(Command& root, Context& ctx) {
         "--nonce-file /etc/pjm/nonces",
         "curl -H \"Authorization: Bearer $TOKEN\" --data '{\"uuid\": \"107...\", \"name\": "
         "\"run\", \"token\": \"...\"}' http://127.0.0.1:8080/actors/v2/pjm/messages",
+        "pjm serve --actor-id pjm --tapis-public-key /etc/pjm/tacc.pem --tapis-tenant tacc   "
+        "(Tapis v3 clients: /v3/actors/pjm/...)",
         "curl http://127.0.0.1:8080/healthz; curl http://127.0.0.1:8080/metrics",
     }));
     sub.on_run([&ctx, args] { return run_serve(ctx, *args); });
