@@ -23,6 +23,7 @@ _pjm_options() {
     case $1 in
     "") echo "--help --version --local --json --dry-run --verbose --sync --wait --wait-timeout" \
         "--no-outbox --insecure --config --db --url --tenant-url --actor-id --bearer --nonce" \
+        "--tapis-token --api" \
         "--cacert --connect-timeout --timeout --retries --retry-max-time --outbox --color" ;;
     event) echo "--token --data --url-params --batch --fail-fast" ;;
     delete) echo "--token --force" ;;
@@ -46,6 +47,7 @@ _pjm_options() {
 _pjm_takes_value() {
     case $1 in
     --wait-timeout | --config | --db | --url | --tenant-url | --actor-id | --bearer | --nonce | \
+        --tapis-token | --api | \
         --cacert | --connect-timeout | --timeout | --retries | --retry-max-time | --outbox | \
         --token | --data | --batch | --pipeline | --archive-path | --archive-system | --session | \
         --history | --before | --execution | --state | --limit | --key | --lifetime | --at | --job | --name | --uuid | \
@@ -121,6 +123,7 @@ _pjm() {
         --state) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;
         --color) COMPREPLY=($(compgen -P "$given" -W "auto always never" -- "$cur")) ;;
         --case) COMPREPLY=($(compgen -P "$given" -W "snake camel both" -- "$cur")) ;;
+        --api) COMPREPLY=($(compgen -P "$given" -W "v2 v3" -- "$cur")) ;;
         esac
         return 0
     fi

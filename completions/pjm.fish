@@ -2,7 +2,7 @@
 # tests/cli/docs_sync_test.sh keeps it in step with `pjm … --help`.
 
 set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --actor-id --bearer \
-    --nonce --cacert --connect-timeout --timeout --retries --retry-max-time --outbox --token \
+    --nonce --tapis-token --api --cacert --connect-timeout --timeout --retries --retry-max-time --outbox --token \
     --data --batch --pipeline --archive-path --archive-system --session --history --before --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
     --bearer-file --nonce-file --max-body --threads --case --output --color --tapis-token-file \
@@ -106,6 +106,8 @@ complete -c pjm -n 'not __pjm_dashdash' -l tenant-url -x -d 'Tenant base URL (wi
 complete -c pjm -n 'not __pjm_dashdash' -l actor-id -x -d 'The manager\'s actor id'
 complete -c pjm -n 'not __pjm_dashdash' -l bearer -x -d 'OAuth bearer token (prefer PJM_BEARER_TOKEN)'
 complete -c pjm -n 'not __pjm_dashdash' -l nonce -x -d 'Abaco nonce (prefer PJM_NONCE)'
+complete -c pjm -n 'not __pjm_dashdash' -l tapis-token -x -d 'Tapis v3 access token (prefer PJM_TAPIS_TOKEN)'
+complete -c pjm -n 'not __pjm_dashdash' -l api -x -a 'v2 v3' -d "The manager's API (default: from --url, else v2)"
 complete -c pjm -n 'not __pjm_dashdash' -l cacert -r -F -d 'CA bundle for the manager\'s certificate'
 complete -c pjm -n 'not __pjm_dashdash' -l connect-timeout -x -d 'Seconds to wait for a connection'
 complete -c pjm -n 'not __pjm_dashdash' -l timeout -x -d 'Seconds a request may take in all'

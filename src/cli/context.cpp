@@ -91,6 +91,21 @@ namespace {
 constexpr double k_min_seconds = 0.1, k_max_seconds = 86400;
 } // namespace
 
+bool Context::tapis_v3() const {
+    auto api = settings.get("api");
+    auto url = settings.get("url");
+    bool v3_url = url && url->find("/v3/actors/") != std::string::npos;
+    if (!api) return v3_url;
+    if (*api != "v2" && *api != "v3")
+        usage_error("--api '" + *api + "' (from " + settings.source("api") +
+                    ") is not v2 (Abaco, /actors/v2) or v3 (Tapis, /v3/actors)");
+    if (url && (*api == "v3") != v3_url)
+        usage_error("--api " + *api + " but --url " + util::redact_url(*url) + " is " +
+                    (v3_url ? "a Tapis v3 (/v3/actors/) URL" : "not a /v3/actors/ URL") +
+                    ": drop --api (the URL says which) or fix the URL");
+    return *api == "v3";
+}
+
 std::optional<std::string> Context::manager_url() const {
     if (auto url = settings.get("url")) return *url;
     auto tenant = settings.get("tenant_url");
@@ -99,7 +114,23 @@ std::optional<std::string> Context::manager_url() const {
     std::string url = *tenant;
     while (!url.empty() && url.back() == '/')
         url.pop_back();
-    return url + "/actors/v2/" + *actor + "/messages";
+    return url + (tapis_v3() ? "/v3/actors/" : "/actors/v2/") + *actor + "/messages";
+}
+
+remote::Credentials Context::credentials() const {
+    auto bearer = settings.get("bearer_token"), tapis = settings.get("tapis_token");
+    auto nonce = settings.get("nonce");
+    if (tapis_v3()) {
+        if (bearer && !tapis && !nonce)
+            usage_error("a bearer token is Abaco v2's credential; a Tapis v3 manager takes "
+                        "--tapis-token (or PJM_TAPIS_TOKEN, tapis_token_file) or a nonce");
+        return {std::nullopt, nonce, tapis};
+    }
+    if (tapis && !bearer && !nonce)
+        usage_error("a Tapis token is sent to Tapis v3 managers only: give a /v3/actors/ "
+                    "--url (or --api v3 with --tenant-url), or a bearer token or nonce for "
+                    "this Abaco v2 manager");
+    return {bearer, nonce, std::nullopt};
 }
 
 remote::AbacoClient Context::client() const {
@@ -120,7 +151,7 @@ remote::Sender Context::sender() const {
 }
 
 remote::AbacoClient Context::client_for(const std::string& url) const {
-    remote::Credentials creds{settings.get("bearer_token"), settings.get("nonce")};
+    remote::Credentials creds = credentials();
     remote::HttpOptions http;
     http.connect_timeout_ms =
         setting_ms(settings, "connect_timeout", 10'000, k_min_seconds, k_max_seconds);

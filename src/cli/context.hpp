@@ -19,6 +19,7 @@ struct AdminConfig;
 } // namespace pjm::core
 namespace pjm::remote {
 class AbacoClient;
+struct Credentials;
 class Outbox;
 class Sender;
 } // namespace pjm::remote
@@ -76,8 +77,15 @@ class Context {
     remote::Outbox outbox() const;
     // The client of client(), with the outbox and the flush of a job's earlier messages.
     remote::Sender sender() const;
-    // The manager's messages URL: url, else tenant_url + actor_id; nothing when unset.
+    // The manager's messages URL: url, else tenant_url + actor_id (/actors/v2/ID/messages, or
+    // /v3/actors/ID/messages for a Tapis v3 manager); nothing when unset.
     std::optional<std::string> manager_url() const;
+    // Whether the manager speaks Tapis v3: --api (PJM_API, api), else whether --url is a
+    // /v3/actors/ URL. Usage error for another value, or one the URL contradicts.
+    bool tapis_v3() const;
+    // The credentials to send: the tree's header (bearer for v2, X-Tapis-Token for v3) or the
+    // nonce; usage error for a credential the manager's tree does not take and nothing else.
+    remote::Credentials credentials() const;
 
     // A job UUID from the command line, else PJM_JOB_UUID; usage error when neither.
     std::string job_uuid(const std::string& positional) const;

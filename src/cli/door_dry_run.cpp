@@ -22,15 +22,16 @@ std::string database_of(const Context& ctx) {
 std::pair<std::string, nlohmann::json> shown_request(const Context& ctx,
                                                      const core::QueryParams& query) {
     std::string target = ctx.manager_url().value_or("");
-    bool bearer = ctx.settings.get("bearer_token").has_value();
+    remote::Credentials creds = ctx.credentials();
     core::QueryParams shown = query;
     if (ctx.flags.sync) shown.add("_abaco_synchronous", "true");
-    if (ctx.settings.get("nonce") && !bearer) shown.add("x-nonce", "-");
+    if (creds.nonce && !creds.bearer && !creds.tapis_token) shown.add("x-nonce", "-");
     if (target.empty()) target = "<no manager URL: set --url or PJM_URL>";
     if (!shown.empty())
         target += (target.find('?') == std::string::npos ? "?" : "&") + shown.encode();
     nlohmann::json headers = {{"Content-Type", "application/json"}};
-    if (bearer) headers["Authorization"] = "Bearer " + std::string(util::k_redacted);
+    if (creds.bearer) headers["Authorization"] = "Bearer " + std::string(util::k_redacted);
+    if (creds.tapis_token) headers["X-Tapis-Token"] = std::string(util::k_redacted);
     return {util::redact_url(target), headers};
 }
 

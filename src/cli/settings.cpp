@@ -83,6 +83,12 @@ const std::vector<SettingDef>& setting_defs() {
          "OAuth bearer token; prefer PJM_BEARER_TOKEN or bearer_token_file", true},
         {"bearer_token_file", "PJM_BEARER_TOKEN_FILE", "", "File holding the bearer token"},
         {"nonce", "PJM_NONCE", "--nonce", "Abaco nonce; prefer PJM_NONCE", true},
+        {"tapis_token", "PJM_TAPIS_TOKEN", "--tapis-token",
+         "Tapis v3 access token (X-Tapis-Token); prefer PJM_TAPIS_TOKEN or tapis_token_file", true},
+        {"tapis_token_file", "PJM_TAPIS_TOKEN_FILE", "", "File holding the Tapis v3 token"},
+        {"api", "PJM_API", "--api",
+         "The manager's API: v2 (Abaco, /actors/v2) or v3 (Tapis, /v3/actors); default: "
+         "v3 when --url is a /v3/actors/ URL, else v2"},
         {"cacert", "PJM_CACERT", "--cacert", "CA bundle to verify the manager with"},
         {"connect_timeout", "PJM_CONNECT_TIMEOUT", "--connect-timeout",
          "Seconds to wait for a connection, default 10"},
@@ -185,7 +191,8 @@ Settings resolve_settings(const std::map<std::string, std::string>& flags,
     // Secrets kept in files: read unless a direct value was given at the same or a higher
     // level, so PJM_ADMIN_SECRET_FILE still beats an admin_secret in the site's config file.
     for (auto [value, file] : {std::pair{"admin_secret", "admin_secret_file"},
-                               std::pair{"bearer_token", "bearer_token_file"}}) {
+                               std::pair{"bearer_token", "bearer_token_file"},
+                               std::pair{"tapis_token", "tapis_token_file"}}) {
         auto path = s.get(file);
         if (!path || (s.get(value) && level[value] <= level[file])) continue;
         auto text = read_file(*path);

@@ -92,7 +92,8 @@ std::string AbacoClient::url_for(const std::string& suffix, const core::QueryPar
     core::QueryParams all = m_base_query;
     for (const auto& [k, v] : query.items())
         all.add(k, v);
-    if (m_credentials.nonce && !m_credentials.bearer && !all.has("x-nonce"))
+    if (m_credentials.nonce && !m_credentials.bearer && !m_credentials.tapis_token &&
+        !all.has("x-nonce"))
         all.add("x-nonce", *m_credentials.nonce);
     std::string url = m_actor_url + suffix;
     if (!all.empty()) url += "?" + all.encode();
@@ -102,6 +103,7 @@ std::string AbacoClient::url_for(const std::string& suffix, const core::QueryPar
 Headers AbacoClient::headers() const {
     Headers h = {{"Accept", "application/json"}};
     if (m_credentials.bearer) h.emplace_back("Authorization", "Bearer " + *m_credentials.bearer);
+    if (m_credentials.tapis_token) h.emplace_back("X-Tapis-Token", *m_credentials.tapis_token);
     return h;
 }
 

@@ -16,8 +16,9 @@
 namespace pjm::remote {
 
 struct Credentials {
-    std::optional<std::string> bearer; // Authorization: Bearer
-    std::optional<std::string> nonce;  // x-nonce URL parameter
+    std::optional<std::string> bearer;      // Authorization: Bearer (Abaco v2)
+    std::optional<std::string> nonce;       // x-nonce URL parameter, when neither header is set
+    std::optional<std::string> tapis_token; // X-Tapis-Token (Tapis v3)
 };
 
 struct Reply {

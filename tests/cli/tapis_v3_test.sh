@@ -110,6 +110,46 @@ expect_eq "$STATUS" 200 "a bearer token under /actors/v2"
 check
 grep -q '"metadata"' "$OUT" && fail "a v2 envelope has no metadata: $(cat "$OUT")"
 
+# --- The pjm client against the v3 tree: X-Tapis-Token from the environment or a file, the
+# path from the URL or from --api v3 with --tenant-url; never shown
+run_env() { # run_env VAR=VALUE… -- ARGS… : run with those variables set
+    local vars=()
+    while [ "$1" != -- ]; do vars+=("$1"); shift; done
+    shift
+    env "${vars[@]}" "$PJM" "$@" >"$OUT" 2>"$ERR"
+    RC=$?
+}
+run_env PJM_TAPIS_TOKEN="$GOOD" -- -vv --url "$V3/messages" event update "$JOB" --token "$TOKEN"
+expect_rc 0 "pjm with PJM_TAPIS_TOKEN and a v3 URL"
+expect_err "X-Tapis-Token: <redacted>" "-vv shows the header redacted"
+check
+grep -qF "$GOOD" "$ERR" "$OUT" && fail "the Tapis token was printed"
+printf '%s\n' "$STATIC" >"$WORK/my_token"
+chmod 600 "$WORK/my_token"
+run_env PJM_TAPIS_TOKEN_FILE="$WORK/my_token" -- --tenant-url "$BASE" --actor-id "$ACTOR" --api v3 \
+    --json event update "$JOB" --token "$TOKEN"
+expect_rc 0 "pjm --api v3 with --tenant-url and tapis_token_file"
+run_env PJM_TAPIS_TOKEN="$GOOD" -- --url "$V3/messages" --json status "$JOB"
+expect_rc 0 "pjm status through the v3 jobs route"
+expect_eq "$(json_field uuid)" "$JOB" "the job read through /v3"
+run_env PJM_TAPIS_TOKEN="$GOOD" -- --url "$V3/messages" --dry-run event update "$JOB" --token "$TOKEN"
+expect_rc 0 "--dry-run to a v3 manager"
+expect_out "X-Tapis-Token: <redacted>" "--dry-run shows the header redacted"
+check
+grep -qF "$GOOD" "$OUT" && fail "--dry-run printed the Tapis token"
+run_env PJM_BEARER_TOKEN="$BEARER" -- --url "$V3/messages" event update "$JOB" --token "$TOKEN"
+expect_rc 2 "a bearer token alone for a v3 manager"
+expect_err "bearer token is Abaco v2's credential" "says which credential a v3 manager takes"
+run_env PJM_TAPIS_TOKEN="$GOOD" -- --url "$URL/messages" event update "$JOB" --token "$TOKEN"
+expect_rc 2 "a Tapis token alone for a v2 manager"
+expect_err "sent to Tapis v3 managers only" "says where a Tapis token goes"
+run_env PJM_TAPIS_TOKEN="$GOOD" -- --api v2 --url "$V3/messages" event update "$JOB" --token "$TOKEN"
+expect_rc 2 "--api v2 with a v3 URL"
+expect_err "is a Tapis v3 (/v3/actors/) URL" "names the contradiction"
+run_env PJM_TAPIS_TOKEN="$GOOD" -- --api v4 --url "$V3/messages" event update "$JOB" --token "$TOKEN"
+expect_rc 2 "--api v4"
+expect_err "is not v2 (Abaco, /actors/v2) or v3" "names the choices"
+
 # --- Options
 stop_server
 run serve --listen 127.0.0.1:0 --actor-id "$ACTOR" --tapis-token-file "$WORK/tapis_tokens" --tapis-tenant tacc
