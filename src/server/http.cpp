@@ -32,6 +32,15 @@ std::optional<core::QueryParams> query_of(const Request& req) {
     return core::QueryParams::parse(std::string_view(req.target).substr(q + 1));
 }
 
+std::string repeated_parameter(const core::QueryParams& query,
+                               std::initializer_list<const char*> keys) {
+    for (const char* key : keys)
+        if (std::size_t n = query.count(key); n > 1)
+            return "URL parameter " + std::string(key) + " is given " + std::to_string(n) +
+                   " times; give it once";
+    return "";
+}
+
 std::optional<ActorsPath> actors_path(std::string_view path) {
     for (std::string_view tree : {k_v2_tree, k_v3_tree}) {
         if (!path.starts_with(tree)) continue;

@@ -15,6 +15,7 @@
 #include "server/storage_pool.hpp"
 #include "server/writer.hpp"
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,10 @@ void reply(const ServerContext& ctx, Response& res, int status, std::string_view
 Links links_for(const ServerContext& ctx, const Request& req);
 // The URL's query parameters (never the body's); nothing when a %-escape is malformed.
 std::optional<core::QueryParams> query_of(const Request& req);
+// A URL parameter given twice reads two ways (which one would a proxy's cache key take?):
+// the refusal, or "" when each of `keys` comes at most once.
+std::string repeated_parameter(const core::QueryParams& query,
+                               std::initializer_list<const char*> keys);
 
 // The two trees of the actors API: Abaco v2's and Tapis v3's (docs/protocol.md#tapis-v3).
 inline constexpr std::string_view k_v2_tree = "/actors/v2";

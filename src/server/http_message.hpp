@@ -45,7 +45,8 @@ struct Response {
     void set_content(std::string text, std::string type);
 };
 
-// Header names compare without regard to ASCII case.
+// Header names, and the other words HTTP compares without case (a media type, "true"), compare
+// without regard to ASCII case.
 bool same_name(std::string_view a, std::string_view b);
 
 } // namespace pjm::server

@@ -43,14 +43,12 @@ std::optional<std::pair<std::size_t, std::size_t>> page_of(ServerContext& ctx, c
         reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
         return std::nullopt;
     }
+    if (auto why = repeated_parameter(*query, {"limit", "offset", "skip"}); !why.empty()) {
+        reply(ctx, res, 400, why);
+        return std::nullopt;
+    }
     auto number = [&](const char* key, std::size_t low, std::size_t high,
                       std::size_t fallback) -> std::optional<std::size_t> {
-        if (std::size_t n = query->count(key); n > 1) {
-            reply(ctx, res, 400,
-                  "URL parameter " + std::string(key) + " is given " + std::to_string(n) +
-                      " times; give it once");
-            return std::nullopt;
-        }
         auto text = query->get(key);
         if (!text) return fallback;
         std::size_t v = 0;

@@ -8,21 +8,6 @@
 
 namespace pjm::server {
 
-namespace {
-
-// A URL parameter given twice reads two ways (which one would a proxy's cache key take?):
-// the refusal, or "" when each of `keys` comes at most once.
-std::string repeated_parameter(const core::QueryParams& query,
-                               std::initializer_list<const char*> keys) {
-    for (const char* key : keys)
-        if (std::size_t n = query.count(key); n > 1)
-            return "URL parameter " + std::string(key) + " is given " + std::to_string(n) +
-                   " times; give it once";
-    return "";
-}
-
-} // namespace
-
 void get_job(ServerContext& ctx, const Request& req, Response& res) {
     auto query = query_of(req);
     if (!query) return reply(ctx, res, 400, "the URL's query string has a malformed %-escape");

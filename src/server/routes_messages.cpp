@@ -6,7 +6,6 @@
 #include "server/envelope.hpp"
 #include "server/routes.hpp"
 
-#include <cctype>
 #include <vector>
 
 namespace pjm::server {
@@ -53,9 +52,7 @@ std::string message_text(const Request& req) {
     std::string media = type.substr(0, type.find(';'));
     while (!media.empty() && media.back() == ' ')
         media.pop_back();
-    for (char& c : media)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (media != "application/x-www-form-urlencoded") return req.body;
+    if (!same_name(media, "application/x-www-form-urlencoded")) return req.body;
     auto form = core::QueryParams::parse(req.body);
     if (!form || form->count("message") != 1) return req.body;
     std::string field = *form->get("message");
@@ -67,11 +64,7 @@ std::string message_text(const Request& req) {
 // Abaco does).
 bool synchronous(const core::QueryParams& query) {
     auto v = query.get("_abaco_synchronous");
-    if (!v || v->size() != 4) return false;
-    std::string lower = *v;
-    for (char& c : lower)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return lower == "true";
+    return v && same_name(*v, "true");
 }
 
 } // namespace
