@@ -7,6 +7,7 @@
 #   spread across both (how a site runs stateless replicas over one database);
 # - 32 connections racing finish and fail on a RUNNING job: one state change wins, the others
 #   get 409, and the history holds exactly the events that were accepted.
+# pjm-test: sanitize on SQLite too (many writers through one SQLite writer thread)
 source "$PJM_TEST_LIB"
 command -v curl >/dev/null || { echo "serve_concurrency_test: curl is not installed" >&2; exit 1; }
 

@@ -5,6 +5,7 @@
 # /metrics routes, every error status (each leaving the jobs unchanged), credentials checked
 # before any body is handled, the pjm client against the server, secrets kept out of the log,
 # and a clean stop on SIGTERM.
+# pjm-test: sanitize on SQLite too (the writer and checkpointer on a SQLite file)
 source "$PJM_TEST_LIB"
 command -v curl >/dev/null || { echo "serve_test: curl is not installed" >&2; exit 1; }
 
