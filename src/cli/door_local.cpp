@@ -11,6 +11,8 @@ Delivery LocalDoor::deliver(const remote::Outgoing& m) {
     Delivery d;
     d.kind = o.kind;
     d.outcome = outcome_name(o.kind, "applied");
+    // A platform callback that changed nothing: "duplicate" or "stale" (exit 0).
+    if (o.ok() && !o.applied()) d.outcome = std::string(core::to_string(o.disposition));
     d.message = o.message;
     if (o.message_kind) d.message_kind = std::string(core::to_string(*o.message_kind));
     if (o.ok() && o.job) {

@@ -1,7 +1,10 @@
 #include "core/handler.hpp"
 
+#include "core/callbacks.hpp"
 #include "core/reads.hpp"
+#include "core/schemas.hpp"
 #include "core/timefmt.hpp"
+#include "util/printable.hpp"
 
 #include <fmt/format.h>
 
@@ -33,7 +36,37 @@ std::string state_list(const std::vector<State>& states) {
     return out;
 }
 
+// A callback answered without a change: ok, with the job as it is.
+Outcome unchanged(Disposition d, const Job& job, std::string message) {
+    Outcome o;
+    o.disposition = d;
+    o.message = std::move(message);
+    o.job = job;
+    return o;
+}
+
+// A platform's status as a reply may repeat it: at most k_echo_max bytes, printable.
+std::string shown_status(const CallbackFacts& cb) {
+    return util::printable(util::shortened(cb.status, k_echo_max));
+}
+
+std::string reported(const CallbackFacts& cb, Event e) {
+    return fmt::format("{} status {} ({})", cb.sender, shown_status(cb), to_string(e));
+}
+
 } // namespace
+
+std::string_view to_string(Disposition d) {
+    switch (d) {
+    case Disposition::applied:
+        return "applied";
+    case Disposition::duplicate:
+        return "duplicate";
+    case Disposition::stale:
+        return "stale";
+    }
+    return "applied";
+}
 
 Handler::Handler(Storage& storage, const Clock& clock, HandlerConfig config)
     : m_storage(storage), m_clock(clock), m_config(std::move(config)),
@@ -55,10 +88,10 @@ Outcome Handler::handle(const Message& message) {
     Outcome out;
     try {
         out = std::visit(
-            [this](const auto& m) -> Outcome {
+            [this, &message](const auto& m) -> Outcome {
                 using T = std::decay_t<decltype(m)>;
                 if constexpr (std::is_same_v<T, EventMessage>)
-                    return on_event(m);
+                    return on_event(m, message.callback ? &*message.callback : nullptr);
                 else if constexpr (std::is_same_v<T, DeleteAction>)
                     return on_delete(m);
                 else
@@ -82,7 +115,7 @@ bool Handler::is_job_token(const Job& job, const std::optional<std::string>& tok
     return token && constant_time_equal(*token, job_token(job.salt, job.uuid));
 }
 
-Outcome Handler::on_event(const EventMessage& m) {
+Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) {
     Outcome out;
     m_storage.write([&](StorageTx& tx) {
         auto job = tx.load_job_for_update(m.uuid);
@@ -113,12 +146,43 @@ Outcome Handler::on_event(const EventMessage& m) {
                                    m.uuid));
             return false;
         }
+        // A platform's retry of a notification it delivered before: its first answer stands.
+        if (callback && !callback->dedupe_key.empty()) {
+            if (auto first = tx.find_receipt(m.uuid, callback->dedupe_key)) {
+                out = unchanged(Disposition::duplicate, *job,
+                                fmt::format("{}: {} is a duplicate, recorded before as history "
+                                            "entry {}; nothing changed",
+                                            m.uuid, reported(*callback, m.event), *first));
+                out.duplicate_of = *first;
+                return false;
+            }
+        }
         if (!job->visible) {
-            out = hidden_job(m.uuid);
+            if (!callback) {
+                out = hidden_job(m.uuid);
+                return false;
+            }
+            out = unchanged(Disposition::stale, *job,
+                            fmt::format("{}: {} is stale: the job has been deleted (hidden); "
+                                        "nothing changed",
+                                        m.uuid, reported(*callback, m.event)));
             return false;
         }
         auto next = transition(job->state, m.event);
-        if (!next) {
+        std::vector<Event> steps; // a callback's lost steps, applied first
+        if (!next && callback) {
+            auto lost = inferred_steps(job->state, m.event);
+            if (!lost) {
+                out = unchanged(Disposition::stale, *job,
+                                fmt::format("{}: {} is stale: the job is already {}; nothing "
+                                            "changed",
+                                            m.uuid, reported(*callback, m.event),
+                                            to_string(job->state)));
+                return false;
+            }
+            steps = *lost;
+        }
+        if (!next && !callback) {
             std::string allowed;
             for (Event e : allowed_events(job->state))
                 allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
@@ -130,16 +194,38 @@ Outcome Handler::on_event(const EventMessage& m) {
                                  to_string(job->state), allowed.empty() ? "nothing" : allowed));
             return false;
         }
-        HistoryEntry entry{m_uuids.random_event_uuid(), std::string(name),
-                           rfc3339_ms(m_clock.now_ms()), m.data};
         State before = job->state;
-        tx.append_event(*job, entry, *next);
-        job->state = *next;
-        job->last_event = entry.name;
-        job->updated = entry.date;
-        job->event_count += 1;
+        std::string now = rfc3339_ms(m_clock.now_ms());
+        auto append = [&](Event e, nlohmann::json data) {
+            HistoryEntry entry{m_uuids.random_event_uuid(), std::string(to_string(e)), now,
+                               std::move(data)};
+            State to = *transition(job->state, e);
+            tx.append_event(*job, entry, to);
+            job->state = to;
+            job->last_event = entry.name;
+            job->updated = entry.date;
+            job->event_count += 1;
+            return entry;
+        };
+        std::string inferred_names;
+        for (Event e : steps) {
+            nlohmann::json why = {
+                {"inferred", true},
+                {"reason",
+                 fmt::format("{} reported {} while the job was {}: the notification "
+                             "of this step never arrived",
+                             callback->sender, shown_status(*callback), to_string(before))}};
+            out.inferred.push_back(append(e, std::move(why)));
+            inferred_names += (inferred_names.empty() ? "" : ", ") + std::string(to_string(e));
+        }
+        HistoryEntry entry = append(m.event, m.data);
+        if (callback && !callback->dedupe_key.empty())
+            tx.add_receipt(m.uuid, callback->dedupe_key, entry.uuid, now);
         out.message =
-            fmt::format("{} {}: {} -> {}", m.uuid, name, to_string(before), to_string(*next));
+            fmt::format("{} {}: {} -> {}", m.uuid, name, to_string(before), to_string(job->state));
+        if (!steps.empty())
+            out.message +=
+                fmt::format(" ({} inferred first: its notification was lost)", inferred_names);
         out.job = std::move(*job);
         out.entry = std::move(entry);
         return true;

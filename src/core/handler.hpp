@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -24,14 +25,29 @@ struct HandlerConfig {
     std::string uuid_domain = std::string(k_default_uuid_domain);
 };
 
+// What became of a message the handler accepted (kind ok). Only platform callbacks are ever
+// answered without a change (docs/protocol.md#callbacks).
+enum class Disposition {
+    applied,   // the change was made
+    duplicate, // the sender's notification was recorded before: nothing changed
+    stale,     // the job has moved past the reported status: nothing changed
+};
+std::string_view to_string(Disposition d); // "applied", "duplicate", "stale"
+
 struct Outcome {
     ErrorKind kind = ErrorKind::ok;
+    Disposition disposition = Disposition::applied;
     std::string message; // what happened, or why nothing did
     std::optional<MessageKind> message_kind;
     std::optional<Job> job;            // the job after the change, without history
     std::optional<HistoryEntry> entry; // the history entry this message appended
-    std::optional<std::string> token;  // the new job's token, for a create
+    // A callback's duplicate: the history entry its first delivery was recorded as.
+    std::optional<std::string> duplicate_of;
+    // A callback ahead of a lost step: the entries inferred and appended before `entry`.
+    std::vector<HistoryEntry> inferred;
+    std::optional<std::string> token; // the new job's token, for a create
     bool ok() const { return kind == ErrorKind::ok; }
+    bool applied() const { return ok() && disposition == Disposition::applied; }
 };
 
 class Handler {
@@ -46,7 +62,8 @@ class Handler {
     const UuidFactory& uuids() const { return m_uuids; }
 
   private:
-    Outcome on_event(const EventMessage& m);
+    // `callback`: the message is a platform callback (its rules), or nothing (a command).
+    Outcome on_event(const EventMessage& m, const CallbackFacts* callback);
     Outcome on_delete(const DeleteAction& m);
     Outcome on_create(const CreateAction& m);
     bool is_admin(const std::optional<std::string>& token) const;

@@ -1,5 +1,6 @@
 #include "core/message.hpp"
 
+#include "core/kinds/kind.hpp"
 #include "core/reads.hpp"
 #include "core/schemas.hpp"
 #include "util/printable.hpp"
@@ -15,18 +16,6 @@ namespace pjm::core {
 namespace {
 
 using nlohmann::json;
-
-std::optional<std::string> opt_string(const json& obj, const char* key) {
-    auto it = obj.find(key);
-    if (it == obj.end() || !it->is_string()) return std::nullopt;
-    return it->get<std::string>();
-}
-
-// The job token may ride in the body or, as Abaco hands query parameters over, in the URL.
-std::optional<std::string> token_from(const json& body, const QueryParams& query) {
-    if (auto t = opt_string(body, "token")) return t;
-    return query.get("token");
-}
 
 // What a scan of the raw text finds before the JSON parser sees it.
 struct TextScan {
@@ -102,96 +91,7 @@ std::string without_string_text(std::string what) {
     return what;
 }
 
-Message make_event(const json& body, const QueryParams& query) {
-    EventMessage e;
-    e.uuid = body.at("uuid").get<std::string>();
-    e.event = *parse_event(body.at("name").get<std::string>());
-    if (auto it = body.find("data"); it != body.end()) e.data = *it;
-    e.token = token_from(body, query);
-    return Message{MessageKind::event, e, {}};
-}
-
-Message make_delete(const json& body, const QueryParams& query) {
-    DeleteAction d;
-    d.uuid = body.at("uuid").get<std::string>();
-    if (auto it = body.find("force"); it != body.end()) d.force = it->get<bool>();
-    d.token = token_from(body, query);
-    return Message{MessageKind::delete_action, d, {}};
-}
-
-Message make_create(const json& body) {
-    CreateAction c;
-    c.pipeline_uuid = body.at("pipeline_uuid").get<std::string>();
-    c.archive_path = body.at("archive_path").get<std::string>();
-    c.archive_system = opt_string(body, "archive_system");
-    c.data = body.at("data");
-    c.session = opt_string(body, "session");
-    return Message{MessageKind::create_action, c, {}};
-}
-
-json params_object(const QueryParams& query) {
-    json p = json::object();
-    for (const char* key : {"uuid", "token"})
-        if (auto v = query.get(key)) p[key] = *v;
-    if (auto v = query.get("name"))
-        p["name"] = *v;
-    else if (auto alias = query.get("event"))
-        p["name"] = *alias;
-    return p;
-}
-
-// "/token: …" → "URL parameter token: …"; a reason about the parameters as a whole ("/: Missing
-// required property 'uuid'") would otherwise read "URL parameter : Missing …".
-std::string as_url_parameter(const std::string& err) {
-    if (err.rfind("/:", 0) == 0) return "URL parameters" + err.substr(1);
-    return "URL parameter " + err.substr(1);
-}
-
-// Which kind the sender most likely meant, so its reasons are listed first.
-MessageKind likely_kind(const json& body, const QueryParams& query) {
-    if (!body.is_object()) return MessageKind::event;
-    if (body.contains("action")) return MessageKind::delete_action;
-    if (body.contains("pipeline_uuid") || body.contains("archive_path"))
-        return MessageKind::create_action;
-    if (body.contains("status") || body.contains("appId")) return MessageKind::agave_callback;
-    if (!body.contains("name") && (query.has("name") || query.has("event")))
-        return MessageKind::url_params;
-    return MessageKind::event;
-}
-
 } // namespace
-
-std::string_view to_string(MessageKind k) {
-    switch (k) {
-    case MessageKind::event:
-        return "PipelineJobEvent";
-    case MessageKind::delete_action:
-        return "PipelineJobDeleteAction";
-    case MessageKind::create_action:
-        return "PipelineJobCreateAction";
-    case MessageKind::agave_callback:
-        return "AgaveJobsPost";
-    case MessageKind::url_params:
-        return "PipelineJobEvent (URL parameters)";
-    }
-    return "message";
-}
-
-std::string_view schema_name(MessageKind k) {
-    switch (k) {
-    case MessageKind::event:
-        return "event";
-    case MessageKind::delete_action:
-        return "delete";
-    case MessageKind::create_action:
-        return "create";
-    case MessageKind::agave_callback:
-        return "agave";
-    case MessageKind::url_params:
-        return "urlparams";
-    }
-    return "event";
-}
 
 namespace {
 
@@ -311,34 +211,6 @@ std::string redact_tokens(std::string_view text, const std::vector<std::string>&
     return out;
 }
 
-Event event_for_agave_status(std::string_view status) {
-    std::string s;
-    for (char c : status)
-        s.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
-    static constexpr std::array<std::string_view, 14> k_resource = {"CREATED",
-                                                                    "PERMISSION_GRANT",
-                                                                    "PERMISSION_REVOKE",
-                                                                    "PENDING",
-                                                                    "STAGING_INPUTS",
-                                                                    "CLEANING_UP",
-                                                                    "ARCHIVING",
-                                                                    "STAGING_JOB",
-                                                                    "PAUSED",
-                                                                    "QUEUED",
-                                                                    "SUBMITTING",
-                                                                    "STAGED",
-                                                                    "PROCESSING_INPUTS",
-                                                                    "ARCHIVING_FINISHED"};
-    static constexpr std::array<std::string_view, 4> k_fail = {"FAILED", "STOPPED", "DELETED",
-                                                               "ARCHIVING_FAILED"};
-    if (std::find(k_resource.begin(), k_resource.end(), s) != k_resource.end())
-        return Event::resource;
-    if (s == "RUNNING") return Event::run;
-    if (s == "FINISHED") return Event::finish;
-    if (std::find(k_fail.begin(), k_fail.end(), s) != k_fail.end()) return Event::fail;
-    return Event::update; // KILLED, HEARTBEAT, UPDATED and anything unknown
-}
-
 namespace {
 
 // A message that names its job, event or token twice with different values reads two ways (a
@@ -383,65 +255,31 @@ Classified classify(const json& body, const QueryParams& query) {
                                                   std::to_string(n) + " times; give it once"}};
     }
 
-    if (auto ambiguous = two_readings(body, query))
-        return {std::nullopt, Error{ErrorKind::invalid, *ambiguous}};
+    // A platform's body has a uuid or name of its own (a notification's, a platform job's):
+    // there only the URL names the pjm job.
+    std::span<const KindSpec> kinds = message_kinds();
+    bool own_fields = std::any_of(kinds.begin(), kinds.end(), [&](const KindSpec& k) {
+        return k.own_fields && k.looks_like(body, query);
+    });
+    if (!own_fields)
+        if (auto ambiguous = two_readings(body, query))
+            return {std::nullopt, Error{ErrorKind::invalid, *ambiguous}};
 
-    auto try_kind = [&](MessageKind kind, const json& value) {
-        auto errors = schema_errors(schema_name(kind), value);
-        bool ok = errors.empty();
-        if (!ok) reasons.emplace_back(kind, std::move(errors));
-        return ok;
-    };
-
-    // A token in the URL belongs to an event or delete message whose body has none; it is
-    // validated as part of the message, so a malformed one is refused the same way.
-    json with_token = body;
-    if (body.is_object() && !body.contains("token"))
-        if (auto t = query.get("token")) with_token["token"] = *t;
-    if (try_kind(MessageKind::event, with_token)) return {make_event(with_token, query), {}};
-    if (try_kind(MessageKind::delete_action, with_token))
-        return {make_delete(with_token, query), {}};
-    if (try_kind(MessageKind::create_action, body)) return {make_create(body), {}};
-
-    if (try_kind(MessageKind::agave_callback, body)) {
-        json params = params_object(query);
-        params["name"] = "update"; // the event comes from the body's status
-        auto errors = schema_errors("urlparams", params);
-        if (errors.empty()) {
-            EventMessage e;
-            e.uuid = *query.get("uuid");
-            std::string status = body.at("status").get<std::string>();
-            e.event = event_for_agave_status(status);
-            e.data = body;
-            for (const char* drop : {"_links", "retries", "localId"})
-                e.data.erase(drop);
-            e.token = query.get("token");
-            return {Message{MessageKind::agave_callback, e, status}, {}};
-        }
-        for (auto& err : errors)
-            err = as_url_parameter(err);
-        reasons.emplace_back(MessageKind::agave_callback, std::move(errors));
+    // The first kind the message is, in the registry's order.
+    for (const KindSpec& k : kinds) {
+        KindRead r = k.read(body, query);
+        if (r.message) return {std::move(*r.message), {}};
+        if (r.considered) reasons.emplace_back(k.kind, std::move(r.errors));
     }
 
-    if (!query.empty() && (query.has("uuid") || query.has("name") || query.has("event"))) {
-        json params = params_object(query);
-        auto errors = schema_errors("urlparams", params);
-        for (auto& err : errors)
-            err = as_url_parameter(err);
-        if (!body.is_object()) errors.push_back("body: must be a JSON object (it becomes data)");
-        if (errors.empty()) {
-            EventMessage e;
-            e.uuid = params.at("uuid").get<std::string>();
-            e.event = *parse_event(params.at("name").get<std::string>());
-            e.data = body;
-            e.token = query.get("token");
-            return {Message{MessageKind::url_params, e, {}}, {}};
+    MessageKind likely = MessageKind::event;
+    for (const KindSpec& k : kinds)
+        if (k.looks_like(body, query)) {
+            likely = k.kind;
+            break;
         }
-        reasons.emplace_back(MessageKind::url_params, std::move(errors));
-    }
-
     // Lead with the kind the sender most likely meant; name the others.
-    MessageKind likely = likely_kind(body, query);
+    if (!body.is_object()) likely = MessageKind::event;
     std::stable_partition(reasons.begin(), reasons.end(),
                           [&](const auto& r) { return r.first == likely; });
     std::string text;
@@ -452,7 +290,7 @@ Classified classify(const json& body, const QueryParams& query) {
         text = "not a valid " + std::string(to_string(kind)) + ":";
         for (const auto& e : errs)
             text += "\n  " + e;
-        if (auto name = opt_string(body, "name"); name && kind == MessageKind::event) {
+        if (auto name = kinds::opt_string(body, "name"); name && kind == MessageKind::event) {
             if (*name == "create") {
                 text += "\n  'create' is not an event: create jobs with a "
                         "PipelineJobCreateAction (pjm create)";

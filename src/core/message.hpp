@@ -1,5 +1,5 @@
-// The four message kinds and the URL-parameter form (docs/protocol.md#messages): parsing and
-// classification.
+// Messages (docs/protocol.md#messages): parsing a body and classifying it as one of the kinds
+// declared in kinds/ (pjm's own three, the URL-parameter form, platform callbacks).
 #pragma once
 
 #include "core/error.hpp"
@@ -22,10 +22,20 @@ inline constexpr std::size_t k_max_message_bytes = 1024 * 1024;
 
 inline constexpr int k_max_json_depth = 64;
 
-enum class MessageKind { event, delete_action, create_action, agave_callback, url_params };
+// One per file of kinds/ (kinds/kind.hpp says what a kind declares).
+enum class MessageKind {
+    event,
+    delete_action,
+    create_action,
+    agave_callback,
+    tapis_notification,
+    url_params
+};
 std::string_view to_string(MessageKind k); // "PipelineJobEvent", …
-// Bundled schema name for a kind ("event", "delete", "create", "agave", "urlparams").
+// Bundled schema name for a kind ("event", "delete", "create", "agave", "tapis", "urlparams").
 std::string_view schema_name(MessageKind k);
+// Whether a kind is sent by a platform that retries (docs/protocol.md#callbacks).
+bool is_callback(MessageKind k);
 
 struct EventMessage {
     std::string uuid;
@@ -48,11 +58,20 @@ struct CreateAction {
     std::optional<std::string> session;
 };
 
+// What a platform callback says besides its event (docs/protocol.md#callbacks).
+struct CallbackFacts {
+    std::string sender; // "Agave", "Tapis v3"
+    std::string status; // the status as the platform wrote it ("FINISHED"), or its event type
+    // The sender's id for this notification: a second message with the same key for the same
+    // job is a duplicate. Empty: the sender gives none.
+    std::string dedupe_key;
+};
+
 struct Message {
     MessageKind kind = MessageKind::event;
-    // Agave callbacks and the URL-parameter form arrive here as EventMessage.
+    // Callbacks and the URL-parameter form arrive here as EventMessage.
     std::variant<EventMessage, DeleteAction, CreateAction> body;
-    std::string agave_status; // the callback's status, for agave_callback only
+    std::optional<CallbackFacts> callback; // callback kinds only
 };
 
 // A JSON document from raw bytes: empty input, invalid JSON or UTF-8, and nesting deeper
@@ -80,5 +99,8 @@ std::string redact_tokens(std::string_view text, const std::vector<std::string>&
 // Agave job status → event (docs/protocol.md#agave-callbacks), case-insensitive; unknown
 // statuses → update.
 Event event_for_agave_status(std::string_view status);
+// Tapis v3 job status (JOB_NEW_STATUS) → event (docs/protocol.md#tapis-v3-job-notifications),
+// case-insensitive; unknown statuses → update.
+Event event_for_tapis_status(std::string_view status);
 
 } // namespace pjm::core

@@ -33,7 +33,14 @@ class StorageTx {
     // Inserts a new job with its history (the create entry).
     virtual void insert_job(const Job& job) = 0;
     virtual void hide_job(const std::string& uuid, const std::string& updated) = 0;
+    // Removes the job with its history and its callback receipts.
     virtual void remove_job(const std::string& uuid) = 0;
+    // Platform callbacks' receipts (docs/protocol.md#callbacks): the history entry the job's
+    // notification with this dedupe key was recorded as; kept as long as the job.
+    virtual std::optional<std::string> find_receipt(const std::string& job_uuid,
+                                                    const std::string& key) = 0;
+    virtual void add_receipt(const std::string& job_uuid, const std::string& key,
+                             const std::string& entry_uuid, const std::string& received) = 0;
 };
 
 // Which part of a job's history a read returns. Entries are numbered 1, 2, … in the order they

@@ -1,6 +1,7 @@
 #include "server/execution.hpp"
 
 #include "core/hash.hpp"
+#include "core/kinds/kind.hpp"
 #include "core/random.hpp"
 #include "core/timefmt.hpp"
 #include "util/printable.hpp"
@@ -82,10 +83,7 @@ core::Outcome outcome_of(const store::Execution& e) {
             break;
         }
     o.message = e.log;
-    for (auto kind : {core::MessageKind::event, core::MessageKind::delete_action,
-                      core::MessageKind::create_action, core::MessageKind::agave_callback,
-                      core::MessageKind::url_params})
-        if (core::to_string(kind) == e.message_kind) o.message_kind = kind;
+    o.message_kind = core::kind_named(e.message_kind);
     return o;
 }
 
@@ -127,6 +125,18 @@ nlohmann::json message_result(const store::Execution& execution, std::string_vie
     if (outcome.ok() && outcome.job) {
         result["job"] = core::to_document(*outcome.job, false);
         if (outcome.token) result["token"] = *outcome.token;
+    }
+    // What a platform's callback needs to stop retrying and to know why nothing changed
+    // (docs/protocol.md#callbacks).
+    if (outcome.ok()) {
+        result["applied"] = outcome.applied();
+        if (!outcome.applied()) result["disposition"] = core::to_string(outcome.disposition);
+        if (outcome.duplicate_of) result["duplicate_of"] = *outcome.duplicate_of;
+        if (!outcome.inferred.empty()) {
+            result["inferred"] = nlohmann::json::array();
+            for (const auto& e : outcome.inferred)
+                result["inferred"].push_back(e.name);
+        }
     }
     return result;
 }

@@ -126,7 +126,11 @@ void post_message(ServerContext& ctx, const Request& req, Response& res) {
     std::string kind = o.message_kind ? std::string(core::to_string(*o.message_kind))
                                       : std::string("unclassified");
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    ctx.metrics.message(kind, h.replayed ? "replayed" : core::kind_name(o.kind), seconds);
+    std::string_view outcome = h.replayed    ? "replayed"
+                               : o.applied() ? core::kind_name(o.kind)
+                               : o.ok()      ? core::to_string(o.disposition)
+                                             : core::kind_name(o.kind);
+    ctx.metrics.message(kind, outcome, seconds);
     int status = core::http_status(o.kind);
     nlohmann::json result;
     if (h.recorded) {

@@ -467,7 +467,6 @@ CASES=$(cat <<'EOF'
 409|has been deleted (hidden)|an event to a soft-deleted job|send POST "$M" -d "{\"uuid\": \"$HIDDEN\", \"name\": \"update\", \"token\": \"$HTOKEN\"}"
 409|already deleted|a soft delete of a soft-deleted job|send POST "$M" -d "{\"uuid\": \"$HIDDEN\", \"action\": \"delete\", \"token\": \"$ADMIN\"}"
 409|already exists|creating a job that exists|send POST "$M" -d "{\"pipeline_uuid\": \"$PIPELINE\", \"archive_path\": \"/elsewhere\", \"data\": {\"n\": 1}}"
-409|is not allowed in state CREATED|an Agave FINISHED callback to a CREATED job|send POST "$M?uuid=$JOB&token=$TOKEN" -d "${AGAVE/RUNNING/FINISHED}"
 409|is not allowed in state CREATED|a replayed Idempotency-Key: the first (refused) reply again|send POST "$M" -H 'Idempotency-Key: bad-http-replay' -d "{\"uuid\": \"$JOB\", \"name\": \"finalize\", \"token\": \"$TOKEN\"}" && send POST "$M" -H 'Idempotency-Key: bad-http-replay' -d "{\"uuid\": \"$JOB\", \"name\": \"finalize\", \"token\": \"$TOKEN\"}"
 400|Idempotency-Key must be|an Idempotency-Key of 256 characters|send POST "$M" -H "Idempotency-Key: $(printf 'k%.0s' $(seq 1 256))" -d "$EV"
 400|Idempotency-Key must be|an Idempotency-Key with a space|send POST "$M" -H 'Idempotency-Key: a b' -d "$EV"

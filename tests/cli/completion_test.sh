@@ -30,7 +30,7 @@ token	pjm token 	= admin job verify
 pipeline	pjm pipeline 	= add list
 db	pjm db 	= init migrate
 outbox	pjm outbox 	= drop flush list
-kinds	pjm schema 	= agave create delete event urlparams
+kinds	pjm schema 	= agave create delete event tapis urlparams
 after_globals	pjm --local --db x.db --url https://h/m token a	= admin
 token_admin	pjm token admin --	+ --at --key --lifetime
 option_after_value	pjm --db x.db event run --to	= --token

@@ -101,7 +101,7 @@ if command -v dot >/dev/null; then
 fi
 
 # --- the bundled schemas: valid JSON, draft-07
-for kind in event delete create agave urlparams; do
+for kind in event delete create agave tapis urlparams; do
     run schema "$kind"
     expect_rc 0 "schema $kind"
     check

@@ -144,7 +144,8 @@ db_dump() {
         local t args=()
         for t in "pjm_schema_migrations ORDER BY version" "settings ORDER BY key" \
             "pipelines ORDER BY uuid" "jobs ORDER BY uuid" "history ORDER BY job_uuid, seq" \
-            "executions ORDER BY id" "execution_totals ORDER BY actor_id, worker_id"; do
+            "executions ORDER BY id" "execution_totals ORDER BY actor_id, worker_id" \
+            "callback_receipts ORDER BY job_uuid, dedupe_key"; do
             args+=(-c "\\echo -- ${t%% *}" -c "SELECT * FROM $t")
         done
         psql "$PJM_DATABASE" -XqAt -v ON_ERROR_STOP=1 "${args[@]}" 2>&1

@@ -50,7 +50,7 @@ DB=$(new_postgres_database schema)
 export PJM_DATABASE=$DB
 run db init
 expect_rc 0 "db init"
-expect_out "initialized at schema version 5" "db init on an empty database"
+expect_out "initialized at schema version 6" "db init on an empty database"
 run --local pipeline add --name p
 expect_rc 0 "a pipeline"
 psql "$DB" -XqAt -c "INSERT INTO pjm_schema_migrations (version) VALUES (99)"

@@ -17,7 +17,8 @@
 // handler; an outcome is never internal or storage (a bug here: the database is a local file)
 // and has one of the exit codes 0, 3, 4, 5 or 6 (docs/protocol.md#exit-codes); a refused
 // message changes no job; an accepted event moves its job exactly as the transition table says
-// and adds one history entry; a create adds one job in CREATED with a 16-hex-digit token; a
+// and adds one history entry (a callback: one per step, inferred ones included, or none when
+// it is a duplicate or stale); a create adds one job in CREATED with a 16-hex-digit token; a
 // delete hides or removes.
 #include "core/handler.hpp"
 #include "core/job.hpp"
@@ -144,6 +145,12 @@ void check(const Outcome& o, const Snapshot& before, const Snapshot& after) {
         return;
     }
     if (!o.message_kind || !o.job) bug("an accepted message without its kind or job");
+    if (!o.applied()) {
+        // Only a platform callback is ever answered without a change, and then nothing changed.
+        if (!is_callback(*o.message_kind)) bug("a command answered without a change");
+        if (before != after) bug("an unapplied callback changed the jobs: " + o.message);
+        return;
+    }
     const Job& job = *o.job;
     if (!is_typed_uuid(job.uuid, UuidType::job)) bug("job uuid " + job.uuid);
     // What the reply would show (pjm serve renders these).
@@ -172,16 +179,28 @@ void check(const Outcome& o, const Snapshot& before, const Snapshot& after) {
         break;
     case MessageKind::event:
     case MessageKind::agave_callback:
+    case MessageKind::tapis_notification:
     case MessageKind::url_params: {
         if (was == before.end() || now == after.end()) bug("event on a missing job");
         if (!o.entry) bug("an accepted event without its history entry");
-        auto event = parse_event(o.entry->name);
-        if (!event) bug("history entry with an unknown event " + o.entry->name);
-        auto next = transition(std::get<0>(was->second), *event);
-        if (!next || *next != std::get<0>(now->second) || *next != job.state)
-            bug("event " + o.entry->name + " moved the job against the transition table");
-        if (std::get<2>(now->second) != std::get<2>(was->second) + 1)
-            bug("an event did not add exactly one history entry");
+        if (!o.inferred.empty() && !is_callback(*o.message_kind))
+            bug("a command had steps inferred");
+        // The inferred steps, then the reported event, each by the transition table.
+        State s = std::get<0>(was->second);
+        std::vector<HistoryEntry> entries = o.inferred;
+        entries.push_back(*o.entry);
+        for (const HistoryEntry& e : entries) {
+            auto event = parse_event(e.name);
+            if (!event) bug("history entry with an unknown event " + e.name);
+            auto next = transition(s, *event);
+            if (!next) bug("event " + e.name + " moved the job against the transition table");
+            s = *next;
+        }
+        if (s != std::get<0>(now->second) || s != job.state)
+            bug("the job is not where its new entries took it");
+        if (std::get<2>(now->second) !=
+            std::get<2>(was->second) + static_cast<std::int64_t>(entries.size()))
+            bug("an event did not add exactly one history entry per step");
         if (!std::get<1>(was->second)) bug("an event accepted on a hidden job");
         if (after.size() != before.size()) bug("an event changed the number of jobs");
         break;

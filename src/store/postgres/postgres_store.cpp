@@ -494,7 +494,31 @@ class PostgresStore final : public Database, private core::StorageTx {
                     {uuid.c_str(), updated.c_str()}, Race::retry);
     }
 
+    std::optional<std::string> find_receipt(const std::string& job_uuid,
+                                            const std::string& key) override {
+        Result r = m_conn.exec("reading a callback receipt",
+                               "SELECT entry_uuid FROM callback_receipts WHERE job_uuid = $1 AND "
+                               "dedupe_key = $2",
+                               {job_uuid.c_str(), key.c_str()}, Race::retry);
+        if (r.rows() == 0) return std::nullopt;
+        return r.text(0, 0);
+    }
+
+    // Two servers recording the same notification at once: the second insert loses the race
+    // (23505), its transaction runs again and finds the first one's receipt.
+    void add_receipt(const std::string& job_uuid, const std::string& key,
+                     const std::string& entry_uuid, const std::string& received) override {
+        m_conn.exec("recording a callback receipt",
+                    "INSERT INTO callback_receipts (job_uuid, dedupe_key, entry_uuid, received) "
+                    "VALUES ($1, $2, $3, $4)",
+                    {job_uuid.c_str(), key.c_str(), entry_uuid.c_str(), received.c_str()},
+                    Race::retry);
+    }
+
     void remove_job(const std::string& uuid) override {
+        m_conn.exec("removing a job's receipts",
+                    "DELETE FROM callback_receipts WHERE job_uuid = $1", {uuid.c_str()},
+                    Race::retry);
         m_conn.exec("removing a job's history", "DELETE FROM history WHERE job_uuid = $1",
                     {uuid.c_str()}, Race::retry);
         m_conn.exec("removing a job", "DELETE FROM jobs WHERE uuid = $1", {uuid.c_str()},

@@ -7,7 +7,7 @@
 namespace pjm::store::postgres {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only.
-inline constexpr std::array<const char*, 5> k_migrations = {
+inline constexpr std::array<const char*, 6> k_migrations = {
     R"sql(
 CREATE TABLE settings (
     key   text COLLATE "C" PRIMARY KEY,
@@ -112,6 +112,18 @@ BEGIN
 END $$;
 CREATE TRIGGER executions_counted AFTER INSERT OR DELETE ON executions
     FOR EACH ROW EXECUTE FUNCTION pjm_count_execution();
+)sql",
+    R"sql(
+-- Platform callbacks' receipts: the history entry each notification (the sender's own id for
+-- it, its dedupe key) was recorded as, so a repeat is answered without a second entry. Kept as
+-- long as the job.
+CREATE TABLE callback_receipts (
+    job_uuid   TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,
+    entry_uuid TEXT NOT NULL,
+    received   TEXT NOT NULL,
+    PRIMARY KEY (job_uuid, dedupe_key)
+);
 )sql",
 };
 

@@ -14,7 +14,7 @@ namespace pjm::store::sqlite {
 namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only.
-constexpr std::array<const char*, 5> k_migrations = {
+constexpr std::array<const char*, 6> k_migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -112,6 +112,18 @@ CREATE TRIGGER executions_uncounted AFTER DELETE ON executions BEGIN
     UPDATE execution_totals SET executions = executions - 1, runtime = runtime - OLD.runtime
         WHERE actor_id = OLD.actor_id AND worker_id = OLD.worker_id;
 END;
+)sql",
+    R"sql(
+-- Platform callbacks' receipts: the history entry each notification (the sender's own id for
+-- it, its dedupe key) was recorded as, so a repeat is answered without a second entry. Kept as
+-- long as the job.
+CREATE TABLE callback_receipts (
+    job_uuid   TEXT NOT NULL,
+    dedupe_key TEXT NOT NULL,
+    entry_uuid TEXT NOT NULL,
+    received   TEXT NOT NULL,
+    PRIMARY KEY (job_uuid, dedupe_key)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -348,7 +348,30 @@ class SqliteStore final : public Database, private core::StorageTx {
         s.run();
     }
 
+    std::optional<std::string> find_receipt(const std::string& job_uuid,
+                                            const std::string& key) override {
+        auto& s = stmt("SELECT entry_uuid FROM callback_receipts WHERE job_uuid = ?1 AND "
+                       "dedupe_key = ?2");
+        s.bind(1, std::string_view(job_uuid)).bind(2, std::string_view(key));
+        std::optional<std::string> out;
+        if (s.step()) out = s.text(0);
+        s.reset();
+        return out;
+    }
+
+    void add_receipt(const std::string& job_uuid, const std::string& key,
+                     const std::string& entry_uuid, const std::string& received) override {
+        auto& s = stmt("INSERT INTO callback_receipts (job_uuid, dedupe_key, entry_uuid, received) "
+                       "VALUES (?1, ?2, ?3, ?4)");
+        s.bind(1, std::string_view(job_uuid)).bind(2, std::string_view(key));
+        s.bind(3, std::string_view(entry_uuid)).bind(4, std::string_view(received));
+        s.run();
+    }
+
     void remove_job(const std::string& uuid) override {
+        auto& r = stmt("DELETE FROM callback_receipts WHERE job_uuid = ?1");
+        r.bind(1, std::string_view(uuid));
+        r.run();
         auto& h = stmt("DELETE FROM history WHERE job_uuid = ?1");
         h.bind(1, std::string_view(uuid));
         h.run();

@@ -206,6 +206,173 @@ TEST_P(HandlerTest, AgaveCallbackBecomesEvent) {
     EXPECT_FALSE(data.contains("localId"));
 }
 
+// --- platform callbacks (docs/protocol.md#callbacks) ------------------------------------------
+
+json tapis_notification(const std::string& status, const std::string& event_uuid) {
+    json data = {{"newJobStatus", status},         {"oldJobStatus", "QUEUED"},
+                 {"jobUuid", "ef9004c3-0000-007"}, {"jobName", "smoke"},
+                 {"jobOwner", "testuser2"},        {"message", "moved to " + status}};
+    return {{"uuid", "n-" + event_uuid},
+            {"tenant", "dev"},
+            {"eventUuid", event_uuid},
+            {"event",
+             {{"source", "https://tapis.io/jobs"},
+              {"type", "jobs.JOB_NEW_STATUS." + status},
+              {"subject", "ef9004c3-0000-007"},
+              {"uuid", event_uuid},
+              {"timestamp", "2023-09-15T15:11:23.947827477Z"},
+              {"data", data.dump()}}}};
+}
+
+class CallbackTest : public HandlerTest {
+  protected:
+    Outcome notify(const std::string& status, const std::string& event_uuid,
+                   const std::optional<std::string>& tok = std::nullopt) {
+        auto query = QueryParams::parse("uuid=" + job + "&token=" + tok.value_or(token));
+        return handler->handle(tapis_notification(status, event_uuid), *query);
+    }
+    std::vector<HistoryEntry> history() {
+        return storage->get_job(job, HistoryWindow::all())->history;
+    }
+};
+
+TEST_P(CallbackTest, TapisStatusesMoveTheJob) {
+    Outcome o = notify("QUEUED", "e-1");
+    ASSERT_TRUE(o.applied()) << o.message;
+    EXPECT_EQ(o.message_kind, MessageKind::tapis_notification);
+    EXPECT_EQ(history().back().name, "resource");
+    o = notify("RUNNING", "e-2");
+    ASSERT_TRUE(o.applied()) << o.message;
+    o = notify("FINISHED", "e-3");
+    ASSERT_TRUE(o.applied()) << o.message;
+    auto h = history();
+    ASSERT_EQ(h.size(), 4u);
+    EXPECT_EQ(h[2].name, "run");
+    EXPECT_EQ(h[3].name, "finish");
+    EXPECT_EQ(h[3].data.at("newJobStatus"), "FINISHED");
+    EXPECT_EQ(h[3].data.at("notification").at("eventUuid"), "e-3");
+    EXPECT_EQ(storage->get_job(job, HistoryWindow::none())->state, State::finished);
+}
+
+TEST_P(CallbackTest, DuplicateIsAnsweredOkWithTheFirstEntryAndChangesNothing) {
+    Outcome first = notify("RUNNING", "e-run");
+    ASSERT_TRUE(first.applied()) << first.message;
+    json before = snapshot();
+    for (int i = 0; i < 3; ++i) {
+        Outcome again = notify("RUNNING", "e-run");
+        ASSERT_TRUE(again.ok()) << again.message;
+        EXPECT_FALSE(again.applied());
+        EXPECT_EQ(again.disposition, Disposition::duplicate);
+        EXPECT_EQ(again.duplicate_of, first.entry->uuid);
+        EXPECT_NE(again.message.find("duplicate"), std::string::npos) << again.message;
+        ASSERT_TRUE(again.job);
+        EXPECT_EQ(again.job->state, State::running);
+    }
+    EXPECT_EQ(snapshot(), before);
+}
+
+TEST_P(CallbackTest, StaleStatusIsAnsweredOkAndChangesNothing) {
+    ASSERT_TRUE(notify("RUNNING", "e-1").applied());
+    ASSERT_TRUE(notify("FINISHED", "e-2").applied());
+    json before = snapshot();
+    for (auto [status, id] : {std::pair{"RUNNING", "e-3"}, {"QUEUED", "e-4"}, {"FAILED", "e-5"}}) {
+        Outcome late = notify(status, id);
+        ASSERT_TRUE(late.ok()) << late.message;
+        EXPECT_EQ(late.disposition, Disposition::stale) << status;
+        EXPECT_NE(late.message.find("stale: the job is already FINISHED"), std::string::npos)
+            << late.message;
+    }
+    EXPECT_EQ(snapshot(), before);
+    // A stale notification leaves no receipt: the same one again is stale again, not a
+    // duplicate of an entry that does not exist.
+    EXPECT_EQ(notify("RUNNING", "e-3").disposition, Disposition::stale);
+}
+
+TEST_P(CallbackTest, FinishedOnACreatedJobInfersTheLostRun) {
+    clock.advance_ms(500);
+    Outcome o = notify("FINISHED", "e-fin");
+    ASSERT_TRUE(o.applied()) << o.message;
+    ASSERT_EQ(o.inferred.size(), 1u);
+    EXPECT_EQ(o.inferred[0].name, "run");
+    EXPECT_NE(o.message.find("CREATED -> FINISHED (run inferred first"), std::string::npos)
+        << o.message;
+    auto h = history();
+    ASSERT_EQ(h.size(), 3u);
+    EXPECT_EQ(h[1].name, "run");
+    EXPECT_EQ(h[1].uuid, o.inferred[0].uuid);
+    EXPECT_EQ(h[1].data.at("inferred"), true);
+    EXPECT_NE(h[1].data.at("reason").get<std::string>().find("Tapis v3 reported FINISHED while "
+                                                             "the job was CREATED"),
+              std::string::npos);
+    EXPECT_EQ(h[2].name, "finish");
+    EXPECT_EQ(h[2].uuid, o.entry->uuid);
+    EXPECT_EQ(storage->get_job(job, HistoryWindow::none())->state, State::finished);
+    // The lost RUNNING arriving now is stale; the FINISHED again a duplicate of the finish.
+    EXPECT_EQ(notify("RUNNING", "e-run").disposition, Disposition::stale);
+    Outcome dup = notify("FINISHED", "e-fin");
+    EXPECT_EQ(dup.disposition, Disposition::duplicate);
+    EXPECT_EQ(dup.duplicate_of, o.entry->uuid);
+    EXPECT_EQ(history().size(), 3u);
+}
+
+TEST_P(CallbackTest, GenuineRefusalsStayRefusals) {
+    json before = snapshot();
+    EXPECT_EQ(notify("RUNNING", "e-1", std::string("0123456789abcdef")).kind,
+              ErrorKind::unauthorized);
+    auto query = QueryParams::parse("uuid=1071e8a4-1d3d-5f7c-9b2e-000000000000&token=" + token);
+    EXPECT_EQ(handler->handle(tapis_notification("RUNNING", "e-2"), *query).kind,
+              ErrorKind::not_found);
+    EXPECT_EQ(handler->handle(tapis_notification("RUNNING", "e-3"), QueryParams{}).kind,
+              ErrorKind::invalid);
+    EXPECT_EQ(snapshot(), before);
+    // A refused notification leaves no receipt: once the credential is right it applies.
+    EXPECT_TRUE(notify("RUNNING", "e-1").applied());
+}
+
+TEST_P(CallbackTest, CommandsKeepTheirStrictAnswers) {
+    json before = snapshot();
+    Outcome o = event("finish", token);
+    EXPECT_EQ(o.kind, ErrorKind::conflict) << "a person's finish on a CREATED job";
+    EXPECT_EQ(snapshot(), before);
+    ASSERT_TRUE(event("run", token).ok());
+    ASSERT_TRUE(event("finish", token).ok());
+    EXPECT_EQ(event("run", token).kind, ErrorKind::conflict);
+}
+
+TEST_P(CallbackTest, AgaveDuplicateIsTheSameAgaveJobAndStatus) {
+    json body = {{"id", "agave-job-7"},          {"owner", "me"},
+                 {"appId", "app-1.0"},           {"executionSystem", "hpc"},
+                 {"archivePath", "/arch"},       {"archiveSystem", "store"},
+                 {"status", "RUNNING"},          {"inputs", json::object()},
+                 {"parameters", json::object()}, {"_links", {{"self", "x"}}}};
+    auto query = QueryParams::parse("uuid=" + job + "&token=" + token);
+    Outcome first = handler->handle(body, *query);
+    ASSERT_TRUE(first.applied()) << first.message;
+    Outcome again = handler->handle(body, *query);
+    EXPECT_EQ(again.disposition, Disposition::duplicate) << again.message;
+    EXPECT_EQ(again.duplicate_of, first.entry->uuid);
+    body["status"] = "running"; // the same status, spelt otherwise
+    EXPECT_EQ(handler->handle(body, *query).disposition, Disposition::duplicate);
+    body["status"] = "FINISHED";
+    EXPECT_TRUE(handler->handle(body, *query).applied());
+    body["status"] = "RUNNING";
+    body["id"] = "agave-job-8"; // another Agave job's RUNNING: stale here, not a duplicate
+    EXPECT_EQ(handler->handle(body, *query).disposition, Disposition::stale);
+    EXPECT_EQ(history().size(), 3u);
+}
+
+TEST_P(CallbackTest, DeletedJobIgnoresCallbacks) {
+    json del = {{"uuid", job}, {"action", "delete"}, {"token", admin()}};
+    ASSERT_TRUE(handler->handle(del, {}).ok());
+    json before = snapshot();
+    Outcome o = notify("RUNNING", "e-1");
+    ASSERT_TRUE(o.ok()) << o.message;
+    EXPECT_EQ(o.disposition, Disposition::stale);
+    EXPECT_NE(o.message.find("deleted"), std::string::npos) << o.message;
+    EXPECT_EQ(snapshot(), before);
+    EXPECT_EQ(event("run", token).kind, ErrorKind::conflict) << "a command is still refused";
+}
+
 TEST_P(HandlerTest, UrlParameterFormUsesBodyAsData) {
     auto query = QueryParams::parse("uuid=" + job + "&event=run&token=" + token);
     Outcome o = handler->handle_raw(R"({"arbitrary": "key value data"})", *query);
@@ -286,6 +453,8 @@ namespace pjm::core {
 namespace {
 
 INSTANTIATE_TEST_SUITE_P(Backends, HandlerTest, ::testing::ValuesIn(test::storage_backends()),
+                         test::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, CallbackTest, ::testing::ValuesIn(test::storage_backends()),
                          test::backend_name);
 
 } // namespace

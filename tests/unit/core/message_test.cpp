@@ -1,8 +1,10 @@
 // Message parsing and classification (docs/protocol.md#messages): raw bodies, the four message
 // kinds, the URL-parameter form, Agave status callbacks and the reasons given for refused
 // messages.
+#include "core/kinds/kind.hpp"
 #include "core/message.hpp"
 
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -406,7 +408,8 @@ TEST(Message, AgaveCallbackEveryStatus) {
         Classified got = classify(body, q);
         ASSERT_TRUE(got.message) << c.status << ": " << got.error.message;
         EXPECT_EQ(got.message->kind, MessageKind::agave_callback) << c.status;
-        EXPECT_EQ(got.message->agave_status, c.status);
+        ASSERT_TRUE(got.message->callback);
+        EXPECT_EQ(got.message->callback->status, c.status);
         const auto& e = std::get<EventMessage>(got.message->body);
         EXPECT_EQ(e.uuid, k_job);
         EXPECT_EQ(e.event, c.event) << c.status;
@@ -730,6 +733,95 @@ TEST(MessageResult, RedactTokens) {
     EXPECT_EQ(redact_tokens(R"({"tok\u0065n": "0dc73dc3ff39b49a"})", {k_token}),
               R"({"tok\u0065n": "<redacted>"})");
     EXPECT_EQ(redact_tokens("not json at all"), "not json at all");
+}
+
+} // namespace
+} // namespace pjm::core
+
+// --- Tapis v3 job notifications (docs/protocol.md#tapis-v3-job-notifications) -----------------
+
+namespace pjm::core {
+namespace {
+
+json fixture(const std::string& name) {
+    std::ifstream in(std::string(PJM_FIXTURES_DIR) + "/tapis_v3/" + name + ".json");
+    return json::parse(in);
+}
+
+TEST(TapisNotification, TheDocumentedFinishedNotificationIsAFinish) {
+    json body = fixture("finished");
+    Classified c = classify(body, query("uuid=" + k_job + "&token=" + k_token + "&x-nonce=n"));
+    ASSERT_TRUE(c.message) << c.error.message;
+    EXPECT_EQ(c.message->kind, MessageKind::tapis_notification);
+    EXPECT_TRUE(is_callback(c.message->kind));
+    ASSERT_TRUE(c.message->callback);
+    EXPECT_EQ(c.message->callback->sender, "Tapis v3");
+    EXPECT_EQ(c.message->callback->status, "FINISHED");
+    EXPECT_EQ(c.message->callback->dedupe_key, "tapis:1d16202d-2248-4690-bcc9-a0134a4089cd");
+    const auto& e = std::get<EventMessage>(c.message->body);
+    EXPECT_EQ(e.uuid, k_job) << "the URL names the pjm job, not the notification's uuid";
+    EXPECT_EQ(e.token, k_token);
+    EXPECT_EQ(e.event, Event::finish);
+    // event.data, JSON text, is kept as the object it holds, with the notification's facts.
+    EXPECT_EQ(e.data.at("jobUuid"), "ef9004c3-09d5-41d5-acd3-be7c9fd3daf6-007");
+    EXPECT_EQ(e.data.at("remoteOutcome"), "FINISHED");
+    EXPECT_EQ(e.data.at("remoteResultInfo"), "0");
+    EXPECT_EQ(e.data.at("oldJobStatus"), "ARCHIVING");
+    const json& n = e.data.at("notification");
+    EXPECT_EQ(n.at("eventType"), "jobs.JOB_NEW_STATUS.FINISHED");
+    EXPECT_EQ(n.at("eventUuid"), "1d16202d-2248-4690-bcc9-a0134a4089cd");
+    EXPECT_EQ(n.at("timestamp"), "2023-09-15T15:11:23.947827477Z");
+    EXPECT_EQ(n.at("tenant"), "dev");
+    // The delivery target (whose URL holds the job token) is not kept.
+    EXPECT_EQ(e.data.dump().find("deliveryAddress"), std::string::npos);
+}
+
+TEST(TapisNotification, StatusTableAndOtherCategories) {
+    struct Case {
+        const char* fixture;
+        Event event;
+    };
+    for (auto [name, event] :
+         {Case{"queued", Event::resource}, Case{"running", Event::run}, Case{"failed", Event::fail},
+          Case{"cancelled", Event::fail}, Case{"error_message", Event::update}}) {
+        Classified c = classify(fixture(name), query("uuid=" + k_job + "&token=" + k_token));
+        ASSERT_TRUE(c.message) << name << ": " << c.error.message;
+        EXPECT_EQ(std::get<EventMessage>(c.message->body).event, event) << name;
+    }
+    for (const char* s : {"PENDING", "PROCESSING_INPUTS", "STAGING_INPUTS", "STAGING_JOB",
+                          "SUBMITTING_JOB", "QUEUED", "ARCHIVING", "BLOCKED", "PAUSED"})
+        EXPECT_EQ(event_for_tapis_status(s), Event::resource) << s;
+    EXPECT_EQ(event_for_tapis_status("running"), Event::run);
+    EXPECT_EQ(event_for_tapis_status("FINISHED"), Event::finish);
+    EXPECT_EQ(event_for_tapis_status("CANCELLED"), Event::fail);
+    EXPECT_EQ(event_for_tapis_status("SOMETHING_NEW"), Event::update);
+}
+
+TEST(TapisNotification, OddDataIsKeptAsItCame) {
+    json body = fixture("running");
+    body["event"]["data"] = "not json {";
+    Classified c = classify(body, query("uuid=" + k_job + "&token=" + k_token));
+    ASSERT_TRUE(c.message) << c.error.message;
+    EXPECT_EQ(std::get<EventMessage>(c.message->body).data.at("data"), "not json {");
+    body["event"]["data"] = nullptr;
+    c = classify(body, query("uuid=" + k_job + "&token=" + k_token));
+    ASSERT_TRUE(c.message) << c.error.message;
+    EXPECT_TRUE(std::get<EventMessage>(c.message->body).data.contains("notification"));
+}
+
+TEST(TapisNotification, RefusalsNameWhatIsMissing) {
+    json body = fixture("running");
+    Classified c = classify(body, query("token=" + k_token));
+    ASSERT_FALSE(c.message);
+    EXPECT_NE(c.error.message.find("not a valid TapisNotification"), std::string::npos)
+        << c.error.message;
+    EXPECT_NE(c.error.message.find("uuid"), std::string::npos) << c.error.message;
+    body["event"].erase("uuid");
+    c = classify(body, query("uuid=" + k_job + "&token=" + k_token));
+    ASSERT_FALSE(c.message);
+    EXPECT_NE(c.error.message.find("not a valid TapisNotification"), std::string::npos)
+        << c.error.message;
+    EXPECT_NE(c.error.message.find("/event"), std::string::npos) << c.error.message;
 }
 
 } // namespace

@@ -241,6 +241,44 @@ TEST_P(StoreConformance, RollbackOnFalseAndOnException) {
         << "the connection is usable after a rollback";
 }
 
+// Callback receipts: found by (job, key) within a transaction, kept across reopening, removed
+// with the job. (One per key: the table's primary key; the race of two replicas is
+// tests/cli/callbacks_test.sh's.)
+TEST_P(StoreConformance, CallbackReceiptsAreKeptPerJobAndKey) {
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    insert(make_job(j2, p1, "2026-01-01T00:00:01.000Z"));
+    s->write([&](core::StorageTx& tx) {
+        EXPECT_FALSE(tx.find_receipt(j1, "tapis:e1"));
+        tx.add_receipt(j1, "tapis:e1", "108-entry-1", "2026-01-01T00:00:02.000Z");
+        EXPECT_EQ(tx.find_receipt(j1, "tapis:e1"), "108-entry-1") << "seen in its transaction";
+        return true;
+    });
+    s->write([&](core::StorageTx& tx) {
+        EXPECT_EQ(tx.find_receipt(j1, "tapis:e1"), "108-entry-1");
+        EXPECT_FALSE(tx.find_receipt(j2, "tapis:e1")) << "keys are per job";
+        EXPECT_FALSE(tx.find_receipt(j1, "tapis:e2"));
+        tx.add_receipt(j2, "tapis:e1", "108-entry-2", "2026-01-01T00:00:03.000Z");
+        return true;
+    });
+    s->write([&](core::StorageTx& tx) {
+        tx.add_receipt(j1, "tapis:e9", "108-entry-9", "2026-01-01T00:00:05.000Z");
+        return false; // rolled back
+    });
+    s.reset();
+    s = open(db->url());
+    s->write([&](core::StorageTx& tx) {
+        EXPECT_EQ(tx.find_receipt(j1, "tapis:e1"), "108-entry-1") << "kept across reopening";
+        EXPECT_FALSE(tx.find_receipt(j1, "tapis:e9")) << "a rolled-back receipt is gone";
+        tx.remove_job(j1);
+        return true;
+    });
+    s->write([&](core::StorageTx& tx) {
+        EXPECT_FALSE(tx.find_receipt(j1, "tapis:e1")) << "removed with its job";
+        EXPECT_EQ(tx.find_receipt(j2, "tapis:e1"), "108-entry-2");
+        return false;
+    });
+}
+
 TEST_P(StoreConformance, UnknownPipelineViolatesForeignKey) {
     EXPECT_THROW(insert(make_job(j1, "10600000-0000-5000-8000-00000000dead", "2026")),
                  core::StorageError);
