@@ -189,7 +189,32 @@ finish() {
 # The server is stopped when the test exits, or by stop_server.
 LOG="$WORK/serve.log"
 SERVER_PID=""
-stop_server() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; }
+stop_server() {
+    local pid
+    for pid in $SERVER_PID ${OTHER_SERVER_PIDS:-}; do
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
+    OTHER_SERVER_PIDS=""
+    return 0
+}
+# start_other_server ARGS… : one more pjm serve on the same database (after start_server);
+# sets OTHER_URL to its actor URL. stop_server stops it too.
+start_other_server() {
+    local log="$WORK/serve-other-$RANDOM.log" i port=""
+    "$PJM" serve --listen 127.0.0.1:0 --actor-id "$ACTOR" "$@" 2>"$log" &
+    OTHER_SERVER_PIDS="${OTHER_SERVER_PIDS:-} $!"
+    for i in $(seq 1 200); do
+        port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$log")
+        [ -n "$port" ] && break
+        sleep 0.05
+    done
+    [ -n "$port" ] || { echo "$TEST_NAME: the other server did not start:" >&2; cat "$log" >&2; exit 1; }
+    for i in $(seq 1 100); do
+        curl -sf -o /dev/null "http://127.0.0.1:$port/healthz" && break
+        sleep 0.05
+    done
+    OTHER_URL="http://127.0.0.1:$port/actors/v2/$ACTOR"
+}
 start_server() {
     : >"$LOG"
     "$PJM" serve --listen 127.0.0.1:0 --actor-id "$ACTOR" "$@" 2>"$LOG" &

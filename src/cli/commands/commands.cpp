@@ -10,6 +10,7 @@ const std::vector<Registrar>& all_commands() {
         add_list_command,   add_token_command,  add_pipeline_command, add_handle_command,
         add_fsm_command,    add_schema_command, add_db_command,       add_export_command,
         add_import_command, add_outbox_command, add_exec_command,     add_serve_command,
+        add_subscription_command,
     };
     return list;
 }

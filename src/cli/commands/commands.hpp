@@ -21,5 +21,6 @@ void add_import_command(Command& root, Context& ctx);
 void add_outbox_command(Command& root, Context& ctx);
 void add_exec_command(Command& root, Context& ctx);
 void add_serve_command(Command& root, Context& ctx);
+void add_subscription_command(Command& root, Context& ctx);
 
 } // namespace pjm::cli
