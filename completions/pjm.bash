@@ -6,11 +6,12 @@
 _pjm_events="run update resource fail finish index indexed validate validated finalize reject retire reset ready"
 _pjm_states="CREATED RUNNING FAILED FINISHED INDEXING VALIDATING VALIDATED REJECTED FINALIZED RETIRED RESET"
 _pjm_schema_kinds="event delete create agave tapis urlparams"
+_pjm_tapis_categories="JOB_NEW_STATUS JOB_INPUT_TRANSACTION_ID JOB_ARCHIVE_TRANSACTION_ID JOB_SUBSCRIPTION JOB_SHARE_EVENT JOB_ERROR_MESSAGE JOB_USER_EVENT ALL"
 
 # _pjm_children PATH: the subcommands of a command ("" is pjm itself).
 _pjm_children() {
     case $1 in
-    "") echo "event delete create status list token pipeline handle fsm schema db outbox exec serve export import" ;;
+    "") echo "event delete create status list token pipeline handle fsm schema db outbox exec serve export import subscription" ;;
     token) echo "admin job verify" ;;
     pipeline) echo "add list" ;;
     db) echo "init migrate" ;;
@@ -29,6 +30,7 @@ _pjm_options() {
     delete) echo "--token --force" ;;
     create) echo "--pipeline --archive-path --archive-system --data --session" ;;
     status) echo "--history --before --execution" ;;
+    subscription) echo "--platform --events --ttl-minutes --token" ;;
     list) echo "--state --pipeline --limit --all" ;;
     "token admin") echo "--key --lifetime --at" ;;
     "token verify") echo "--job" ;;
@@ -53,6 +55,7 @@ _pjm_takes_value() {
         --history | --before | --execution | --state | --limit | --key | --lifetime | --at | --job | --name | --uuid | \
         --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads | --case | \
         --tapis-token-file | --tapis-public-key | --tapis-tenant | --tapis-user | \
+        --platform | --events | --ttl-minutes | \
         --output | --color)
         return 0
         ;;
@@ -121,6 +124,8 @@ _pjm() {
         --outbox) _pjm_files "$given" "$cur" d ;;
         --data) [[ $cur == @* ]] && _pjm_files "$given@" "${cur#@}" ;;
         --state) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;
+        --platform) COMPREPLY=($(compgen -P "$given" -W "tapis agave" -- "$cur")) ;;
+        --events) COMPREPLY=($(compgen -P "$given" -W "$_pjm_tapis_categories" -- "${cur^^}")) ;;
         --color) COMPREPLY=($(compgen -P "$given" -W "auto always never" -- "$cur")) ;;
         --case) COMPREPLY=($(compgen -P "$given" -W "snake camel both" -- "$cur")) ;;
         --api) COMPREPLY=($(compgen -P "$given" -W "v2 v3" -- "$cur")) ;;

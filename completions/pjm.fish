@@ -6,12 +6,12 @@ set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --act
     --data --batch --pipeline --archive-path --archive-system --session --history --before --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
     --bearer-file --nonce-file --max-body --threads --case --output --color --tapis-token-file \
-    --tapis-public-key --tapis-tenant --tapis-user
+    --tapis-public-key --tapis-tenant --tapis-user --platform --events --ttl-minutes
 
 function __pjm_children --description 'The subcommands of a pjm command'
     switch "$argv[1]"
         case ''
-            echo event delete create status list token pipeline handle fsm schema db outbox exec serve export import
+            echo event delete create status list token pipeline handle fsm schema db outbox exec serve export import subscription
         case token
             echo admin job verify
         case pipeline
@@ -132,6 +132,7 @@ complete -c pjm -n '__pjm_is ""' -a exec -d 'Run a command as the job: run, then
 complete -c pjm -n '__pjm_is ""' -a serve -d 'Run a PipelineJobs manager over HTTP'
 complete -c pjm -n '__pjm_is ""' -a export -d 'Write the whole job database as NDJSON'
 complete -c pjm -n '__pjm_is ""' -a import -d 'Load a pjm export into the database'
+complete -c pjm -n '__pjm_is ""' -a subscription -d 'Print a platform subscription that reports a job'
 
 # pjm event NAME [UUID]
 complete -c pjm -n '__pjm_is event 0' -a 'run update resource fail finish index indexed validate validated finalize reject retire reset ready'
@@ -213,6 +214,12 @@ complete -c pjm -n '__pjm_is serve' -l tapis-token-file -r -F -d 'File of accept
 complete -c pjm -n '__pjm_is serve' -l tapis-public-key -r -F -d "PEM file of the Tapis tenant's public key"
 complete -c pjm -n '__pjm_is serve' -l tapis-tenant -x -d 'Accept Tapis JWTs of this tenant only'
 complete -c pjm -n '__pjm_is serve' -l tapis-user -x -d 'Accept Tapis JWTs of this user only'
+
+# pjm subscription [UUID]
+complete -c pjm -n '__pjm_is subscription' -l platform -x -a 'tapis agave' -d 'Whose subscription to print (default tapis)'
+complete -c pjm -n '__pjm_is subscription' -l events -x -a 'JOB_NEW_STATUS JOB_INPUT_TRANSACTION_ID JOB_ARCHIVE_TRANSACTION_ID JOB_SUBSCRIPTION JOB_SHARE_EVENT JOB_ERROR_MESSAGE JOB_USER_EVENT ALL' -d 'Tapis v3: the job event category to report'
+complete -c pjm -n '__pjm_is subscription' -l ttl-minutes -x -d 'Tapis v3: how long the subscription lasts (default 40320)'
+complete -c pjm -n '__pjm_is subscription' -l token -x -d "The job's token (default PJM_TOKEN)"
 
 # pjm export / pjm import
 complete -c pjm -n '__pjm_is export' -s o -l output -r -F -d 'File to write (owner-only); default stdout'
