@@ -71,13 +71,13 @@ int run_subscription(Context& ctx, const SubscriptionArgs& a) {
         // persistent keeps the notification after its first delivery.
         doc = {{"notifications", {{{"url", url}, {"event", "*"}, {"persistent", true}}}}};
     } else {
-        doc = {{"subscriptions",
-                {{{"description", "pjm: PipelineJob " + uuid},
-                  {"enabled", true},
-                  {"eventCategoryFilter", a.events},
-                  {"ttlMinutes", a.ttl_minutes},
-                  {"deliveryTargets",
-                   {{{"deliveryMethod", "WEBHOOK"}, {"deliveryAddress", url}}}}}}}};
+        doc = {
+            {"subscriptions",
+             {{{"description", "pjm: PipelineJob " + uuid},
+               {"enabled", true},
+               {"eventCategoryFilter", a.events},
+               {"ttlMinutes", a.ttl_minutes},
+               {"deliveryTargets", {{{"deliveryMethod", "WEBHOOK"}, {"deliveryAddress", url}}}}}}}};
     }
     print_json(doc);
     return 0;
@@ -87,9 +87,9 @@ int run_subscription(Context& ctx, const SubscriptionArgs& a) {
 
 void add_subscription_command(Command& root, Context& ctx) {
     auto args = std::make_shared<SubscriptionArgs>();
-    auto& sub = root.sub("subscription",
-                         "Print a platform subscription that reports a job's status to the "
-                         "manager (Tapis v3 or Agave)");
+    auto& sub =
+        root.sub("subscription", "Print a platform subscription that reports a job's status to the "
+                                 "manager (Tapis v3 or Agave)");
     sub.option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
     sub.option("--platform", args->platform, "Whose subscription to print (default: tapis)")
         .one_of({"tapis", "agave"});

@@ -2,6 +2,7 @@
 // accepts and refuses example documents written here from that description, independently of
 // the schema files.
 #include "core/fsm.hpp"
+#include "core/kinds/kind.hpp"
 #include "core/schemas.hpp"
 
 #include <set>
@@ -20,11 +21,16 @@ const std::string k_job = "1074d7d8-50a7-5956-bb1c-591645a35aff";
 const std::string k_pipeline = "106114bd-6f37-5c30-8fa2-d4b5bfb60cf7";
 const std::string k_token = "0dc73dc3ff39b49a";
 
-TEST(Schemas, AllFiveAreBundled) {
-    std::set<std::string> names;
+// One schema per message kind, and no other.
+TEST(Schemas, EveryKindsSchemaIsBundled) {
+    std::set<std::string> names, kinds;
     for (const auto& s : embedded_schemas())
         names.insert(std::string(s.name));
-    EXPECT_EQ(names, (std::set<std::string>{"agave", "create", "delete", "event", "urlparams"}));
+    for (const KindSpec& k : message_kinds())
+        kinds.insert(std::string(k.schema));
+    EXPECT_EQ(names, kinds);
+    EXPECT_EQ(names,
+              (std::set<std::string>{"agave", "create", "delete", "event", "tapis", "urlparams"}));
     EXPECT_TRUE(schema_text("nonexistent").empty());
 }
 
