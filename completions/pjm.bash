@@ -15,7 +15,7 @@ _pjm_children() {
     token) echo "admin job verify" ;;
     pipeline) echo "add list" ;;
     db) echo "init migrate" ;;
-    outbox) echo "list flush drop" ;;
+    outbox) echo "list show flush drop" ;;
     esac
 }
 
@@ -37,7 +37,8 @@ _pjm_options() {
     "pipeline add") echo "--name --uuid --description" ;;
     handle) echo "--query" ;;
     fsm) echo "--dot" ;;
-    "outbox flush") echo "--url" ;;
+    "outbox flush") echo "--url --job" ;;
+    "outbox drop") echo "--job --all" ;;
     exec) echo "--token" ;;
     serve) echo "--listen --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
     export) echo "--output --force" ;;

@@ -19,7 +19,7 @@ function __pjm_children --description 'The subcommands of a pjm command'
         case db
             echo init migrate
         case outbox
-            echo list flush drop
+            echo list show flush drop
     end
 end
 
@@ -192,11 +192,15 @@ complete -c pjm -n '__pjm_is schema 0' -a 'event delete create agave tapis urlpa
 complete -c pjm -n '__pjm_is db' -a init -d 'Create the database and its tables'
 complete -c pjm -n '__pjm_is db' -a migrate -d 'Upgrade the schema to this pjm\'s version'
 
-# pjm outbox list|flush|drop
+# pjm outbox list|show|flush|drop
 complete -c pjm -n '__pjm_is outbox' -a list -d 'Show queued and refused messages'
+complete -c pjm -n '__pjm_is outbox' -a show -d 'Show one queued message whole'
 complete -c pjm -n '__pjm_is outbox' -a flush -d 'Deliver queued messages'
-complete -c pjm -n '__pjm_is outbox' -a drop -d 'Delete one message for good'
-complete -c pjm -n '__pjm_is "outbox flush"' -l url -x -d 'Send every message to this URL instead'
+complete -c pjm -n '__pjm_is outbox' -a drop -d 'Delete messages for good'
+complete -c pjm -n '__pjm_is "outbox flush"' -l url -x -d 'Send every message to this URL, pinned ones too'
+complete -c pjm -n '__pjm_is "outbox flush"' -l job -x -d "Send only this job's messages"
+complete -c pjm -n '__pjm_is "outbox drop"' -l job -x -d 'Every message of this job'
+complete -c pjm -n '__pjm_is "outbox drop"' -l all -d 'Every message in the outbox'
 
 # pjm exec [UUID] -- COMMAND [ARGS…]
 complete -c pjm -n '__pjm_is exec; and not __pjm_dashdash' -l token -x -d 'The job\'s token (default PJM_TOKEN)'

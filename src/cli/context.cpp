@@ -147,6 +147,9 @@ remote::Sender Context::sender() const {
     options.trace = [this](const std::string& line) { trace(line); };
     options.client_for = [this](const std::string& url) { return client_for(url); };
     options.manager_url = manager_url().value_or("");
+    // A manager named on this command line pins what is queued to it; one from PJM_URL or the
+    // config file does not: that message goes wherever the configuration says at flush time.
+    options.pin = settings.get("url") && settings.source("url").starts_with("flag");
     return remote::Sender(client(), outbox(), std::move(options));
 }
 

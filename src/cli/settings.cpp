@@ -3,6 +3,7 @@
 #include "cli/config_file.hpp"
 #include "cli/errors.hpp"
 #include "util/redact.hpp"
+#include "util/user_dirs.hpp"
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,15 +14,6 @@
 namespace pjm::cli {
 
 namespace {
-
-std::string env_or(const char* name, const std::string& fallback) {
-    const char* v = std::getenv(name);
-    return v && *v ? v : fallback;
-}
-
-std::string home() {
-    return env_or("HOME", "/");
-}
 
 std::optional<std::string> read_file(const std::string& path) {
     // A directory opens fine and reads as empty: without this check, --config DIR would
@@ -154,7 +146,7 @@ std::vector<std::string> Settings::describe() const {
 }
 
 std::string default_database_path() {
-    return env_or("XDG_DATA_HOME", home() + "/.local/share") + "/pjm/pjm.db";
+    return util::app_dir(util::UserDir::data, "pjm").path + "/pjm.db";
 }
 
 Settings resolve_settings(const std::map<std::string, std::string>& flags,
@@ -168,8 +160,8 @@ Settings resolve_settings(const std::map<std::string, std::string>& flags,
     } else {
         // The user's file overrides the site's.
         load_config_file("/etc/pjm/config.toml", config, origin, false, s.config_files);
-        load_config_file(env_or("XDG_CONFIG_HOME", home() + "/.config") + "/pjm/config.toml",
-                         config, origin, false, s.config_files);
+        if (auto user = util::app_dir(util::UserDir::config, "pjm"); !user.path.empty())
+            load_config_file(user.path + "/config.toml", config, origin, false, s.config_files);
     }
     std::map<std::string, int> level; // where each value came from: 0 flag, 1 env, 2 config
     for (const auto& def : setting_defs()) {

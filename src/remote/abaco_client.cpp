@@ -163,13 +163,35 @@ Reply AbacoClient::read_reply(const HttpResponse& r, const std::string& what) co
     return out;
 }
 
+// A 401/403/404/405 that names no execution came before any message was handled (pjm serve
+// records an execution for every message its handler sees, a refused one too; Abaco answers a
+// message 200 and runs it later): the sender or the URL is wrong, not the message.
+void AbacoClient::refused_before_handling(Reply& out) const {
+    long s = out.http_status;
+    if ((s != 401 && s != 403 && s != 404 && s != 405) || !out.execution_id.empty()) return;
+    out.misconfigured = true;
+    std::string status = " (HTTP " + std::to_string(s) + ")";
+    if (s == 401 || s == 403)
+        out.message += status + "; the manager refused this sender, not the message: check the "
+                                "credential (PJM_BEARER_TOKEN or bearer_token_file, PJM_NONCE, "
+                                "PJM_TAPIS_TOKEN or tapis_token_file), then run 'pjm outbox "
+                                "flush'";
+    else
+        out.message += status + "; the manager has no such actor or route at " +
+                       util::redact_url(m_actor_url) +
+                       ": check PJM_URL (or tenant_url and actor_id), then run 'pjm outbox "
+                       "flush'";
+}
+
 Reply AbacoClient::post_message(const std::string& body, const core::QueryParams& query,
                                 const std::string& idempotency_key) const {
     Headers h = headers();
     h.emplace_back("Content-Type", "application/json");
     if (!idempotency_key.empty()) h.emplace_back("Idempotency-Key", idempotency_key);
     std::string url = url_for(std::string(k_messages), query);
-    return read_reply(retrying([&] { return m_http.post(url, h, body); }), "the message");
+    Reply out = read_reply(retrying([&] { return m_http.post(url, h, body); }), "the message");
+    refused_before_handling(out);
+    return out;
 }
 
 Reply AbacoClient::get(const std::string& suffix, const core::QueryParams& query,

@@ -28,6 +28,11 @@ struct Reply {
     long http_status = 0;
     std::string execution_id; // for a message: result.execution_id / executionId
     bool retryable = false;   // failed in a way a later attempt may overcome (queue it)
+    // Refused before any message was handled: the manager turned away this sender (401, 403)
+    // or has no such actor or route (404, 405), and said nothing about the message. Fixing
+    // the configuration and flushing delivers it, so it is queued, not dropped
+    // (docs/protocol.md#outbox).
+    bool misconfigured = false;
     // Answered as a synchronous message is: `message` holds the execution's logs.
     bool synchronous = false;
     bool ok() const { return kind == core::ErrorKind::ok; }
@@ -59,6 +64,7 @@ class AbacoClient {
   private:
     std::string url_for(const std::string& suffix, const core::QueryParams& query) const;
     Reply read_reply(const HttpResponse& r, const std::string& what) const;
+    void refused_before_handling(Reply& reply) const;
     Reply get(const std::string& suffix, const core::QueryParams& query,
               const std::string& what) const;
     HttpResponse retrying(const std::function<HttpResponse()>& attempt) const;

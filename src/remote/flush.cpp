@@ -111,9 +111,12 @@ class Flusher {
                 continue;
             }
             e->last_error = r.message;
-            e->failed = !r.retryable;
+            // Refused for the configuration, not the message: still queued, for the flush after
+            // the fix (docs/protocol.md#outbox).
+            bool keep_trying = r.retryable || r.misconfigured;
+            e->failed = !keep_trying;
             m_outbox.update(*e);
-            if (r.retryable)
+            if (keep_trying)
                 counted(m_report.still_queued, e->id, label + " still queued: " + r.message);
             else
                 counted(m_report.failed, e->id,

@@ -5,6 +5,7 @@
 #include "core/random.hpp"
 #include "core/timefmt.hpp"
 #include "util/redact.hpp"
+#include "util/user_dirs.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -102,7 +103,8 @@ nlohmann::json to_json(const OutboxEntry& e) {
             {"summary", e.summary},
             {"attempts", e.attempts},
             {"last_error", e.last_error},
-            {"failed", e.failed}};
+            {"failed", e.failed},
+            {"pinned", e.pinned}};
 }
 
 OutboxEntry from_json(const nlohmann::json& j) {
@@ -118,6 +120,7 @@ OutboxEntry from_json(const nlohmann::json& j) {
     e.attempts = j.value("attempts", 0);
     e.last_error = j.value("last_error", "");
     e.failed = j.value("failed", false);
+    e.pinned = j.value("pinned", false);
     return e;
 }
 
@@ -151,11 +154,12 @@ bool same_manager(std::string_view queued_url, std::string_view manager_url) {
     return comparable(queued_url) == comparable(manager_url);
 }
 
+bool goes_to(const OutboxEntry& entry, std::string_view manager_url) {
+    return !entry.pinned || same_manager(entry.url, manager_url);
+}
+
 std::string default_outbox_dir() {
-    const char* state = std::getenv("XDG_STATE_HOME");
-    if (state && *state) return std::string(state) + "/pjm/outbox";
-    const char* home = std::getenv("HOME");
-    return std::string(home && *home ? home : "/") + "/.local/state/pjm/outbox";
+    return util::app_dir(util::UserDir::state, "pjm").path + "/outbox";
 }
 
 void Outbox::write_file(const std::string& id, const std::string& text) const {

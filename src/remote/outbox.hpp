@@ -21,7 +21,15 @@ struct OutboxEntry {
     int attempts = 0;
     std::string last_error;
     bool failed = false; // refused for good: kept for inspection, never resent by flush
+    // Queued with the manager's URL given on the command line (--url): it goes to that URL
+    // only. Other messages go to the manager configured when they are flushed
+    // (docs/protocol.md#outbox).
+    bool pinned = false;
 };
+
+// Whether a flush to the manager at `manager_url` (configured now) sends `entry`: an unpinned
+// message goes to whichever manager is configured; a pinned one only to its own.
+bool goes_to(const OutboxEntry& entry, std::string_view manager_url);
 
 // Whether a queued message's URL names the same manager as `manager_url` (user info, the
 // x-nonce parameter and a trailing '/' aside). Credentials are attached only to such messages.

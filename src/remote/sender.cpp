@@ -46,10 +46,11 @@ FlushHooks ClientsByUrl::hooks() {
 // job is left in the outbox, else why this message must wait behind it.
 std::string Sender::send_earlier_first(const std::string& job) const {
     if (job.empty()) return "";
-    // Only the job's messages queued for this manager: credentials go nowhere else.
+    // The job's messages that go to this manager (all but those pinned to another): they are
+    // sent here, with this manager's credentials, and nowhere else.
     std::string manager = m_client.messages_url_without_credentials();
     auto mine = [&job, &manager](const OutboxEntry& e) {
-        return e.job_uuid == job && same_manager(e.url, manager);
+        return e.job_uuid == job && goes_to(e, manager);
     };
     auto entries = m_outbox.list();
     auto waiting = std::count_if(entries.begin(), entries.end(), mine);
@@ -93,6 +94,7 @@ Sent Sender::keep(const Outgoing& m, const std::string& reason, const std::strin
     std::tie(entry.job_uuid, entry.summary) = describe_message(m.body, m.query);
     entry.attempts = 1;
     entry.last_error = reason;
+    entry.pinned = m_options.pin;
     try {
         m_outbox.enqueue(entry);
     } catch (const std::runtime_error& e) {
@@ -116,7 +118,9 @@ Sent Sender::send(const Outgoing& m, const std::string& not_tried) const {
     trace("Idempotency-Key " + key);
     Reply r = m_options.post ? m_options.post(m.text, m.query, key)
                              : m_client.post_message(m.text, m.query, key);
-    if (!r.ok() && r.retryable) {
+    // Unreachable, or refused for the configuration (not the message): kept, to be flushed
+    // once the manager is back or the configuration is fixed.
+    if (!r.ok() && (r.retryable || r.misconfigured)) {
         Sent sent = keep(m, r.message, key);
         sent.unreachable = r.message;
         sent.reply = std::move(r);

@@ -63,10 +63,11 @@ class ClientsByUrl {
 };
 
 struct SenderOptions {
-    bool keep_undelivered = true;                  // false: refuse instead (--no-outbox)
+    bool keep_undelivered = true; // false: refuse instead (--no-outbox)
+    bool pin = false; // the URL was given on the command line: queued messages keep to it
     std::function<void(const std::string&)> trace; // -v lines, secrets already redacted
     // For the job's earlier messages: the client of a URL, and the configured manager's URL
-    // (only messages queued for it are sent, with its credentials).
+    // (they are sent there, with its credentials, unless pinned to another).
     ClientsByUrl::Factory client_for;
     std::string manager_url;
     // Tests: replace the network. `post` stands for client.post_message, `resend` for the

@@ -55,10 +55,36 @@ run event run 107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee --token "$TOKEN"
 expect_rc 4 "unknown job"
 run event run "$JOB" --token short
 expect_rc 3 "invalid message"
-PJM_NONCE=wrong run event validate "$JOB" --token "$TOKEN"
-expect_rc 5 "unknown nonce"
 check
 [ -z "$(ls -A "$XDG_STATE_HOME/pjm/outbox" 2>/dev/null)" ] || fail "refusals must not be queued"
+
+# A refusal of the sender or the URL, not of the message (an unknown nonce, a wrong actor id:
+# the reply names no execution) is a configuration error: the message is queued (75) and
+# stderr and `outbox list` say what to fix; after the fix a flush delivers it.
+run --json create --pipeline "$PIPELINE" --archive-path /archive/config --data '{"run": 99}'
+expect_rc 0 "create a job for the configuration errors"
+JOBX=$(json_field job.uuid)
+TOKENX=$(json_field token)
+PJM_NONCE=wrong-nonce-0123456789 run event run "$JOBX" --token "$TOKENX"
+expect_rc 75 "unknown nonce: queued, not lost"
+expect_err "refused this sender, not the message" "unknown nonce: says the sender was refused"
+expect_err "PJM_NONCE" "unknown nonce: names what to check"
+expect_err "pjm outbox flush" "unknown nonce: says how to deliver it after the fix"
+run outbox list
+expect_rc 0 "outbox list"
+expect_out "refused this sender" "outbox list shows why it waits"
+run outbox flush
+expect_rc 0 "flush with the right nonce delivers it"
+run --json status "$JOBX"
+expect_eq "$(json_field state)" "RUNNING" "the queued run was applied after the fix"
+run --url "$BASE/actors/v2/no-such-actor/messages" event finish "$JOBX" --token "$TOKENX"
+expect_rc 75 "a wrong actor id: queued, not lost"
+expect_err "no such actor or route" "a wrong actor id: says so"
+expect_err "check PJM_URL" "a wrong actor id: names what to check"
+run outbox flush --url "$PJM_URL"
+expect_rc 0 "flush to the right URL delivers it"
+run --json status "$JOBX"
+expect_eq "$(json_field state)" "FINISHED" "the queued finish was applied after the fix"
 
 # status and list read the jobs route.
 run --json status "$JOB"

@@ -29,7 +29,7 @@ all_states	pjm list --state 	= $STATES
 token	pjm token 	= admin job verify
 pipeline	pjm pipeline 	= add list
 db	pjm db 	= init migrate
-outbox	pjm outbox 	= drop flush list
+outbox	pjm outbox 	= drop flush list show
 kinds	pjm schema 	= agave create delete event tapis urlparams
 after_globals	pjm --local --db x.db --url https://h/m token a	= admin
 token_admin	pjm token admin --	+ --at --key --lifetime

@@ -76,8 +76,8 @@ expect_rc 75 "queued while the manager is down"
 run outbox list
 expect_rc 0 "outbox list"
 check
-grep -qE "^[0-9]+-[0-9a-f]+ +queued +(just now|[0-9]+ seconds? ago) +[0-9T:.-]+Z +1 +fail $JOB +cannot reach" "$OUT" ||
-    fail "outbox list: id, state, relative and absolute time, attempts, message, error"
+grep -qE "^[0-9]+-[0-9a-f]+ +queued +(just now|[0-9]+ seconds? ago) +[0-9T:.-]+Z +1 +fail $JOB +http://127.0.0.1:1/actors/v2/A/messages \(pinned\) +cannot reach" "$OUT" ||
+    fail "outbox list: id, state, relative and absolute time, attempts, message, where it goes, error"
 
 # --- colour: --color decides; auto means a terminal, no NO_COLOR, no TERM=dumb
 run --local --color=always status "$JOB"

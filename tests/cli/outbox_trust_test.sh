@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The outbox trusts nothing it did not write (docs/protocol.md#outbox): a folder of another
-# user's is refused; a file planted in the outbox naming another manager's URL never receives
-# the bearer token (a listener on that URL sees no request) and the flush says it left it;
+# user's is refused; a file planted in the outbox pinned to another manager's URL never receives
+# the bearer token (a listener on that URL sees no request) and the flush says it left it (an
+# unpinned one would go to the manager configured now, never to its own URL);
 # links planted as queued files or as the lock are not followed; the URL's password is never
 # written to a queued file.
 # pjm-test: one backend
@@ -60,7 +61,8 @@ cat >"$BOX/0000000000000001-deadbeef.json" <<EOF
 {"id": "0000000000000001-deadbeef", "created": "2026-01-01T00:00:00.000Z",
  "url": "http://127.0.0.1:$ATTACKER_PORT/actors/v2/trust/messages", "query": "",
  "body": "{\"uuid\": \"$JOB\", \"name\": \"update\"}", "idempotency_key": "planted",
- "job": "$JOB", "summary": "update", "attempts": 1, "last_error": "", "failed": false}
+ "job": "$JOB", "summary": "update", "attempts": 1, "last_error": "", "failed": false,
+ "pinned": true}
 EOF
 chmod 600 "$BOX/0000000000000001-deadbeef.json"
 echo secret-of-someone-else >"$WORK/target"
@@ -80,7 +82,7 @@ expect_err "sends to the manager configured now" "says a manager must be configu
 PJM_URL=$URL PJM_BEARER_TOKEN=$BEARER run --outbox "$BOX" outbox flush
 expect_rc 75 "a flush that leaves a message for another manager"
 expect_out "delivered 1" "the message queued for this manager is delivered"
-expect_err "1 queued message(s) are for another manager (http://127.0.0.1:$ATTACKER_PORT/" \
+expect_err "1 queued message(s) are pinned to another manager (http://127.0.0.1:$ATTACKER_PORT/" \
     "the flush names the URL it left"
 sleep 0.3
 check

@@ -363,8 +363,9 @@ expect_out "$JOB" "pjm list through the jobs route"
 run --url "$M" --bearer "$BEARER" event finalize "$JOB" --token "$TOKEN"
 expect_rc 6 "pjm event refused by the server: exit 6"
 expect_err "not allowed in state FINISHED" "the server's reason on stderr"
-run --url "$M" --bearer "wrong" event update "$JOB3" --token "$TOKEN3"
-expect_rc 5 "pjm with an unknown bearer token: exit 5"
+run --url "$M" --bearer "wrong" --no-outbox event update "$JOB3" --token "$TOKEN3"
+expect_rc 7 "pjm with an unknown bearer token, --no-outbox: exit 7"
+expect_err "refused this sender" "pjm with an unknown bearer token: says the sender was refused"
 
 # --- /metrics -------------------------------------------------------------------------------
 http "$BASE/metrics"

@@ -4,6 +4,8 @@
 #include "cli/humanize.hpp"
 #include "cli/output.hpp"
 #include "cli/progress.hpp"
+#include "core/message.hpp"
+#include "core/query.hpp"
 #include "remote/abaco_client.hpp"
 #include "remote/flush.hpp"
 #include "remote/sender.hpp"
@@ -18,6 +20,8 @@ namespace {
 struct OutboxArgs {
     std::string id;
     std::string url;
+    std::string job; // flush or drop one job's messages only
+    bool all = false;
 };
 
 nlohmann::json entry_json(const remote::OutboxEntry& e) {
@@ -29,7 +33,15 @@ nlohmann::json entry_json(const remote::OutboxEntry& e) {
             {"url", util::redact_url(e.url)},
             {"attempts", e.attempts},
             {"last_error", e.last_error},
-            {"state", e.failed ? "refused" : "queued"}};
+            {"state", e.failed ? "refused" : "queued"},
+            {"pinned", e.pinned}};
+}
+
+// Where a flush would send it now: its own URL when pinned, else the configured manager.
+std::string target_of(const Context& ctx, const remote::OutboxEntry& e) {
+    if (e.pinned) return util::redact_url(e.url) + " (pinned)";
+    auto manager = ctx.manager_url();
+    return manager ? util::redact_url(*manager) : "(no manager configured)";
 }
 
 int run_list(Context& ctx) {
@@ -50,14 +62,15 @@ int run_list(Context& ctx) {
         return 0;
     }
     Table table;
-    table.header = {"ID", "STATE", "QUEUED", "QUEUED AT", "ATTEMPTS", "MESSAGE", "LAST ERROR"};
-    table.optional = {3};
+    table.header = {"ID",       "STATE",   "QUEUED", "QUEUED AT",
+                    "ATTEMPTS", "MESSAGE", "TO",     "LAST ERROR"};
+    table.optional = {3, 6};
     table.clip_last = true;
     for (const auto& e : entries)
         table.rows.push_back(
             {e.id, e.failed ? Cell("refused", Color::red) : Cell("queued", Color::yellow),
              ago(e.created, ctx.clock), e.created, std::to_string(e.attempts), e.summary,
-             clip(e.last_error.substr(0, e.last_error.find('\n')), 60)});
+             target_of(ctx, e), e.last_error.substr(0, e.last_error.find('\n'))});
     print_table(table);
     return 0;
 }
@@ -77,12 +90,14 @@ int run_flush(Context& ctx, const OutboxArgs& a) {
     std::string manager = ctx.client_for(*target).messages_url_without_credentials();
     int elsewhere = 0;
     std::string elsewhere_url;
-    if (a.url.empty())
-        hooks.select = [&](const remote::OutboxEntry& e) {
-            if (remote::same_manager(e.url, manager)) return true;
-            if (elsewhere++ == 0) elsewhere_url = e.url;
-            return false;
-        };
+    hooks.select = [&](const remote::OutboxEntry& e) {
+        if (!a.job.empty() && e.job_uuid != a.job) return false;
+        // Without --url: every message goes to the manager configured now, but one pinned
+        // to another URL (queued with --url on its command line).
+        if (!a.url.empty() || remote::goes_to(e, manager)) return true;
+        if (elsewhere++ == 0) elsewhere_url = e.url;
+        return false;
+    };
     ProgressBar bar(!ctx.flags.json);
     if (bar.shown())
         hooks.progress = [&bar](int done, int total) {
@@ -100,7 +115,7 @@ int run_flush(Context& ctx, const OutboxArgs& a) {
     for (const auto& note : report.notes)
         std::cerr << "pjm: " << note << '\n';
     if (elsewhere > 0)
-        std::cerr << "pjm: " << elsewhere << " queued message(s) are for another manager ("
+        std::cerr << "pjm: " << elsewhere << " queued message(s) are pinned to another manager ("
                   << util::redact_url(elsewhere_url) << ", not " << util::redact_url(manager)
                   << "): left in the outbox; if that manager is yours, send them with 'pjm "
                      "outbox flush --url URL'\n";
@@ -121,14 +136,64 @@ int run_flush(Context& ctx, const OutboxArgs& a) {
 
 int run_drop(Context& ctx, const OutboxArgs& a) {
     remote::Outbox box = ctx.outbox();
-    if (!box.remove(a.id))
+    int given = (a.id.empty() ? 0 : 1) + (a.job.empty() ? 0 : 1) + (a.all ? 1 : 0);
+    if (given != 1) usage_error("outbox drop takes one of: an ID, --job UUID, --all");
+    std::vector<std::string> ids;
+    if (!a.id.empty()) {
+        ids.push_back(a.id);
+    } else {
+        for (const auto& e : box.list())
+            if (a.all || e.job_uuid == a.job) ids.push_back(e.id);
+    }
+    std::vector<std::string> dropped;
+    for (const auto& id : ids)
+        if (box.remove(id)) dropped.push_back(id);
+    if (!a.id.empty() && dropped.empty())
         throw CliError(core::ErrorKind::not_found, "no message " + a.id + " in the outbox " +
                                                        box.dir() + " (see 'pjm outbox list')");
-    if (ctx.flags.json)
-        print_json({{"dropped", a.id}});
-    else
+    if (ctx.flags.json) {
+        print_json({{"dropped", dropped}, {"outbox", box.dir()}});
+    } else if (!a.id.empty()) {
         std::cout << "dropped " << a.id << '\n';
+    } else {
+        std::cout << "dropped " << dropped.size() << " message(s)"
+                  << (a.job.empty() ? "" : " of job " + a.job) << '\n';
+    }
     return 0;
+}
+
+// One message, whole: where it goes and why it waits, and the message itself with its tokens
+// shown as <redacted>.
+int run_show(Context& ctx, const OutboxArgs& a) {
+    remote::Outbox box = ctx.outbox();
+    for (const auto& e : box.list()) {
+        if (e.id != a.id) continue;
+        auto query = core::QueryParams::parse(e.query).value_or(core::QueryParams{});
+        std::vector<std::string> tokens;
+        if (auto t = query.get("token")) tokens.push_back(*t);
+        nlohmann::json doc = entry_json(e);
+        doc["to"] = target_of(ctx, e);
+        doc["query"] = core::redact_tokens(e.query, tokens);
+        doc["body"] = core::redact_tokens(e.body, tokens);
+        if (ctx.flags.json) {
+            print_json(doc);
+            return 0;
+        }
+        std::vector<std::vector<std::string>> rows;
+        for (const char* key : {"id", "state", "summary", "job", "created", "attempts", "to", "url",
+                                "pinned", "query"}) {
+            const auto& v = doc[key];
+            rows.push_back(
+                {std::string(key) + ":", v.is_string() ? v.get<std::string>() : v.dump()});
+        }
+        print_table(rows);
+        std::cout << "\nlast error:\n"
+                  << e.last_error << "\n\nbody:\n"
+                  << doc["body"].get<std::string>() << '\n';
+        return 0;
+    }
+    throw CliError(core::ErrorKind::not_found, "no message " + a.id + " in the outbox " +
+                                                   box.dir() + " (see 'pjm outbox list')");
 }
 
 } // namespace
@@ -137,9 +202,12 @@ void add_outbox_command(Command& root, Context& ctx) {
     auto args = std::make_shared<OutboxArgs>();
     auto& sub = root.sub("outbox", "Messages that could not be delivered yet (exit 75)");
     sub.require_subcommand(1);
-    sub.footer(examples({"pjm outbox list", "pjm outbox flush",
+    sub.footer("A queued message goes to the manager configured when it is flushed (--url, "
+               "PJM_URL, the config file), unless it was queued with --url on its command line: "
+               "then it is pinned to that URL.\n\n" +
+               examples({"pjm outbox list", "pjm outbox flush", "pjm outbox flush --job 107...",
                          "pjm outbox flush --url https://new-host/actors/v2/ACTOR/messages",
-                         "pjm outbox drop 1764300000000-1a2b3c4d"}));
+                         "pjm outbox show ID", "pjm outbox drop --job 107..."}));
     auto& list = sub.sub("list", "Show queued and refused messages, oldest first");
     list.footer(examples({"pjm outbox list", "pjm --json outbox list"}));
     list.on_run([&ctx] { return run_list(ctx); });
@@ -147,14 +215,22 @@ void add_outbox_command(Command& root, Context& ctx) {
         "flush", "Deliver queued messages in order per job; exit 0 when all went, 75 when some "
                  "still wait");
     flush.option("--url", args->url,
-                 "Send every message to this messages URL instead of the one it was meant for");
+                 "Send every message to this messages URL, pinned ones included");
+    flush.option("--job", args->job, "Send only this job's messages");
     flush.footer(
         examples({"pjm outbox flush",
                   "PJM_NONCE=... pjm outbox flush --url https://moved/actors/v2/ACTOR/messages"}));
     flush.on_run([&ctx, args] { return run_flush(ctx, *args); });
-    auto& drop = sub.sub("drop", "Delete one message from the outbox for good");
-    drop.option("id", args->id, "The message's id (see 'pjm outbox list')").required();
-    drop.footer(examples({"pjm outbox drop 1764300000000-1a2b3c4d"}));
+    auto& show = sub.sub("show", "Show one queued message whole (its tokens redacted)");
+    show.option("id", args->id, "The message's id (see 'pjm outbox list')").required();
+    show.footer(examples({"pjm outbox show 1764300000000-1a2b3c4d"}));
+    show.on_run([&ctx, args] { return run_show(ctx, *args); });
+    auto& drop = sub.sub("drop", "Delete messages from the outbox for good: one, a job's, or all");
+    drop.option("id", args->id, "The message's id (see 'pjm outbox list')");
+    drop.option("--job", args->job, "Every message of this job");
+    drop.flag("--all", args->all, "Every message in the outbox");
+    drop.footer(examples({"pjm outbox drop 1764300000000-1a2b3c4d", "pjm outbox drop --job 107...",
+                          "pjm outbox drop --all"}));
     drop.on_run([&ctx, args] { return run_drop(ctx, *args); });
 }
 
