@@ -3,6 +3,7 @@
 #include "cli/errors.hpp"
 #include "cli/setting_values.hpp"
 #include "core/handler.hpp"
+#include "remote/budget.hpp"
 #include "remote/sender.hpp"
 #include "store/store.hpp"
 #include "util/redact.hpp"
@@ -171,12 +172,25 @@ remote::AbacoClient Context::client_for(const std::string& url) const {
     retry.retries = static_cast<int>(setting_count(settings, "retries", retry.retries, 0, 100));
     retry.max_time = std::chrono::milliseconds(
         setting_ms(settings, "retry_max_time", 60'000, k_min_seconds, k_max_seconds));
+    http.budget = retry.budget = budget();
     trace("manager " + util::redact_url(url));
     try {
         return remote::AbacoClient(url, creds, http, retry);
     } catch (const std::invalid_argument& e) {
         usage_error(std::string("--url: ") + e.what());
     }
+}
+
+std::shared_ptr<remote::Budget> Context::budget() const {
+    if (m_budget_off) return nullptr;
+    if (!m_budget)
+        m_budget = std::make_shared<remote::Budget>(std::chrono::milliseconds(
+            setting_ms(settings, "retry_max_time", 60'000, k_min_seconds, k_max_seconds)));
+    return m_budget;
+}
+
+void Context::restart_budget() const {
+    if (auto b = budget()) b->restart();
 }
 
 remote::Outbox Context::outbox() const {

@@ -19,6 +19,7 @@ struct AdminConfig;
 } // namespace pjm::core
 namespace pjm::remote {
 class AbacoClient;
+class Budget;
 struct Credentials;
 class Outbox;
 class Sender;
@@ -86,6 +87,12 @@ class Context {
     // The credentials to send: the tree's header (bearer for v2, X-Tapis-Token for v3) or the
     // nonce; usage error for a credential the manager's tree does not take and nothing else.
     remote::Credentials credentials() const;
+    // A fresh time budget for the manager (retry_max_time) from now: pjm exec's finish, after
+    // the command, gets its own.
+    void restart_budget() const;
+    // No budget for the whole command: each request keeps its own retry_max_time (pjm outbox
+    // flush, whose hundreds of messages may rightly take longer than one message's time).
+    void per_request_budget() { m_budget_off = true; }
 
     // A job UUID from the command line, else PJM_JOB_UUID; usage error when neither.
     std::string job_uuid(const std::string& positional) const;
@@ -95,6 +102,10 @@ class Context {
     void trace(const std::string& line) const; // stderr, only with -v
 
   private:
+    // The command's time for the manager, shared by every client it makes.
+    std::shared_ptr<remote::Budget> budget() const;
+    mutable std::shared_ptr<remote::Budget> m_budget;
+    bool m_budget_off = false;
     std::unique_ptr<store::Database> m_database;
     std::unique_ptr<core::Handler> m_handler;
 };

@@ -88,7 +88,8 @@ const std::vector<SettingDef>& setting_defs() {
         {"retries", "PJM_RETRIES", "--retries",
          "Attempts after the first before a message is queued, default 4"},
         {"retry_max_time", "PJM_RETRY_MAX_TIME", "--retry-max-time",
-         "Seconds all attempts may take together, default 60"},
+         "Seconds a command may wait for the manager in all (every message, attempt and "
+         "pause), default 60"},
         {"outbox", "PJM_OUTBOX", "--outbox",
          "Folder for undelivered messages (PJM_OUTBOX; default $XDG_STATE_HOME/pjm/outbox)"},
         {"admin_key", "PJM_ADMIN_KEY", "", "Admin token key"},

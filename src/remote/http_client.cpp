@@ -43,6 +43,20 @@ HttpResponse HttpClient::post(const std::string& url, const Headers& headers,
 
 HttpResponse HttpClient::perform(const char* method, const std::string& url, const Headers& headers,
                                  const std::string* body) const {
+    long connect_ms = m_options.connect_timeout_ms, total_ms = m_options.total_timeout_ms;
+    if (m_options.budget) {
+        long left = static_cast<long>(m_options.budget->left().count());
+        if (left <= 0) {
+            HttpResponse spent;
+            spent.transport_error = PJM_TRANSPORT_TIMEOUT;
+            spent.error_message =
+                "not tried: this command's time for the manager (retry_max_time, " +
+                std::to_string(m_options.budget->total().count() / 1000) + " s) is spent";
+            return spent;
+        }
+        connect_ms = std::min(connect_ms, left);
+        total_ms = std::min(total_ms, left);
+    }
     const Transport& t = transport();
     std::vector<pjm_http_header> raw;
     raw.reserve(headers.size());
@@ -55,8 +69,8 @@ HttpResponse HttpClient::perform(const char* method, const std::string& url, con
     req.header_count = raw.size();
     req.body = body ? body->data() : nullptr;
     req.body_size = body ? body->size() : 0;
-    req.connect_timeout_ms = m_options.connect_timeout_ms;
-    req.total_timeout_ms = m_options.total_timeout_ms;
+    req.connect_timeout_ms = connect_ms;
+    req.total_timeout_ms = total_ms;
     req.cacert = m_options.cacert.empty() ? nullptr : m_options.cacert.c_str();
     req.insecure = m_options.insecure ? 1 : 0;
     if (m_options.trace) {

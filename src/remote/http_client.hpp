@@ -2,7 +2,10 @@
 // that commands which never touch the network never load libcurl.
 #pragma once
 
+#include "remote/budget.hpp"
+
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +20,9 @@ struct HttpOptions {
     std::string cacert; // empty: the system's CA bundle
     bool insecure = false;
     std::function<void(const std::string&)> trace; // -v; lines arrive with secrets redacted
+    // The command's time for the manager: each request's timeouts are cut to what is left,
+    // and once it is spent a request is not tried (a timeout, which queues the message).
+    std::shared_ptr<const Budget> budget;
 };
 
 using Headers = std::vector<std::pair<std::string, std::string>>;

@@ -56,6 +56,7 @@ HttpResponse with_retries(
         auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - start);
         if (spent + pause >= policy.max_time) break; // the next attempt would come too late
+        if (policy.budget && pause >= policy.budget->left()) break; // the command's time is up
         if (on_retry) on_retry(n, pause, r);
         std::this_thread::sleep_for(pause);
         r = attempt();

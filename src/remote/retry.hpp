@@ -2,10 +2,12 @@
 // jitter, Retry-After honoured, bounded by a count and a total time.
 #pragma once
 
+#include "remote/budget.hpp"
 #include "remote/http_client.hpp"
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -16,6 +18,8 @@ struct RetryPolicy {
     std::chrono::milliseconds max_time{60'000}; // all attempts and pauses together
     std::chrono::milliseconds base_delay{250};
     std::chrono::milliseconds max_delay{10'000};
+    // The command's time for the manager, shared by all its requests: no pause outlasts it.
+    std::shared_ptr<const Budget> budget;
 };
 
 // Worth another attempt: the request may not have arrived, or the manager asked to come back

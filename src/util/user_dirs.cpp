@@ -53,7 +53,7 @@ AppDir app_dir(UserDir which, std::string_view app) {
     if (which == UserDir::config) return {"", "no home: no user configuration"};
     std::string system = std::string(data ? "/var/lib/" : "/var/spool/") + std::string(app);
     uid_t uid = ::geteuid();
-    if (uid != 0) system += "/" + std::to_string(uid);
+    if (uid != 0) system += "/user-" + std::to_string(uid); // job spool files are numbers
     return {system, "the system folder (no HOME, and no home in the passwd entry)"};
 }
 

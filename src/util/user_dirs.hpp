@@ -6,8 +6,8 @@
 //      directory other than "/";
 //   3. else the same under the home of the user's passwd entry, when that is one;
 //   4. else a system directory: /var/lib/APP or /var/spool/APP for root, and
-//      /var/lib/APP/UID or /var/spool/APP/UID for another user without a home (the package
-//      makes /var/lib/APP and /var/spool/APP sticky and writable by all, as /tmp is); for
+//      /var/lib/APP/user-UID or /var/spool/APP/user-UID for another user without a home (a
+//      site makes /var/lib/APP and /var/spool/APP sticky and writable by all, as /tmp is); for
 //      configuration, none (the path is empty: the system-wide file is read anyway).
 // The same user gets the same answer with HOME or without it.
 #pragma once

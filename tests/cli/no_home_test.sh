@@ -3,7 +3,7 @@
 # `env -i PATH=/usr/bin:/bin PJM_URL=… pjm event …` as an ordinary user queues in that user's
 # own outbox (under the passwd entry's home), where the same user's `pjm outbox flush` (with
 # HOME) finds and delivers it; the default database goes there too; a user with no home at all
-# (a service account, home /nonexistent) queues under /var/spool/pjm/UID. Two throwaway users
+# (a service account, home /nonexistent) queues under /var/spool/pjm/user-UID. Two throwaway users
 # are created and removed, so the test needs root.
 # pjm-test: one backend (the users' own default databases and outboxes)
 source "$PJM_TEST_LIB"
@@ -30,7 +30,7 @@ cleanup() {
     userdel "$U1" 2>/dev/null
     userdel "$U2" 2>/dev/null
     rm -rf "$U1HOME" "$BIN"
-    [ -n "${U2ID:-}" ] && rm -rf "/var/spool/pjm/$U2ID"
+    [ -n "${U2ID:-}" ] && rm -rf "/var/spool/pjm/user-$U2ID"
     [ -n "$MADE_SPOOL" ] && rmdir /var/spool/pjm 2>/dev/null
     return 0
 }
@@ -75,7 +75,7 @@ expect_rc 0 "no HOME: db init on the default database"
 check
 [ -f "$U1HOME/.local/share/pjm/pjm.db" ] || fail "the default database is not under the passwd home"
 
-# --- a service account with no home at all: /var/spool/pjm/UID
+# --- a service account with no home at all: /var/spool/pjm/user-UID
 if [ ! -d /var/spool/pjm ]; then
     mkdir -p /var/spool/pjm
     MADE_SPOOL=1
@@ -83,10 +83,10 @@ fi
 chmod 1777 /var/spool/pjm # as the package sets it up
 as "$U2" PJM_URL="$DOWN" PJM_RETRIES=0 "$UPJM" event update "$JOB" --token "$TOKEN"
 expect_rc 75 "no home at all: the event is queued"
-expect_err "/var/spool/pjm/$U2ID/outbox" "no home at all: stderr names the system spool"
+expect_err "/var/spool/pjm/user-$U2ID/outbox" "no home at all: stderr names the system spool"
 check
-[ "$(stat -c '%U %a' "/var/spool/pjm/$U2ID/outbox")" = "$U2 700" ] ||
-    fail "the spool outbox is not the account's own, mode 700: $(stat -c '%U %a' "/var/spool/pjm/$U2ID/outbox")"
+[ "$(stat -c '%U %a' "/var/spool/pjm/user-$U2ID/outbox")" = "$U2 700" ] ||
+    fail "the spool outbox is not the account's own, mode 700: $(stat -c '%U %a' "/var/spool/pjm/user-$U2ID/outbox")"
 as "$U2" "$UPJM" outbox flush --url "$URL/messages"
 expect_rc 0 "the account flushes its spool"
 expect_eq "$(db_query "SELECT last_event FROM jobs WHERE uuid = '$JOB'")" update "the queued update reached the manager"

@@ -137,6 +137,7 @@ int run_exec(Context& ctx, ExecArgs a) {
         data["error"] = std::string("cannot run ") + a.command.front() + ": " + std::strerror(err);
         std::cerr << "pjm: error: " << data["error"].get<std::string>() << '\n';
     }
+    ctx.restart_budget(); // the command's time is not the finish's
     report(ctx, uuid, token, code == 0 ? "finish" : "fail", data);
     return code;
 }

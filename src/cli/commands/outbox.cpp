@@ -76,6 +76,7 @@ int run_list(Context& ctx) {
 }
 
 int run_flush(Context& ctx, const OutboxArgs& a) {
+    ctx.per_request_budget();
     remote::Outbox box = ctx.outbox();
     // Credentials go only to the manager configured now (or the --url given): a queued file
     // names a URL, and a file someone else put there must not receive them.
