@@ -39,7 +39,7 @@ _pjm_options() {
     fsm) echo "--dot" ;;
     "outbox flush") echo "--url --job" ;;
     "outbox drop") echo "--job --all" ;;
-    exec) echo "--token" ;;
+    exec) echo "--token --strict" ;;
     serve) echo "--listen --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
     export) echo "--output --force" ;;
     import) echo "--keep-settings" ;;

@@ -204,6 +204,7 @@ complete -c pjm -n '__pjm_is "outbox drop"' -l all -d 'Every message in the outb
 
 # pjm exec [UUID] -- COMMAND [ARGS…]
 complete -c pjm -n '__pjm_is exec; and not __pjm_dashdash' -l token -x -d 'The job\'s token (default PJM_TOKEN)'
+complete -c pjm -n '__pjm_is exec; and not __pjm_dashdash' -l strict -d 'Do not start the command when run is refused for good'
 complete -c pjm -n '__pjm_is exec; and __pjm_dashdash' -x -a '(__pjm_exec_command)'
 
 # pjm serve

@@ -65,6 +65,35 @@ run --local exec -- sh -c 'exit 5'
 expect_rc 5 "status kept although the events were refused"
 expect_err "was not recorded" "refused events are reported"
 
+# --strict: a run refused for good (the job is FINISHED: 6; a wrong token: 5; an unknown job:
+# 4) starts nothing; a manager that cannot be reached (75) does not stop the command.
+rm -f "$WORK/ran"
+run --local exec --strict -- sh -c "touch '$WORK/ran'"
+expect_rc 6 "--strict on a finished job: the refusal's code"
+expect_err "not starting sh" "--strict says it did not start the command"
+check
+[ ! -e "$WORK/ran" ] || fail "--strict ran the command although run was refused"
+setup_job strict '{"n": 5}'
+run --local exec "$JOB" --token 0123456789abcdef --strict -- sh -c "touch '$WORK/ran'"
+expect_rc 5 "--strict with a wrong token"
+check
+[ ! -e "$WORK/ran" ] || fail "--strict ran the command with a wrong token"
+run --local exec 107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee --token "$TOKEN" --strict -- sh -c "touch '$WORK/ran'"
+expect_rc 4 "--strict with an unknown job"
+check
+[ ! -e "$WORK/ran" ] || fail "--strict ran the command for an unknown job"
+run --url http://127.0.0.1:1/actors/v2/A/messages --retries 0 exec "$JOB" --token "$TOKEN" --strict -- sh -c "touch '$WORK/ran'"
+expect_rc 0 "--strict with the manager down: the command runs"
+check
+[ -e "$WORK/ran" ] || fail "--strict did not run the command although run was only queued"
+run outbox drop --all
+export PJM_JOB_UUID=$JOB PJM_TOKEN=$TOKEN
+run --local exec --strict -- true
+expect_rc 0 "--strict with everything right"
+expect_eq "$("$PJM" --local --json status "$JOB" | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])')" FINISHED "--strict: run and finish recorded"
+setup_job fourth_again '{"n": 6}'
+export PJM_JOB_UUID=$JOB PJM_TOKEN=$TOKEN
+
 # Client mode, manager down: the command still runs; both events wait in the outbox.
 run --url http://127.0.0.1:1/actors/v2/A/messages --retries 0 exec -- sh -c 'echo ran; exit 0'
 expect_rc 0 "client mode with the manager down"

@@ -2,6 +2,7 @@
 #include "cli/context.hpp"
 #include "cli/door.hpp"
 #include "cli/errors.hpp"
+#include "core/error.hpp"
 #include "core/typed_uuid.hpp"
 
 #include <cerrno>
@@ -21,6 +22,7 @@ namespace {
 struct ExecArgs {
     std::string uuid;
     std::string token;
+    bool strict = false; // no command when run is refused for a reason that will not go away
     std::vector<std::string> command;
 };
 
@@ -51,9 +53,10 @@ class StdoutToStderr {
     int m_saved;
 };
 
-// Sends one event; whatever happens, the wrapped command's outcome is not affected.
-void report(Context& ctx, const std::string& uuid, const std::optional<std::string>& token,
-            const char* name, const nlohmann::json& data) {
+// Sends one event; whatever happens, the wrapped command's outcome is not affected. Returns the
+// event's exit code.
+int report(Context& ctx, const std::string& uuid, const std::optional<std::string>& token,
+           const char* name, const nlohmann::json& data, bool strict = false) {
     nlohmann::json body = {{"uuid", uuid}, {"name", name}, {"data", data}};
     if (token) body["token"] = *token;
     StdoutToStderr redirect;
@@ -64,9 +67,20 @@ void report(Context& ctx, const std::string& uuid, const std::optional<std::stri
         std::cerr << "pjm: error: " << e.what() << '\n';
         code = 1;
     }
-    if (code != 0 && code != 75)
+    if (code != 0 && code != 75 && !strict)
         std::cerr << "pjm: warning: event '" << name << "' was not recorded (exit " << code
                   << "); the command's own exit status is unaffected\n";
+    return code;
+}
+
+// A refusal of run that sending again will not change: the job is unknown, the token wrong, the
+// state does not allow run, the message is invalid. (75, queued, and 7, unreachable, may pass.)
+bool refused_for_good(int code) {
+    using core::ErrorKind;
+    for (ErrorKind k :
+         {ErrorKind::invalid, ErrorKind::not_found, ErrorKind::unauthorized, ErrorKind::conflict})
+        if (code == core::exit_code(k)) return true;
+    return false;
 }
 
 std::string hostname() {
@@ -88,7 +102,16 @@ int run_exec(Context& ctx, ExecArgs a) {
     std::string uuid = ctx.job_uuid(a.uuid);
     auto token = ctx.token(a.token);
     std::string host = hostname();
-    report(ctx, uuid, token, "run", {{"host", host}, {"command", a.command}});
+    int run = report(ctx, uuid, token, "run", {{"host", host}, {"command", a.command}}, a.strict);
+    if (a.strict && refused_for_good(run)) {
+        std::cerr << "pjm: error: --strict: not starting " << a.command.front()
+                  << ": the job's run was refused (exit " << run
+                  << "), and its finish would be too\n";
+        return run;
+    }
+    if (run != 0 && run != 75 && a.strict)
+        std::cerr << "pjm: warning: event 'run' was not recorded (exit " << run
+                  << "); starting the command anyway: the manager may take its events later\n";
 
     auto start = std::chrono::steady_clock::now();
     struct sigaction sa {};
@@ -149,14 +172,20 @@ void add_exec_command(Command& root, Context& ctx) {
     auto& sub = root.sub("exec", "Run a command as the job: send run, run it, send finish or fail");
     sub.option("uuid", args->uuid, "The job's UUID (default: PJM_JOB_UUID)");
     sub.option("--token", args->token, "The job's token (default: PJM_TOKEN)");
+    sub.flag("--strict", args->strict,
+             "Do not start the command when run is refused for good (unknown job, wrong token, "
+             "a state that does not allow run): exit with the refusal's code");
     sub.option("command", args->command, "The command and its arguments, after --");
     // No positionals_at_end(): with it, `exec JOB --token T -- cmd` took --token and T for
     // the command. Options go before `--`; everything after it is the command.
     sub.footer(examples({
         "pjm exec -- ./align.sh sample42.fastq          (PJM_JOB_UUID and PJM_TOKEN set)",
         "pjm --local exec 107... --token T -- make -j8 all",
+        "pjm exec --strict -- ./publish.sh   (nothing runs unrecorded: a bad token stops it)",
         "The command's stdin, stdout and stderr pass through, signals are forwarded, and pjm",
-        "exits with the command's status; events that cannot be sent never change it.",
+        "exits with the command's status; events that cannot be sent never change it. With",
+        "--strict a refused run (3, 4, 5, 6) stops the command from starting; a manager that",
+        "cannot be reached (75, 7) does not.",
     }));
     sub.on_run([&ctx, args] { return run_exec(ctx, *args); });
 }
