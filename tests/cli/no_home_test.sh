@@ -53,6 +53,7 @@ DOWN=http://127.0.0.1:9/actors/v2/pjm/messages # nothing listens on the discard 
 setup_job demo '{"n": 1}'
 ACTOR=pjm
 start_server --no-auth
+trap cleanup EXIT # start_server set its own; cleanup stops the server too
 
 # --- an ordinary user without HOME: the passwd entry's home
 as "$U1" PJM_URL="$DOWN" PJM_RETRIES=0 "$UPJM" event run "$JOB" --token "$TOKEN"
