@@ -4,7 +4,6 @@
 #include "core/kinds/kind.hpp"
 #include "core/schemas.hpp"
 
-#include <algorithm>
 #include <array>
 
 namespace pjm::core {
@@ -14,11 +13,7 @@ namespace {
 using nlohmann::json;
 
 // Agave job status → event. Statuses not listed (KILLED, HEARTBEAT, UPDATED, …) annotate.
-struct StatusRow {
-    std::string_view status;
-    Event event;
-};
-constexpr std::array<StatusRow, 21> k_statuses = {{
+constexpr std::array<kinds::StatusRow, 21> k_statuses = {{
     {"CREATED", Event::resource},
     {"PERMISSION_GRANT", Event::resource},
     {"PERMISSION_REVOKE", Event::resource},
@@ -73,10 +68,7 @@ bool looks_like(const json& body, const QueryParams&) {
 } // namespace
 
 Event event_for_agave_status(std::string_view status) {
-    std::string s = kinds::upper(status);
-    auto row = std::find_if(k_statuses.begin(), k_statuses.end(),
-                            [&](const StatusRow& r) { return r.status == s; });
-    return row == k_statuses.end() ? Event::update : row->event;
+    return kinds::event_for_status(k_statuses, status);
 }
 
 const KindSpec& agave_kind() {

@@ -76,6 +76,13 @@ struct CallbackTarget {
 CallbackTarget callback_target(const QueryParams& query);
 // Text upper-cased in ASCII ("running" → "RUNNING").
 std::string upper(std::string_view text);
+// One row of a platform's status table.
+struct StatusRow {
+    std::string_view status;
+    Event event;
+};
+// The event of `status` (compared without case) in `table`; update when it is not there.
+Event event_for_status(std::span<const StatusRow> table, std::string_view status);
 } // namespace kinds
 
 } // namespace pjm::core

@@ -107,6 +107,13 @@ std::string upper(std::string_view text) {
     return s;
 }
 
+Event event_for_status(std::span<const StatusRow> table, std::string_view status) {
+    std::string s = upper(status);
+    for (const StatusRow& row : table)
+        if (row.status == s) return row.event;
+    return Event::update;
+}
+
 } // namespace kinds
 
 } // namespace pjm::core

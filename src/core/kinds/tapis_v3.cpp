@@ -7,7 +7,6 @@
 #include "core/kinds/kind.hpp"
 #include "core/schemas.hpp"
 
-#include <algorithm>
 #include <array>
 
 namespace pjm::core {
@@ -17,11 +16,7 @@ namespace {
 using nlohmann::json;
 
 // Tapis v3 job status (JOB_NEW_STATUS) → event. Statuses not listed annotate.
-struct StatusRow {
-    std::string_view status;
-    Event event;
-};
-constexpr std::array<StatusRow, 13> k_statuses = {{
+constexpr std::array<kinds::StatusRow, 13> k_statuses = {{
     {"PENDING", Event::resource},
     {"PROCESSING_INPUTS", Event::resource},
     {"STAGING_INPUTS", Event::resource},
@@ -91,10 +86,7 @@ bool looks_like(const json& body, const QueryParams&) {
 } // namespace
 
 Event event_for_tapis_status(std::string_view status) {
-    std::string s = kinds::upper(status);
-    auto row = std::find_if(k_statuses.begin(), k_statuses.end(),
-                            [&](const StatusRow& r) { return r.status == s; });
-    return row == k_statuses.end() ? Event::update : row->event;
+    return kinds::event_for_status(k_statuses, status);
 }
 
 const KindSpec& tapis_kind() {
