@@ -103,7 +103,8 @@ int run(int argc, char** argv) {
     for (const SettingDef& def : setting_defs()) {
         if (def.option.empty()) continue;
         auto& sf = setting_flags.emplace_back(SettingFlag{nullptr, std::string(def.name), {}});
-        sf.option = &app.option(std::string(def.option), sf.value, option_help(def));
+        sf.option = &app.option(std::string(def.option), sf.value, option_help(def))
+                         .type_name(std::string(def.value_name));
     }
 
     for (Registrar add : all_commands())

@@ -3,6 +3,7 @@
 #include "cli/errors.hpp"
 #include "cli/setting_values.hpp"
 #include "core/handler.hpp"
+#include "core/lookup.hpp"
 #include "remote/budget.hpp"
 #include "remote/sender.hpp"
 #include "store/store.hpp"
@@ -11,11 +12,14 @@
 #include <iostream>
 #include <utility>
 
+#include <fmt/format.h>
+
 namespace pjm::cli {
 
 void Context::resolve() {
     settings = resolve_settings(flags.values, flags.config);
     if (flags.local) settings.set("local", "true", "flag --local");
+    check_settings(settings);
     if (flags.verbose > 0) {
         for (const auto& f : settings.config_files)
             trace("config file: " + f);
@@ -61,8 +65,7 @@ bool Context::local() const {
 core::AdminConfig Context::admin_config(bool use_database) {
     core::AdminConfig cfg;
     cfg.key = settings.get_or("admin_key", std::string(core::k_default_admin_key));
-    cfg.lifetime = setting_count(settings, "admin_token_lifetime", cfg.lifetime, 1,
-                                 core::k_max_admin_lifetime);
+    cfg.lifetime = setting_count(settings, "admin_token_lifetime", cfg.lifetime);
     if (auto secret = settings.get("admin_secret")) {
         cfg.secret = *secret;
     } else if (use_database) {
@@ -85,12 +88,6 @@ core::Handler& Context::handler() {
     }
     return *m_handler;
 }
-
-namespace {
-// The bounds of the client's durations: from a tenth of a second (shorter would round to "no
-// limit at all" in libcurl) to a day.
-constexpr double k_min_seconds = 0.1, k_max_seconds = 86400;
-} // namespace
 
 bool Context::tapis_v3() const {
     auto api = settings.get("api");
@@ -157,9 +154,8 @@ remote::Sender Context::sender() const {
 remote::AbacoClient Context::client_for(const std::string& url) const {
     remote::Credentials creds = credentials();
     remote::HttpOptions http;
-    http.connect_timeout_ms =
-        setting_ms(settings, "connect_timeout", 10'000, k_min_seconds, k_max_seconds);
-    http.total_timeout_ms = setting_ms(settings, "timeout", 30'000, k_min_seconds, k_max_seconds);
+    http.connect_timeout_ms = setting_ms(settings, "connect_timeout", 10'000);
+    http.total_timeout_ms = setting_ms(settings, "timeout", 30'000);
     http.cacert = settings.get_or("cacert", "");
     http.insecure = flags.insecure;
     static bool warned_insecure = false; // once per process, however many clients it makes
@@ -169,9 +165,8 @@ remote::AbacoClient Context::client_for(const std::string& url) const {
     if (flags.verbose > 0)
         http.trace = [](const std::string& line) { std::cerr << "pjm: " << line << '\n'; };
     remote::RetryPolicy retry;
-    retry.retries = static_cast<int>(setting_count(settings, "retries", retry.retries, 0, 100));
-    retry.max_time = std::chrono::milliseconds(
-        setting_ms(settings, "retry_max_time", 60'000, k_min_seconds, k_max_seconds));
+    retry.retries = static_cast<int>(setting_count(settings, "retries", retry.retries));
+    retry.max_time = std::chrono::milliseconds(setting_ms(settings, "retry_max_time", 60'000));
     http.budget = retry.budget = budget();
     trace("manager " + util::redact_url(url));
     try {
@@ -184,8 +179,8 @@ remote::AbacoClient Context::client_for(const std::string& url) const {
 std::shared_ptr<remote::Budget> Context::budget() const {
     if (m_budget_off) return nullptr;
     if (!m_budget)
-        m_budget = std::make_shared<remote::Budget>(std::chrono::milliseconds(
-            setting_ms(settings, "retry_max_time", 60'000, k_min_seconds, k_max_seconds)));
+        m_budget = std::make_shared<remote::Budget>(
+            std::chrono::milliseconds(setting_ms(settings, "retry_max_time", 60'000)));
     return m_budget;
 }
 
@@ -197,15 +192,51 @@ remote::Outbox Context::outbox() const {
     return remote::Outbox(settings.get_or("outbox", remote::default_outbox_dir()));
 }
 
-std::string Context::job_uuid(const std::string& positional) const {
-    if (!positional.empty()) return positional;
-    if (auto env = settings.get("job_uuid")) return *env;
-    usage_error("no job UUID: give it as an argument or set PJM_JOB_UUID");
+std::string Context::job_uuid(const std::string& positional) {
+    std::string text = positional;
+    std::string from = "the job UUID";
+    if (text.empty()) {
+        auto env = settings.get("job_uuid");
+        if (!env) usage_error("no job UUID: give it as an argument or set PJM_JOB_UUID");
+        text = *env;
+        from = "PJM_JOB_UUID";
+    }
+    // Only a UUID of the right length in another case, or a prefix, is resolved here; any
+    // other text goes into the message as given, and the message check refuses it (exit 3,
+    // naming the field) as it would from any sender.
+    auto low = core::uuid_like(text);
+    if (!low || low->size() < core::k_min_uuid_prefix) return text;
+    if (low->size() >= 36 || core::is_typed_uuid(*low, core::UuidType::job)) return *low;
+    if (!local())
+        usage_error(from + " " + core::quoted_value(text) +
+                    " is a prefix: a manager needs the whole UUID (a prefix is looked up with "
+                    "--local only)");
+    auto resolved = core::resolve_job(storage(), *low);
+    if (!resolved.ok()) throw CliError(resolved.kind, resolved.message);
+    return resolved.value;
+}
+
+std::string Context::pipeline_uuid(const std::string& text, std::string_view option) {
+    if (!local()) {
+        core::UuidFactory uuids(
+            settings.get_or("uuid_domain", std::string(core::k_default_uuid_domain)));
+        return core::pipeline_uuid_from_name(uuids, text);
+    }
+    auto resolved = core::resolve_pipeline(storage(), text);
+    if (!resolved.ok())
+        throw CliError(resolved.kind, std::string(option) + ": " + resolved.message);
+    return resolved.value;
 }
 
 std::optional<std::string> Context::token(const std::string& flag) const {
-    if (!flag.empty()) return flag;
-    return settings.get("token");
+    std::optional<std::string> token = flag.empty() ? settings.get("token") : flag;
+    if (token && (token->size() < 16 || token->size() > 17))
+        usage_error(fmt::format(
+            "{} must be the job's token (printed by 'pjm create') or an admin token ('pjm token "
+            "admin'): 16 hexadecimal characters, not {} characters (the value is a secret, so it "
+            "is not shown)",
+            flag.empty() ? "PJM_TOKEN" : "--token", token->size()));
+    return token;
 }
 
 void Context::trace(const std::string& line) const {

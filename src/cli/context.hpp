@@ -94,9 +94,14 @@ class Context {
     // flush, whose hundreds of messages may rightly take longer than one message's time).
     void per_request_budget() { m_budget_off = true; }
 
-    // A job UUID from the command line, else PJM_JOB_UUID; usage error when neither.
-    std::string job_uuid(const std::string& positional) const;
-    // A token from --token, else PJM_TOKEN.
+    // A job UUID from the command line, else PJM_JOB_UUID; usage error when neither. Any case;
+    // in local mode an unambiguous prefix too (core/lookup.hpp). Other text is returned as it
+    // is, for the message check to refuse (exit 3).
+    std::string job_uuid(const std::string& positional);
+    // A pipeline by UUID or name: looked up in local mode, derived from the name otherwise.
+    std::string pipeline_uuid(const std::string& text, std::string_view option);
+    // A token from --token, else PJM_TOKEN; usage error when it cannot be a token (a job or
+    // admin token is 16 characters; the message schemas allow 16 or 17).
     std::optional<std::string> token(const std::string& flag) const;
 
     void trace(const std::string& line) const; // stderr, only with -v

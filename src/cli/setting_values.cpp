@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -69,6 +70,45 @@ bool setting_flag(const Settings& s, std::string_view name) {
     if (lower == "0" || lower == "false" || lower == "no" || lower == "off") return false;
     usage_error(fmt::format("{} must be 1, true, yes, on or 0, false, no, off, not '{}' ({})", name,
                             *v, s.source(name)));
+}
+
+namespace {
+
+const SettingDef& row(std::string_view name) {
+    const SettingDef* def = find_setting(name);
+    if (!def) throw std::logic_error("no setting named " + std::string(name));
+    return *def;
+}
+
+} // namespace
+
+long setting_ms(const Settings& s, std::string_view name, long fallback_ms) {
+    const SettingDef& def = row(name);
+    return setting_ms(s, name, fallback_ms, def.min, def.max);
+}
+
+long long setting_count(const Settings& s, std::string_view name, long long fallback) {
+    const SettingDef& def = row(name);
+    return setting_count(s, name, fallback, static_cast<long long>(def.min),
+                         static_cast<long long>(def.max));
+}
+
+void check_settings(const Settings& s) {
+    for (const SettingDef& def : setting_defs()) {
+        switch (def.kind) {
+        case SettingKind::seconds:
+            setting_ms(s, def.name, 0);
+            break;
+        case SettingKind::count:
+            setting_count(s, def.name, 0);
+            break;
+        case SettingKind::on_off:
+            setting_flag(s, def.name);
+            break;
+        case SettingKind::text:
+            break;
+        }
+    }
 }
 
 } // namespace pjm::cli

@@ -22,4 +22,12 @@ long long setting_count(const Settings& s, std::string_view name, long long fall
 // A switch: 1, true, yes, on or 0, false, no, off (any case); false when not set.
 bool setting_flag(const Settings& s, std::string_view name);
 
+// The same, with the bounds of the setting's row in setting_defs().
+long setting_ms(const Settings& s, std::string_view name, long fallback_ms);
+long long setting_count(const Settings& s, std::string_view name, long long fallback);
+
+// Checks every number and switch that is set, so a bad value stops any command with exit 2
+// where it is first read, not only the commands that use it.
+void check_settings(const Settings& s);
+
 } // namespace pjm::cli

@@ -2,6 +2,7 @@
 
 #include "cli/config_file.hpp"
 #include "cli/errors.hpp"
+#include "core/token.hpp"
 #include "util/redact.hpp"
 #include "util/user_dirs.hpp"
 
@@ -32,12 +33,6 @@ std::optional<std::string> read_file(const std::string& path) {
     return text;
 }
 
-const SettingDef* find_def(std::string_view name) {
-    for (const auto& d : setting_defs())
-        if (d.name == name) return &d;
-    return nullptr;
-}
-
 void load_config_file(const std::string& path, std::map<std::string, std::string>& into,
                       std::map<std::string, std::string>& origin, bool must_exist,
                       std::vector<std::string>& files) {
@@ -50,7 +45,7 @@ void load_config_file(const std::string& path, std::map<std::string, std::string
     ConfigParse parsed = parse_config(*text);
     if (parsed.error) usage_error("config file " + path + ", " + *parsed.error);
     for (auto& [key, value] : parsed.values) {
-        const SettingDef* def = find_def(key);
+        const SettingDef* def = find_setting(key);
         if (!def || !def->in_config)
             usage_error("config file " + path + ": unknown setting '" + key +
                         "' (see 'man pjm' or the README for the settings)");
@@ -64,43 +59,68 @@ void load_config_file(const std::string& path, std::map<std::string, std::string
 const std::vector<SettingDef>& setting_defs() {
     // --local and --token set "local" and "token" too, but are flags of their own: --local takes
     // no value, --token belongs to the commands that send a message.
+    // A request's durations: from a tenth of a second (shorter rounds to "no limit at all" in
+    // libcurl) to a day.
+    constexpr double min_s = 0.1, day_s = 86400;
+    using K = SettingKind;
     static const std::vector<SettingDef> defs = {
-        {"database", "PJM_DATABASE", "--db", "Database: a SQLite file path or postgresql://…"},
+        {"database", "PJM_DATABASE", "--db", "Database: a SQLite file path or postgresql://…",
+         false, true, "PATH|URL"},
         {"local", "PJM_LOCAL", "",
-         "Apply messages to the configured database instead of sending them"},
-        {"url", "PJM_URL", "--url", "The manager's messages URL"},
-        {"tenant_url", "PJM_TENANT_URL", "--tenant-url", "Tenant base URL, used with --actor-id"},
-        {"actor_id", "PJM_ACTOR_ID", "--actor-id", "The manager's actor id"},
+         "Apply messages to the configured database instead of sending them", false, true, "1|0",
+         K::on_off},
+        {"url", "PJM_URL", "--url", "The manager's messages URL", false, true, "URL"},
+        {"tenant_url", "PJM_TENANT_URL", "--tenant-url", "Tenant base URL, used with --actor-id",
+         false, true, "URL"},
+        {"actor_id", "PJM_ACTOR_ID", "--actor-id", "The manager's actor id", false, true, "ID"},
         {"bearer_token", "PJM_BEARER_TOKEN", "--bearer",
-         "OAuth bearer token; prefer PJM_BEARER_TOKEN or bearer_token_file", true},
-        {"bearer_token_file", "PJM_BEARER_TOKEN_FILE", "", "File holding the bearer token"},
-        {"nonce", "PJM_NONCE", "--nonce", "Abaco nonce; prefer PJM_NONCE", true},
+         "OAuth bearer token; prefer PJM_BEARER_TOKEN or bearer_token_file", true, true, "TOKEN"},
+        {"bearer_token_file", "PJM_BEARER_TOKEN_FILE", "", "File holding the bearer token", false,
+         true, "FILE"},
+        {"nonce", "PJM_NONCE", "--nonce", "Abaco nonce; prefer PJM_NONCE", true, true, "NONCE"},
         {"tapis_token", "PJM_TAPIS_TOKEN", "--tapis-token",
-         "Tapis v3 access token (X-Tapis-Token); prefer PJM_TAPIS_TOKEN or tapis_token_file", true},
-        {"tapis_token_file", "PJM_TAPIS_TOKEN_FILE", "", "File holding the Tapis v3 token"},
+         "Tapis v3 access token (X-Tapis-Token); prefer PJM_TAPIS_TOKEN or tapis_token_file", true,
+         true, "JWT"},
+        {"tapis_token_file", "PJM_TAPIS_TOKEN_FILE", "", "File holding the Tapis v3 token", false,
+         true, "FILE"},
         {"api", "PJM_API", "--api",
          "The manager's API: v2 (Abaco, /actors/v2) or v3 (Tapis, /v3/actors); default: "
-         "v3 when --url is a /v3/actors/ URL, else v2"},
-        {"cacert", "PJM_CACERT", "--cacert", "CA bundle to verify the manager with"},
+         "v3 when --url is a /v3/actors/ URL, else v2",
+         false, true, "v2|v3"},
+        {"cacert", "PJM_CACERT", "--cacert", "CA bundle to verify the manager with", false, true,
+         "FILE"},
         {"connect_timeout", "PJM_CONNECT_TIMEOUT", "--connect-timeout",
-         "Seconds to wait for a connection, default 10"},
-        {"timeout", "PJM_TIMEOUT", "--timeout", "Seconds a request may take in all, default 30"},
+         "Seconds to wait for a connection, default 10", false, true, "SECONDS", K::seconds, min_s,
+         day_s},
+        {"timeout", "PJM_TIMEOUT", "--timeout", "Seconds a request may take in all, default 30",
+         false, true, "SECONDS", K::seconds, min_s, day_s},
         {"retries", "PJM_RETRIES", "--retries",
-         "Attempts after the first before a message is queued, default 4"},
+         "Attempts after the first before a message is queued, 0 to 100, default 4", false, true,
+         "N", K::count, 0, 100},
         {"retry_max_time", "PJM_RETRY_MAX_TIME", "--retry-max-time",
          "Seconds a command may wait for the manager in all (every message, attempt and "
-         "pause), default 60"},
+         "pause), default 60",
+         false, true, "SECONDS", K::seconds, min_s, day_s},
         {"outbox", "PJM_OUTBOX", "--outbox",
-         "Folder for undelivered messages (PJM_OUTBOX; default $XDG_STATE_HOME/pjm/outbox)"},
+         "Folder for undelivered messages (PJM_OUTBOX; default $XDG_STATE_HOME/pjm/outbox)", false,
+         true, "DIR"},
         {"admin_key", "PJM_ADMIN_KEY", "", "Admin token key"},
         {"admin_secret", "PJM_ADMIN_SECRET", "", "Admin token secret", true},
-        {"admin_secret_file", "PJM_ADMIN_SECRET_FILE", "", "File holding the admin secret"},
-        {"admin_token_lifetime", "PJM_ADMIN_TOKEN_LIFETIME", "", "Admin token window in seconds"},
+        {"admin_secret_file", "PJM_ADMIN_SECRET_FILE", "", "File holding the admin secret", false,
+         true, "FILE"},
+        {"admin_token_lifetime", "PJM_ADMIN_TOKEN_LIFETIME", "", "Admin token window in seconds",
+         false, true, "SECONDS", K::count, 1, static_cast<double>(core::k_max_admin_lifetime)},
         {"uuid_domain", "PJM_UUID_DOMAIN", "", "Domain of the typed-UUID namespace"},
         {"job_uuid", "PJM_JOB_UUID", "", "Job UUID when none is given", false, false},
         {"token", "PJM_TOKEN", "", "Job or admin token when none is given", true, false},
     };
     return defs;
+}
+
+const SettingDef* find_setting(std::string_view name) {
+    for (const auto& d : setting_defs())
+        if (d.name == name) return &d;
+    return nullptr;
 }
 
 std::string option_help(const SettingDef& def) {
@@ -138,7 +158,7 @@ void Settings::set(std::string name, std::string value, std::string source) {
 std::vector<std::string> Settings::describe() const {
     std::vector<std::string> out;
     for (const auto& [name, v] : m_values) {
-        const SettingDef* def = find_def(name);
+        const SettingDef* def = find_setting(name);
         std::string shown =
             def && def->secret ? std::string(util::k_redacted) : util::redact_url(v.first);
         out.push_back(name + " = " + shown + " (" + v.second + ")");

@@ -11,6 +11,11 @@
 
 namespace pjm::cli {
 
+// What a setting's value must be. Numbers and switches are checked when the settings are
+// resolved, whatever the command and mode (cli/setting_values.hpp), so `--retries abc` is a
+// usage error even where no request is sent.
+enum class SettingKind { text, seconds, count, on_off };
+
 struct SettingDef {
     std::string_view name;   // key in the config file and in -v output
     std::string_view env;    // PJM_* variable, empty when none
@@ -18,7 +23,13 @@ struct SettingDef {
     std::string_view help;   // what it is: the option's --help text
     bool secret = false;     // redacted wherever settings are shown
     bool in_config = true;   // may be set in the config file
+    std::string_view value_name = "TEXT"; // what --help shows after the option: URL, SECONDS…
+    SettingKind kind = SettingKind::text;
+    double min = 0, max = 0; // bounds of a seconds or count setting
 };
+
+// The row of a setting, or nullptr.
+const SettingDef* find_setting(std::string_view name);
 
 // The one table of settings: pjm's global options that take a setting's value are made from its
 // rows (a new setting is one row).

@@ -129,9 +129,20 @@ Result<Pipeline> register_pipeline(Storage& storage, const UuidFactory& uuids,
         Error e = not_a_pipeline_uuid(p.uuid);
         return R::fail(e.kind, e.message);
     }
-    if (!storage.add_pipeline(p))
-        return R::fail(ErrorKind::conflict, "pipeline " + p.uuid + " already exists");
-    return {ErrorKind::ok, {}, std::move(p)};
+    if (storage.add_pipeline(p)) return {ErrorKind::ok, {}, std::move(p)};
+    // Registering the same pipeline again is a no-op that answers with the one registered, so
+    // a setup script can run twice; a different one under the same UUID is a conflict.
+    auto existing = storage.get_pipeline(p.uuid);
+    if (!existing) return R::fail(ErrorKind::conflict, "pipeline " + p.uuid + " already exists");
+    if (existing->name == p.name && existing->description == p.description)
+        return {ErrorKind::ok, {}, std::move(*existing)};
+    std::string differs = existing->name != p.name
+                              ? "under the name " + quoted_value(existing->name)
+                              : "with the description " + quoted_value(existing->description);
+    return R::fail(ErrorKind::conflict,
+                   "pipeline " + p.uuid + " is already registered " + differs +
+                       "; registering it again needs the same name and description (or give "
+                       "another --name or --uuid for a different pipeline)");
 }
 
 } // namespace pjm::core

@@ -64,8 +64,11 @@ struct JobQuery {
 };
 Result<JobFilter> parse_job_query(const JobQuery& query);
 
-// Registers a pipeline, its UUID derived from the name unless `uuid` is given; conflict when
-// that UUID is taken, invalid when the name is empty or the UUID is not a pipeline UUID.
+// Registers a pipeline, its UUID derived from the name unless `uuid` is given, and returns it.
+// Idempotent: when that UUID is registered already with the same name and description, the
+// registered pipeline is returned (its created time unchanged); with another name or
+// description it is a conflict. Invalid when the name is empty or the UUID is not a pipeline
+// UUID.
 Result<Pipeline> register_pipeline(Storage& storage, const UuidFactory& uuids,
                                    const std::string& name, const std::string& uuid,
                                    const std::string& description, const Clock& clock);

@@ -65,6 +65,9 @@ struct JobFilter {
     std::optional<std::string> pipeline_uuid;
     std::size_t limit = 0; // 0: no limit
     bool include_hidden = false;
+    // Jobs whose UUID starts with this (lowercase hex and dashes): how a short UUID given on
+    // the command line is resolved, like git's abbreviated object names.
+    std::optional<std::string> uuid_prefix;
 };
 
 class Storage {

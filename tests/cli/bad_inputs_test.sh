@@ -65,11 +65,11 @@ CASES=$(cat <<'EOF'
 3|did you mean 'finish'|unknown event (command)|run --local event finsh "$JOB" --token "$TOKEN"
 3|'create' is not an event|'create' as an event (command)|run --local event create "$JOB" --token "$TOKEN"
 3|/uuid|job UUID with the pipeline prefix 106 (command)|run --local event run "106${JOB:3}" --token "$TOKEN"
-3|/uuid|upper-case job UUID (command)|run --local event run "$UPPER" --token "$TOKEN"
-3|/uuid|short job UUID (command)|run --local delete "${JOB:0:35}" --token "$ADMIN"
+3|/uuid|job UUID with a letter past f (command)|run --local event run "${JOB:0:35}g" --token "$TOKEN"
+3|/uuid|job UUID shorter than a prefix (command)|run --local delete "${JOB:0:5}" --token "$ADMIN"
 3|/pipeline_uuid|create with a job UUID as pipeline|run --local create --pipeline "$JOB" --archive-path /a
-3|/token|token of 15 characters (command)|run --local event run "$JOB" --token "${TOKEN:0:15}"
-3|/token|token of 18 characters (command)|run --local delete "$JOB" --token "${ADMIN}ab"
+2|--token must be the job's token|token of 15 characters (command)|run --local event run "$JOB" --token "${TOKEN:0:15}"
+2|--token must be the job's token|token of 18 characters (command)|run --local delete "$JOB" --token "${ADMIN}ab"
 3|ill-formed UTF-8|--data with an invalid UTF-8 byte|run --local event run "$JOB" --token "$TOKEN" --data $'{"s": "\xff"}'
 3|the key 'a' appears twice|--data with a duplicate key|run --local event run "$JOB" --token "$TOKEN" --data '{"a": 1, "a": 2}'
 3|the key 'x' appears twice|create --data with a duplicate key deep inside|run --local create --pipeline "$PIPELINE" --archive-path /a --data '{"n": 9, "l": [{"x": 1, "x": 1}]}'

@@ -54,7 +54,8 @@ expect_rc 5 "wrong token"
 run event run 107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee --token "$TOKEN"
 expect_rc 4 "unknown job"
 run event run "$JOB" --token short
-expect_rc 3 "invalid message"
+expect_rc 2 "a token too short to be one"
+expect_err "--token must be" "a token too short to be one"
 check
 [ -z "$(ls -A "$XDG_STATE_HOME/pjm/outbox" 2>/dev/null)" ] || fail "refusals must not be queued"
 

@@ -33,6 +33,8 @@ case_ 2 usage "did you mean 'event'?" "misspelt command" evnt run "$JOB"
 case_ 2 usage "--bogus" "unknown option" --local status "$JOB" --bogus
 case_ 2 usage "--pipeline is required" "missing required option" \
     --local create --archive-path /a
+case_ 2 usage "--token must be the job's token" "a token of 4 characters" \
+    --local event run "$JOB" --token abcd
 case_ 2 usage "no job UUID" "no job UUID on the line nor in PJM_JOB_UUID" --local event run
 case_ 2 usage "unknown state 'RUNING'" "bad --state value" --local list --state RUNING
 case_ 2 usage "cannot read config file $WORK/nowhere.toml" "unreadable --config" \
@@ -60,7 +62,6 @@ case_ 3 invalid "/pipeline_uuid" "create with a job UUID as pipeline" \
     --local create --pipeline "$JOB" --archive-path /a
 case_ 3 invalid "/data" "create with data that is a string" \
     --local create --pipeline "$PIPELINE" --archive-path /a --data '"text"'
-case_ 3 invalid "/token" "a token of 4 characters" --local event run "$JOB" --token abcd
 case_ 3 invalid "did you mean 'finish'" "misspelt event" --local event finnish "$JOB"
 case_ 3 invalid "'create' is not an event" "create as an event" --local event create "$JOB"
 
@@ -98,8 +99,8 @@ case_ 6 conflict "'finalize' is not allowed in state RUNNING" "event not allowed
     --local event finalize "$JOB" --token "$TOKEN"
 case_ 6 conflict "job $JOB already exists" "create twice" \
     --local create --pipeline "$PIPELINE" --archive-path /a --data '{"n": 1}'
-case_ 6 conflict "pipeline $PIPELINE already exists" "pipeline add twice" \
-    --local pipeline add --name demo
+case_ 6 conflict "pipeline $PIPELINE is already registered with the description ''" \
+    "pipeline add again, another description" --local pipeline add --name demo --description x
 # ready is only allowed from RESET: an admin event can be a conflict too.
 case_ 6 conflict "'ready' is not allowed in state RUNNING" "ready outside RESET" \
     --local event ready "$JOB" --token "$ADMIN"

@@ -92,7 +92,7 @@ class World {
 
     Snapshot snapshot() const {
         Snapshot s;
-        for (const Job& j : storage->find_jobs({std::nullopt, std::nullopt, 0, true}))
+        for (const Job& j : storage->find_jobs({std::nullopt, std::nullopt, 0, true, {}}))
             s[j.uuid] = {j.state, j.visible, j.event_count, j.last_event, j.updated};
         return s;
     }

@@ -21,7 +21,8 @@ struct ListArgs {
 
 int run_list(Context& ctx, const ListArgs& a) {
     // Option values the manager would refuse are usage errors here.
-    auto parsed = core::parse_job_query({a.state, a.pipeline, a.limit, a.all});
+    std::string pipeline = a.pipeline.empty() ? "" : ctx.pipeline_uuid(a.pipeline, "--pipeline");
+    auto parsed = core::parse_job_query({a.state, pipeline, a.limit, a.all});
     if (!parsed.ok()) usage_error(parsed.message);
     const core::JobFilter& filter = parsed.value;
     std::vector<core::Job> jobs;
@@ -73,7 +74,8 @@ void add_list_command(Command& root, Context& ctx) {
     auto args = std::make_shared<ListArgs>();
     auto& sub = root.sub("list", "List jobs, most recently updated first");
     sub.option("--state", args->state, "Only jobs in this state (e.g. RUNNING)");
-    sub.option("--pipeline", args->pipeline, "Only jobs of this pipeline");
+    sub.option("--pipeline", args->pipeline, "Only jobs of this pipeline (its UUID or name)")
+        .type_name("PIPELINE");
     sub.option("--limit", args->limit, "At most this many jobs").type_name("N");
     sub.flag("--all", args->all, "Include deleted (hidden) jobs");
     sub.footer(

@@ -312,6 +312,11 @@ class PostgresStore final : public Database, private core::StorageTx {
         std::string sql = job_select() + " WHERE true";
         if (f.state) sql += " AND state = " + b.add(std::string(core::to_string(*f.state)));
         if (f.pipeline_uuid) sql += " AND pipeline_uuid = " + b.add(*f.pipeline_uuid);
+        // A range on the primary key (COLLATE "C"): UUIDs hold only hex digits and dashes, all
+        // below '~', so [prefix, prefix~) is exactly the UUIDs that start with it.
+        if (f.uuid_prefix)
+            sql += " AND uuid >= " + b.add(*f.uuid_prefix) + " AND uuid < " +
+                   b.add(*f.uuid_prefix + "~");
         if (!f.include_hidden) sql += " AND visible";
         sql += " ORDER BY updated DESC, uuid";
         if (f.limit > 0) sql += " LIMIT " + b.add(std::to_string(f.limit));

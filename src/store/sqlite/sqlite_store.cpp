@@ -195,6 +195,9 @@ class SqliteStore final : public Database, private core::StorageTx {
         std::string sql = "SELECT " + column_list(job_columns()) + " FROM jobs WHERE 1=1";
         if (f.state) sql += " AND state = ?1";
         if (f.pipeline_uuid) sql += " AND pipeline_uuid = ?2";
+        // A range on the primary key, not LIKE: UUIDs hold only hex digits and dashes, all
+        // below '~', so [prefix, prefix~) is exactly the UUIDs that start with it.
+        if (f.uuid_prefix) sql += " AND uuid >= ?4 AND uuid < ?5";
         if (!f.include_hidden) sql += " AND visible = 1";
         sql += " ORDER BY updated DESC, uuid";
         if (f.limit) sql += " LIMIT ?3";
@@ -202,6 +205,11 @@ class SqliteStore final : public Database, private core::StorageTx {
         if (f.state) s.bind(1, core::to_string(*f.state));
         if (f.pipeline_uuid) s.bind(2, std::string_view(*f.pipeline_uuid));
         if (f.limit) s.bind(3, static_cast<std::int64_t>(f.limit));
+        std::string upper = f.uuid_prefix ? *f.uuid_prefix + "~" : "";
+        if (f.uuid_prefix) {
+            s.bind(4, std::string_view(*f.uuid_prefix));
+            s.bind(5, std::string_view(upper));
+        }
         std::vector<Job> out;
         while (s.step())
             out.push_back(read_row(job_columns(), s));

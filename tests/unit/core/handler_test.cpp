@@ -47,7 +47,7 @@ class HandlerTest : public ::testing::TestWithParam<std::string> {
     // Everything a message could change, as one comparable document.
     json snapshot() {
         json all = json::array();
-        for (const auto& j : storage->find_jobs({std::nullopt, std::nullopt, 0, true}))
+        for (const auto& j : storage->find_jobs({std::nullopt, std::nullopt, 0, true, {}}))
             all.push_back(to_document(*storage->get_job(j.uuid, core::HistoryWindow::all())));
         return all;
     }

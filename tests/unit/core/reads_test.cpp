@@ -83,9 +83,21 @@ TEST_F(ReadsTest, RegisterPipeline) {
     EXPECT_EQ(p.value.uuid, uuids.pipeline_uuid("rnaseq"));
     EXPECT_EQ(p.value.created, "2026-09-21T14:13:20.000Z");
     EXPECT_TRUE(storage->get_pipeline(p.value.uuid));
+    // The same registration again answers with the registered pipeline, created time kept.
+    clock.advance_ms(5000);
+    auto same = register_pipeline(*storage, uuids, "rnaseq", "", "RNA", clock);
+    ASSERT_TRUE(same.ok()) << same.message;
+    EXPECT_EQ(same.value.uuid, p.value.uuid);
+    EXPECT_EQ(same.value.created, "2026-09-21T14:13:20.000Z");
     auto again = register_pipeline(*storage, uuids, "rnaseq", "", "", clock);
     EXPECT_EQ(again.kind, ErrorKind::conflict);
-    EXPECT_EQ(again.message, "pipeline " + p.value.uuid + " already exists");
+    EXPECT_NE(again.message.find("already registered with the description 'RNA'"),
+              std::string::npos)
+        << again.message;
+    auto renamed = register_pipeline(*storage, uuids, "other", p.value.uuid, "RNA", clock);
+    EXPECT_EQ(renamed.kind, ErrorKind::conflict);
+    EXPECT_NE(renamed.message.find("under the name 'rnaseq'"), std::string::npos)
+        << renamed.message;
     EXPECT_EQ(
         register_pipeline(*storage, uuids, "x", "1073f4ff-c2b9-5190-bd9a-e6a406d9796a", "", clock)
             .kind,

@@ -292,19 +292,41 @@ TEST_P(StoreConformance, FindFiltersAndHidden) {
     insert(make_job(j2, p2, "2026-01-01T00:00:02.000Z"));
     EXPECT_EQ(s->find_jobs({}).size(), 2u);
     EXPECT_EQ(s->find_jobs({}).front().uuid, j2) << "most recently updated first";
-    EXPECT_EQ(s->find_jobs({std::nullopt, p1, 0, false}).size(), 1u);
-    EXPECT_EQ(s->find_jobs({State::created, p2, 0, false}).front().uuid, j2);
-    EXPECT_EQ(s->find_jobs({State::running, std::nullopt, 0, false}).size(), 0u);
-    EXPECT_EQ(s->find_jobs({std::nullopt, std::nullopt, 1, false}).size(), 1u);
+    EXPECT_EQ(s->find_jobs({std::nullopt, p1, 0, false, {}}).size(), 1u);
+    EXPECT_EQ(s->find_jobs({State::created, p2, 0, false, {}}).front().uuid, j2);
+    EXPECT_EQ(s->find_jobs({State::running, std::nullopt, 0, false, {}}).size(), 0u);
+    EXPECT_EQ(s->find_jobs({std::nullopt, std::nullopt, 1, false, {}}).size(), 1u);
     s->write([&](core::StorageTx& tx) {
         tx.hide_job(j1, "2026-01-01T00:00:03.000Z");
         return true;
     });
     EXPECT_EQ(s->find_jobs({}).size(), 1u);
-    EXPECT_EQ(s->find_jobs({std::nullopt, std::nullopt, 0, true}).size(), 2u);
+    EXPECT_EQ(s->find_jobs({std::nullopt, std::nullopt, 0, true, {}}).size(), 2u);
     auto hidden = s->get_job(j1, core::HistoryWindow::none());
     EXPECT_FALSE(hidden->visible);
     EXPECT_EQ(hidden->updated, "2026-01-01T00:00:03.000Z");
+}
+
+TEST_P(StoreConformance, FindByUuidPrefix) {
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    insert(make_job(j2, p1, "2026-01-01T00:00:02.000Z"));
+    auto by = [&](std::string prefix) {
+        core::JobFilter f;
+        f.uuid_prefix = std::move(prefix);
+        f.include_hidden = true;
+        return s->find_jobs(f);
+    };
+    // The longest prefix the two share, then one more character of each.
+    std::size_t common = 0;
+    while (j1[common] == j2[common])
+        ++common;
+    EXPECT_EQ(by(j1.substr(0, common)).size(), 2u);
+    ASSERT_EQ(by(j1.substr(0, common + 1)).size(), 1u);
+    EXPECT_EQ(by(j1.substr(0, common + 1)).front().uuid, j1);
+    EXPECT_EQ(by(j2.substr(0, common + 1)).front().uuid, j2);
+    EXPECT_EQ(by(j1).size(), 1u) << "a whole UUID is its own prefix";
+    EXPECT_TRUE(by("107fffff").empty());
+    EXPECT_TRUE(by(j1 + "0").empty());
 }
 
 TEST_P(StoreConformance, EqualTimesOrderByUuid) {
