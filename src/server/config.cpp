@@ -78,6 +78,11 @@ ServeConfig config_from(const pjm_serve_options& o) {
     c.tapis_tenants = comma_list(o.tapis_tenants);
     c.tapis_users = comma_list(o.tapis_users);
     c.no_auth = o.no_auth != 0;
+    c.tls_cert = optional_text(o.tls_cert);
+    c.tls_key = optional_text(o.tls_key);
+    if (c.tls_cert.has_value() != c.tls_key.has_value())
+        throw std::invalid_argument("HTTPS needs both --tls-cert FILE (the certificate chain) "
+                                    "and --tls-key FILE (its private key)");
     if (!c.bearer_file && !c.nonce_file && !c.tapis_token_file && !c.tapis_public_key && !c.no_auth)
         throw std::invalid_argument("no credentials to check: give --bearer-file, --nonce-file, "
                                     "--tapis-token-file and/or --tapis-public-key, or --no-auth "

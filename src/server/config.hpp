@@ -28,6 +28,8 @@ struct ServeConfig {
     std::vector<std::string> tapis_tenants; // empty: any
     std::vector<std::string> tapis_users;   // empty: any
     bool no_auth = false;
+    std::optional<std::string> tls_cert; // HTTPS: both or neither
+    std::optional<std::string> tls_key;
     std::size_t max_body = k_default_max_body;
     core::HandlerConfig handler;
     bool secret_from_database = false; // the admin secret is the database's own

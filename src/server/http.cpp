@@ -74,7 +74,7 @@ bool admit(const ServerContext& ctx, Request& req, Response& res) {
         reply(ctx, res, 401, "not authorized: " + twice + "; give one credential");
         return false;
     }
-    AuthResult auth = ctx.auth.check(presented, ctx.clock.now_s());
+    AuthResult auth = ctx.auth.current()->check(presented, ctx.clock.now_s());
     if (!auth.ok()) {
         reply(ctx, res, 401, auth.message);
         return false;

@@ -10,6 +10,7 @@
 #include "server/config.hpp"
 #include "server/execution.hpp"
 #include "server/http_message.hpp"
+#include "server/live_credentials.hpp"
 #include "server/metrics.hpp"
 #include "server/request_log.hpp"
 #include "server/storage_pool.hpp"
@@ -26,7 +27,7 @@ namespace pjm::server {
 
 struct ServerContext {
     const ServeConfig& config;
-    const Authenticator& auth;
+    const LiveCredentials& auth; // swapped whole on SIGHUP
     StoragePool& reads;
     Writer& writer;
     Metrics& metrics;

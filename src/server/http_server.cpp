@@ -2,6 +2,8 @@
 // that is waiting, trickling or silent holds no thread: only handling a complete request
 // does. Each connection has a watchdog that cancels its pending read or write at its
 // deadline; its coroutine and watchdog run on one strand, so they never run at once.
+// With TLS, a connection's bytes pass through an OpenSSL stream over the same socket; only the
+// way a read waits changes (a TLS read needs a buffer while it waits).
 #include "server/http_server.hpp"
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
 #include <asio/redirect_error.hpp>
+#include <asio/ssl.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
 #include <asio/use_awaitable.hpp>
@@ -19,6 +22,7 @@
 #include <atomic>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -121,9 +125,16 @@ std::string serialize(const Request& req, const Response& res, bool close) {
     return out;
 }
 
+using TlsStream = asio::ssl::stream<tcp::socket&>;
+
 struct Connection {
     explicit Connection(tcp::socket s) : socket(std::move(s)), watchdog(socket.get_executor()) {}
     tcp::socket socket;
+    // With TLS: the context it was accepted under (kept alive while it lasts, whatever a
+    // reload does), the stream over `socket`, and the buffer a read waits with.
+    std::shared_ptr<asio::ssl::context> tls_context;
+    std::unique_ptr<TlsStream> tls;
+    std::vector<char> tls_buffer;
     asio::steady_timer watchdog;
     Clock::time_point deadline = k_never;
     bool timed_out = false; // the last read or write was cancelled at its deadline
@@ -165,6 +176,8 @@ struct HttpServer::Impl {
     std::atomic<bool> stopping{false};
     std::mutex conns_mutex;
     std::set<std::shared_ptr<Connection>> conns;
+    mutable std::mutex tls_mutex;
+    std::shared_ptr<asio::ssl::context> tls_context; // null: plain HTTP
 
     awaitable<void> accept_loop();
     awaitable<void> session(std::shared_ptr<Connection> c);
@@ -196,6 +209,14 @@ awaitable<std::size_t> HttpServer::Impl::read_some(Connection& c, std::string& b
     asio::error_code ec;
     c.timed_out = false;
     c.set_deadline(until);
+    if (c.tls) {
+        std::size_t n = co_await c.tls->async_read_some(
+            asio::buffer(c.tls_buffer), asio::redirect_error(asio::use_awaitable, ec));
+        c.set_deadline(k_never);
+        if (ec) co_return 0;
+        buf.append(c.tls_buffer.data(), n);
+        co_return n;
+    }
     for (;;) {
         co_await c.socket.async_wait(tcp::socket::wait_read,
                                      asio::redirect_error(asio::use_awaitable, ec));
@@ -214,8 +235,12 @@ awaitable<bool> HttpServer::Impl::write_all(Connection& c, const std::string& da
     asio::error_code ec;
     c.timed_out = false;
     c.set_deadline(Clock::now() + limits.write_timeout);
-    co_await asio::async_write(c.socket, asio::buffer(data),
-                               asio::redirect_error(asio::use_awaitable, ec));
+    if (c.tls)
+        co_await asio::async_write(*c.tls, asio::buffer(data),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+    else
+        co_await asio::async_write(c.socket, asio::buffer(data),
+                                   asio::redirect_error(asio::use_awaitable, ec));
     c.set_deadline(k_never);
     co_return !ec;
 }
@@ -224,7 +249,8 @@ awaitable<bool> HttpServer::Impl::write_all(Connection& c, const std::string& da
 // moment, so the client reads the reply before the connection is reset. Never the whole body.
 awaitable<void> HttpServer::Impl::linger_close(Connection& c) {
     asio::error_code ec;
-    c.socket.shutdown(tcp::socket::shutdown_send, ec);
+    // (A TLS connection cannot half-close under the TLS layer; it only drains.)
+    if (!c.tls) c.socket.shutdown(tcp::socket::shutdown_send, ec);
     auto until = Clock::now() + std::chrono::seconds(1);
     std::size_t dropped = 0;
     std::string sink;
@@ -254,6 +280,19 @@ void HttpServer::Impl::ended(const std::shared_ptr<Connection>& c) {
 
 awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> c) {
     asio::co_spawn(c->socket.get_executor(), watch(c), asio::detached);
+    if (c->tls) {
+        // The handshake is part of the head's time: a client that stalls in it is cut off
+        // like one that stalls in its request line.
+        asio::error_code ec;
+        c->set_deadline(Clock::now() + limits.head_timeout);
+        co_await c->tls->async_handshake(asio::ssl::stream_base::server,
+                                         asio::redirect_error(asio::use_awaitable, ec));
+        c->set_deadline(k_never);
+        if (ec) {
+            ended(c);
+            co_return;
+        }
+    }
     std::string buf; // bytes read and not used yet (the start of the next request)
     for (std::size_t served = 0;; ++served) {
         Request req;
@@ -417,6 +456,14 @@ awaitable<void> HttpServer::Impl::accept_loop() {
         socket.set_option(tcp::no_delay(true), ec);
         socket.non_blocking(true, ec);
         auto c = std::make_shared<Connection>(std::move(socket));
+        {
+            std::lock_guard<std::mutex> lock(tls_mutex);
+            c->tls_context = tls_context;
+        }
+        if (c->tls_context) {
+            c->tls = std::make_unique<TlsStream>(c->socket, *c->tls_context);
+            c->tls_buffer.resize(16384);
+        }
         auto endpoint = c->socket.remote_endpoint(ec);
         if (!ec) c->remote = endpoint.address().to_string();
         ++live;
@@ -446,6 +493,40 @@ int HttpServer::listen(const std::string& host, int port) {
     a.bind(endpoint);
     a.listen(1024);
     return a.local_endpoint().port();
+}
+
+void HttpServer::use_tls(const std::string& cert_chain_file, const std::string& key_file) {
+    auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+    // TLS 1.2 and 1.3 only, OpenSSL's default ciphers for them, no renegotiation, no
+    // compression.
+    context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1 | asio::ssl::context::no_compression |
+                         asio::ssl::context::single_dh_use);
+    SSL_CTX_set_options(context->native_handle(), SSL_OP_NO_RENEGOTIATION);
+    asio::error_code ec;
+    context->use_certificate_chain_file(cert_chain_file, ec);
+    if (ec)
+        throw std::invalid_argument("cannot use the TLS certificate " + cert_chain_file + ": " +
+                                    ec.message() +
+                                    " (a PEM file: the server's certificate, then its chain)");
+    context->use_private_key_file(key_file, asio::ssl::context::pem, ec);
+    if (ec && ec.message().find("mismatch") != std::string::npos)
+        throw std::invalid_argument("the TLS private key " + key_file +
+                                    " does not match the certificate " + cert_chain_file);
+    if (ec)
+        throw std::invalid_argument("cannot use the TLS private key " + key_file + ": " +
+                                    ec.message() + " (a PEM file, not encrypted)");
+    if (SSL_CTX_check_private_key(context->native_handle()) != 1)
+        throw std::invalid_argument("the TLS private key " + key_file +
+                                    " does not match the certificate " + cert_chain_file);
+    std::lock_guard<std::mutex> lock(m_impl->tls_mutex);
+    m_impl->tls_context = std::move(context);
+}
+
+bool HttpServer::tls() const {
+    std::lock_guard<std::mutex> lock(m_impl->tls_mutex);
+    return m_impl->tls_context != nullptr;
 }
 
 void HttpServer::run() {

@@ -55,6 +55,13 @@ class HttpServer {
     // Listens on host:port (port 0: any free port); returns the port. Throws
     // std::system_error when it cannot.
     int listen(const std::string& host, int port);
+    // Speaks HTTPS (TLS 1.2 and later) with this certificate chain and private key, PEM files,
+    // on every connection accepted from now on; called again (SIGHUP) it replaces them for new
+    // connections while open ones keep theirs. Throws std::invalid_argument, with a printable
+    // message, when a file cannot be read or the key does not match the certificate: the
+    // certificate in use stays.
+    void use_tls(const std::string& cert_chain_file, const std::string& key_file);
+    bool tls() const;
     // Serves until stop(); returns once every connection is closed.
     void run();
     // From any thread: stops accepting, closes idle connections, lets requests in flight

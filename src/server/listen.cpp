@@ -25,4 +25,9 @@ std::optional<ListenAddress> parse_listen(std::string_view text) {
     return ListenAddress{host.empty() ? "0.0.0.0" : std::string(host), n};
 }
 
+bool is_loopback(const ListenAddress& address) {
+    const std::string& h = address.host;
+    return h == "localhost" || h == "::1" || h.starts_with("127.");
+}
+
 } // namespace pjm::server

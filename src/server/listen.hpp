@@ -15,4 +15,8 @@ struct ListenAddress {
 
 std::optional<ListenAddress> parse_listen(std::string_view text);
 
+// Whether only this machine can reach the address: 127.0.0.0/8, ::1, localhost. Anything else
+// served over plain HTTP sends tokens across a network readable (pjm serve warns).
+bool is_loopback(const ListenAddress& address);
+
 } // namespace pjm::server

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <csignal>
 #include <ctime>
+#include <functional>
 #include <pthread.h>
 #include <sys/resource.h>
 #include <thread>
@@ -76,18 +77,41 @@ std::size_t connection_cap(std::size_t wanted) {
                                                 : k_spare_descriptors;
 }
 
-// Waits for SIGTERM or SIGINT (blocked in every thread, like SIGHUP, which is only logged)
-// and stops the server; returns when `done` is set.
-void watch_signals(const sigset_t& signals, HttpServer& server, RequestLog& log,
-                   const std::atomic<bool>& done) {
+// SIGHUP: the credential files, then the TLS certificate and key, read again and swapped in
+// whole; what cannot be read is reported and the old set stays (docs/http.md#reloading).
+void reload(const ServeConfig& config, LiveCredentials& credentials, HttpServer& server,
+            RequestLog& log) {
+    std::string done, failed;
+    try {
+        credentials.reload();
+        done = "credentials (" + credentials.summary() + ")";
+    } catch (const std::invalid_argument& e) {
+        failed = std::string("credentials: ") + e.what();
+    }
+    if (config.tls_cert) {
+        try {
+            server.use_tls(*config.tls_cert, *config.tls_key);
+            done += std::string(done.empty() ? "" : " and ") + "the TLS certificate " +
+                    *config.tls_cert;
+        } catch (const std::invalid_argument& e) {
+            failed += std::string(failed.empty() ? "" : "; ") + "TLS: " + e.what();
+        }
+    }
+    if (!done.empty()) log.write("pjm serve: SIGHUP: reloaded " + done);
+    if (!failed.empty())
+        log.write("pjm serve: SIGHUP: reload failed, the previous ones stay in use: " + failed);
+}
+
+// Waits for SIGTERM or SIGINT (blocked in every thread, like SIGHUP) and stops the server;
+// SIGHUP reloads. Returns when `done` is set.
+void watch_signals(const sigset_t& signals, const std::function<void()>& on_hangup,
+                   HttpServer& server, RequestLog& log, const std::atomic<bool>& done) {
     while (!done) {
         timespec wait{0, 200 * 1000 * 1000};
         int sig = sigtimedwait(&signals, nullptr, &wait);
         if (sig == SIGHUP) {
-            // Sent by a terminal that closes, or by an operator expecting a reload: neither
-            // may end the server in the middle of its requests.
-            log.write("pjm serve: SIGHUP: ignored (nothing is reloaded; restart pjm serve to "
-                      "apply new options)");
+            // Never ends the server: a terminal that closes sends it too.
+            on_hangup();
             continue;
         }
         if (sig == SIGTERM || sig == SIGINT) {
@@ -102,9 +126,9 @@ void watch_signals(const sigset_t& signals, HttpServer& server, RequestLog& log,
 } // namespace
 
 int run(const ServeConfig& config, std::string& error) {
-    Authenticator auth = Authenticator::from_sources(
-        {config.bearer_file, config.nonce_file, config.tapis_token_file, config.tapis_public_key,
-         config.tapis_tenants, config.tapis_users, config.no_auth});
+    LiveCredentials auth(CredentialSources{
+        config.bearer_file, config.nonce_file, config.tapis_token_file, config.tapis_public_key,
+        config.tapis_tenants, config.tapis_users, config.no_auth});
     core::SystemClock clock;
     RequestLog log;
     Metrics metrics;
@@ -152,6 +176,15 @@ int run(const ServeConfig& config, std::string& error) {
     HttpServer server(limits, app);
     int port = 0;
     try {
+        if (config.tls_cert) server.use_tls(*config.tls_cert, *config.tls_key);
+    } catch (const std::invalid_argument& e) {
+        writer.stop();
+        checkpointer.stop();
+        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+        error = e.what();
+        return core::exit_code(core::ErrorKind::usage);
+    }
+    try {
         port = server.listen(config.listen.host, config.listen.port);
     } catch (const std::exception& e) {
         writer.stop();
@@ -165,20 +198,24 @@ int run(const ServeConfig& config, std::string& error) {
     std::string host = config.listen.host.find(':') != std::string::npos
                            ? "[" + config.listen.host + "]"
                            : config.listen.host;
-    log.write(fmt::format("pjm serve: listening on http://{}:{}/actors/v2/{}/messages "
+    log.write(fmt::format("pjm serve: listening on {}://{}:{}/actors/v2/{}/messages "
                           "(database {}, {} threads, {} connections at most, body limit {} "
                           "bytes, {})",
-                          host, port, config.actor_id, config.database_url, limits.threads,
-                          limits.max_connections, config.max_body,
-                          config.no_auth
-                              ? "no authentication"
-                              : fmt::format("{} bearer tokens, {} nonces, {} Tapis tokens{}",
-                                            auth.bearer_count(), auth.nonce_count(),
-                                            auth.tapis_token_count(),
-                                            auth.verifies_jwts() ? ", Tapis JWTs" : "")));
+                          config.tls_cert ? "https" : "http", host, port, config.actor_id,
+                          config.database_url, limits.threads, limits.max_connections,
+                          config.max_body, auth.summary()));
+    if (!config.tls_cert && !is_loopback(config.listen))
+        log.write(fmt::format(
+            "pjm serve: warning: plain HTTP on {}, which other machines can reach: bearer "
+            "tokens, nonces and job tokens cross the network readable. Give --tls-cert and "
+            "--tls-key, or listen on 127.0.0.1 behind a TLS proxy",
+            host));
 
     std::atomic<bool> done{false};
-    std::thread watcher([&] { watch_signals(signals, server, log, done); });
+    std::thread watcher([&] {
+        watch_signals(
+            signals, [&] { reload(config, auth, server, log); }, server, log, done);
+    });
     server.run(); // returns once stopped and every connection is closed
     done = true;
     watcher.join();

@@ -185,8 +185,8 @@ finish() {
 
 # --- pjm serve on a free port of 127.0.0.1 ---
 # start_server ARGS… : starts `pjm serve --actor-id $ACTOR ARGS…` (stderr in $LOG), waits until
-# /healthz answers; sets SERVER_PID, BASE (http://127.0.0.1:PORT) and URL (BASE/actors/v2/ACTOR).
-# The server is stopped when the test exits, or by stop_server.
+# /healthz answers; sets SERVER_PID, BASE (http://127.0.0.1:PORT, https:// with --tls-cert) and
+# URL (BASE/actors/v2/ACTOR). The server is stopped when the test exits, or by stop_server.
 LOG="$WORK/serve.log"
 SERVER_PID=""
 stop_server() {
@@ -220,18 +220,19 @@ start_server() {
     "$PJM" serve --listen 127.0.0.1:0 --actor-id "$ACTOR" "$@" 2>"$LOG" &
     SERVER_PID=$!
     trap stop_server EXIT
-    local i port=""
+    local i port="" scheme=""
     for i in $(seq 1 100); do
-        port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$LOG")
+        read -r scheme port < <(sed -n 's|.*listening on \(https*\)://127.0.0.1:\([0-9]*\)/.*|\1 \2|p' "$LOG")
         [ -n "$port" ] && break
         kill -0 "$SERVER_PID" 2>/dev/null || break
         sleep 0.05
     done
     [ -n "$port" ] || { echo "$TEST_NAME: the server did not start:" >&2; cat "$LOG" >&2; exit 1; }
-    BASE="http://127.0.0.1:$port"
+    BASE="$scheme://127.0.0.1:$port"
     URL="$BASE/actors/v2/$ACTOR"
     for i in $(seq 1 100); do
-        [ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && return
+        # (-k: this only asks whether it answers; the TLS tests verify the certificate.)
+        [ "$(curl -sk -o /dev/null -w '%{http_code}' "$BASE/healthz")" = 200 ] && return
         sleep 0.05
     done
     echo "$TEST_NAME: /healthz never answered" >&2

@@ -32,6 +32,8 @@ struct ServeArgs {
     std::string tapis_public_key;
     std::vector<std::string> tapis_tenants;
     std::vector<std::string> tapis_users;
+    std::string tls_cert;
+    std::string tls_key;
 };
 
 std::string joined(const std::vector<std::string>& items) {
@@ -91,6 +93,8 @@ int run_serve(Context& ctx, const ServeArgs& a) {
     o.tapis_public_key = optional(a.tapis_public_key);
     o.tapis_tenants = optional(tenants);
     o.tapis_users = optional(users);
+    o.tls_cert = optional(a.tls_cert);
+    o.tls_key = optional(a.tls_key);
     char error[2048] = {};
     int code = serve(&o, error, sizeof error);
     if (code != 0)
@@ -105,19 +109,35 @@ void add_serve_command(Command& root, Context& ctx) {
     auto args = std::make_shared<ServeArgs>();
     auto& sub = root.sub("serve",
                          "Run a PipelineJobs manager over HTTP: the Abaco messages, executions and "
-                         "jobs routes on the database, until SIGTERM or SIGINT");
+                         "jobs routes on the database, until SIGTERM or SIGINT; SIGHUP reloads "
+                         "credentials and certificate");
     sub.option("--listen", args->listen,
-               "ADDR:PORT to listen on ([::1]:PORT for IPv6; port 0 picks a free one)")
+               "ADDR:PORT to listen on ([::1]:PORT for IPv6, :PORT for every IPv4 address; port "
+               "0 picks a free one). Plain HTTP beyond loopback draws a warning: use --tls-cert")
+        .type_name("ADDR:PORT")
         .show_default();
+    sub.option("--tls-cert", args->tls_cert,
+               "Serve HTTPS with this PEM certificate chain (the server's certificate first); "
+               "SIGHUP reads it again")
+        .type_name("FILE");
+    sub.option("--tls-key", args->tls_key,
+               "The PEM private key of --tls-cert (unencrypted; keep it readable by the "
+               "service only)")
+        .type_name("FILE");
     sub.option("--bearer-file", args->bearer_file,
-               "File of accepted 'Authorization: Bearer' tokens, one a line");
+               "File of accepted 'Authorization: Bearer' tokens, one a line (SIGHUP reads the "
+               "credential files again)")
+        .type_name("FILE");
     sub.option("--nonce-file", args->nonce_file,
-               "File of accepted x-nonce URL parameters, one a line");
+               "File of accepted x-nonce URL parameters, one a line")
+        .type_name("FILE");
     sub.option("--tapis-token-file", args->tapis_token_file,
-               "File of accepted X-Tapis-Token values (Tapis v3 paths), one a line");
+               "File of accepted X-Tapis-Token values (Tapis v3 paths), one a line")
+        .type_name("FILE");
     sub.option("--tapis-public-key", args->tapis_public_key,
                "PEM file of the Tapis tenant's public key: accept the tenant's RS256 JWTs as "
-               "X-Tapis-Token");
+               "X-Tapis-Token")
+        .type_name("FILE");
     sub.option("--tapis-tenant", args->tapis_tenants,
                "Accept Tapis JWTs of this tenant only (tapis/tenant_id; repeat for more)");
     sub.option("--tapis-user", args->tapis_users,
@@ -139,8 +159,10 @@ void add_serve_command(Command& root, Context& ctx) {
     sub.footer(examples({
         "pjm serve --listen 127.0.0.1:8080 --db /srv/pjm/jobs.db --actor-id pjm "
         "--bearer-file /etc/pjm/bearers",
-        "PJM_DATABASE=/srv/pjm/jobs.db PJM_ACTOR_ID=pjm pjm serve --listen :8080 "
-        "--nonce-file /etc/pjm/nonces",
+        "pjm serve --listen :8443 --tls-cert /etc/pjm/tls/cert.pem --tls-key "
+        "/etc/pjm/tls/key.pem --actor-id pjm --nonce-file /etc/pjm/nonces   (HTTPS, every "
+        "address)",
+        "kill -HUP $(pidof pjm)   (after changing a credential file or the certificate)",
         "curl -H \"Authorization: Bearer $TOKEN\" --data '{\"uuid\": \"107...\", \"name\": "
         "\"run\", \"token\": \"...\"}' http://127.0.0.1:8080/actors/v2/pjm/messages",
         "pjm serve --actor-id pjm --tapis-public-key /etc/pjm/tacc.pem --tapis-tenant tacc   "
