@@ -40,7 +40,7 @@ _pjm_options() {
     "outbox flush") echo "--url --job" ;;
     "outbox drop") echo "--job --all" ;;
     exec) echo "--token --strict" ;;
-    serve) echo "--listen --tls-cert --tls-key --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
+    serve) echo "--listen --tls-cert --tls-key --admin-credential-file --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
     export) echo "--output --force" ;;
     import) echo "--keep-settings" ;;
     esac
@@ -56,7 +56,7 @@ _pjm_takes_value() {
         --history | --before | --execution | --state | --limit | --key | --lifetime | --at | --job | --name | --uuid | \
         --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads | --case | \
         --tapis-token-file | --tapis-public-key | --tapis-tenant | --tapis-user | \
-        --tls-cert | --tls-key | --platform | --events | --ttl-minutes | \
+        --tls-cert | --tls-key | --admin-credential-file | --platform | --events | --ttl-minutes | \
         --output | --color)
         return 0
         ;;
@@ -121,7 +121,7 @@ _pjm() {
     if [[ -n $value_of ]]; then
         case $value_of in
         --config | --db | --cacert | --bearer-file | --nonce-file | --batch | --output | \
-            --tapis-token-file | --tapis-public-key | --tls-cert | --tls-key) _pjm_files "$given" "$cur" ;;
+            --tapis-token-file | --tapis-public-key | --tls-cert | --tls-key | --admin-credential-file) _pjm_files "$given" "$cur" ;;
         --outbox) _pjm_files "$given" "$cur" d ;;
         --data) [[ $cur == @* ]] && _pjm_files "$given@" "${cur#@}" ;;
         --state) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;

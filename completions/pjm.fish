@@ -6,7 +6,7 @@ set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --act
     --data --batch --pipeline --archive-path --archive-system --session --history --before --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
     --bearer-file --nonce-file --max-body --threads --case --output --color --tapis-token-file \
-    --tapis-public-key --tapis-tenant --tapis-user --platform --events --ttl-minutes --tls-cert --tls-key
+    --tapis-public-key --tapis-tenant --tapis-user --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file
 
 function __pjm_children --description 'The subcommands of a pjm command'
     switch "$argv[1]"
@@ -217,6 +217,7 @@ complete -c pjm -n '__pjm_is serve' -l threads -x -d 'Threads that handle reques
 complete -c pjm -n '__pjm_is serve' -l case -x -a 'snake camel both' -d 'Keys of Abaco results (default both)'
 complete -c pjm -n '__pjm_is serve' -l tapis-token-file -r -F -d 'File of accepted X-Tapis-Token values'
 complete -c pjm -n '__pjm_is serve' -l tapis-public-key -r -F -d "PEM file of the Tapis tenant's public key"
+complete -c pjm -n '__pjm_is serve' -l admin-credential-file -r -F -d 'File of admin credentials: opens the admin routes'
 complete -c pjm -n '__pjm_is serve' -l tls-cert -r -F -d 'Serve HTTPS with this PEM certificate chain'
 complete -c pjm -n '__pjm_is serve' -l tls-key -r -F -d 'The PEM private key of --tls-cert'
 complete -c pjm -n '__pjm_is serve' -l tapis-tenant -x -d 'Accept Tapis JWTs of this tenant only'

@@ -122,13 +122,13 @@ remote::Credentials Context::credentials() const {
         if (bearer && !tapis && !nonce)
             usage_error("a bearer token is Abaco v2's credential; a Tapis v3 manager takes "
                         "--tapis-token (or PJM_TAPIS_TOKEN, tapis_token_file) or a nonce");
-        return {std::nullopt, nonce, tapis};
+        return {std::nullopt, nonce, tapis, settings.get("admin_credential")};
     }
     if (tapis && !bearer && !nonce)
         usage_error("a Tapis token is sent to Tapis v3 managers only: give a /v3/actors/ "
                     "--url (or --api v3 with --tenant-url), or a bearer token or nonce for "
                     "this Abaco v2 manager");
-    return {bearer, nonce, std::nullopt};
+    return {bearer, nonce, std::nullopt, settings.get("admin_credential")};
 }
 
 remote::AbacoClient Context::client() const {

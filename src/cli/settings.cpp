@@ -104,6 +104,12 @@ const std::vector<SettingDef>& setting_defs() {
         {"outbox", "PJM_OUTBOX", "--outbox",
          "Folder for undelivered messages (PJM_OUTBOX; default $XDG_STATE_HOME/pjm/outbox)", false,
          true, "DIR"},
+        {"admin_credential", "PJM_ADMIN_CREDENTIAL", "",
+         "pjm serve's admin credential: registers pipelines and gets admin tokens from the "
+         "manager; prefer admin_credential_file",
+         true},
+        {"admin_credential_file", "PJM_ADMIN_CREDENTIAL_FILE", "",
+         "File holding the manager's admin credential", false, true, "FILE"},
         {"admin_key", "PJM_ADMIN_KEY", "", "Admin token key"},
         {"admin_secret", "PJM_ADMIN_SECRET", "", "Admin token secret", true},
         {"admin_secret_file", "PJM_ADMIN_SECRET_FILE", "", "File holding the admin secret", false,
@@ -205,7 +211,8 @@ Settings resolve_settings(const std::map<std::string, std::string>& flags,
     // level, so PJM_ADMIN_SECRET_FILE still beats an admin_secret in the site's config file.
     for (auto [value, file] : {std::pair{"admin_secret", "admin_secret_file"},
                                std::pair{"bearer_token", "bearer_token_file"},
-                               std::pair{"tapis_token", "tapis_token_file"}}) {
+                               std::pair{"tapis_token", "tapis_token_file"},
+                               std::pair{"admin_credential", "admin_credential_file"}}) {
         auto path = s.get(file);
         if (!path || (s.get(value) && level[value] <= level[file])) continue;
         auto text = read_file(*path);

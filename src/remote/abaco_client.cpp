@@ -107,6 +107,12 @@ Headers AbacoClient::headers() const {
     return h;
 }
 
+Headers AbacoClient::admin_headers() const {
+    Headers h = {{"Accept", "application/json"}};
+    if (m_credentials.admin) h.emplace_back("Authorization", "Bearer " + *m_credentials.admin);
+    return h;
+}
+
 Reply AbacoClient::read_reply(const HttpResponse& r, const std::string& what) const {
     Reply out;
     out.http_status = r.status;
@@ -216,6 +222,30 @@ Reply AbacoClient::get_job(const std::string& uuid, const core::QueryParams& que
 
 Reply AbacoClient::list_jobs(const core::QueryParams& query) const {
     return get("/jobs", query, "the job list");
+}
+
+Reply AbacoClient::post(const std::string& suffix, const Headers& headers, const std::string& body,
+                        const std::string& what) const {
+    Headers h = headers;
+    h.emplace_back("Content-Type", "application/json");
+    std::string url = url_for(suffix, {});
+    return read_reply(retrying([&] { return m_http.post(url, h, body); }), what);
+}
+
+Reply AbacoClient::list_pipelines() const {
+    std::string url = url_for("/pipelines", {});
+    Headers h = m_credentials.admin ? admin_headers() : headers();
+    return read_reply(retrying([&] { return m_http.get(url, h); }), "the pipeline list");
+}
+
+// Both are safe to retry: registering the same pipeline again changes nothing, and an admin
+// token is the same for the whole window.
+Reply AbacoClient::add_pipeline(const nlohmann::json& pipeline) const {
+    return post("/pipelines", admin_headers(), pipeline.dump(), "the pipeline");
+}
+
+Reply AbacoClient::admin_token() const {
+    return post("/admin-token", admin_headers(), "{}", "an admin token");
 }
 
 } // namespace pjm::remote

@@ -19,6 +19,9 @@ struct Credentials {
     std::optional<std::string> bearer;      // Authorization: Bearer (Abaco v2)
     std::optional<std::string> nonce;       // x-nonce URL parameter, when neither header is set
     std::optional<std::string> tapis_token; // X-Tapis-Token (Tapis v3)
+    // pjm serve's admin credential, sent as 'Authorization: Bearer' to its admin routes only
+    // (docs/protocol.md#admin-routes).
+    std::optional<std::string> admin;
 };
 
 struct Reply {
@@ -57,6 +60,12 @@ class AbacoClient {
     // `query`: the history page (history=, before=), as the jobs route reads it.
     Reply get_job(const std::string& uuid, const core::QueryParams& query) const;
     Reply list_jobs(const core::QueryParams& query) const;
+    // pjm serve's admin routes: the pipelines (with the admin credential when there is one,
+    // else the message credentials), registering one, and an admin token of the current window
+    // (both with the admin credential).
+    Reply list_pipelines() const;
+    Reply add_pipeline(const nlohmann::json& pipeline) const;
+    Reply admin_token() const;
 
     // The messages URL as configured, without credentials (x-nonce): what an outbox keeps.
     std::string messages_url_without_credentials() const;
@@ -69,6 +78,9 @@ class AbacoClient {
               const std::string& what) const;
     HttpResponse retrying(const std::function<HttpResponse()>& attempt) const;
     Headers headers() const;
+    Headers admin_headers() const;
+    Reply post(const std::string& suffix, const Headers& headers, const std::string& body,
+               const std::string& what) const;
 
     std::string m_actor_url;        // …/actors/v2/<actorId>, no query
     core::QueryParams m_base_query; // parameters that came with the configured URL

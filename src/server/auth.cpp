@@ -112,6 +112,8 @@ Authenticator Authenticator::from_sources(const CredentialSources& c) {
     if (c.tapis_token_file) tapis_tokens = read_values(*c.tapis_token_file, "Tapis token file");
     Authenticator a(std::move(bearers), std::move(nonces), c.no_auth);
     a.m_tapis_tokens = digests(tapis_tokens);
+    if (c.admin_credential_file)
+        a.m_admins = digests(read_values(*c.admin_credential_file, "admin credential file"));
     if (c.tapis_public_key)
         a.m_jwt = JwtVerifier::from_pem_file(*c.tapis_public_key, c.tapis_tenants, c.tapis_users);
     return a;
@@ -155,6 +157,22 @@ AuthResult Authenticator::check_v2(const Presented& p) const {
         why += m_nonces.empty() ? "this manager accepts no nonces" : "unknown nonce";
     }
     return refused(why);
+}
+
+AuthResult Authenticator::check_admin(const Presented& p) const {
+    if (m_admins.empty())
+        return refused("the admin routes are closed: this manager has no admin credential "
+                       "(start pjm serve with --admin-credential-file FILE)");
+    std::optional<std::string> bearer =
+        p.authorization ? bearer_of(*p.authorization) : std::nullopt;
+    if (!bearer)
+        return {AuthStatus::missing,
+                "no admin credential: send it as 'Authorization: Bearer <credential>' (pjm reads "
+                "it from PJM_ADMIN_CREDENTIAL or admin_credential_file)",
+                {}};
+    if (std::size_t at = position_of(m_admins, *bearer))
+        return {AuthStatus::ok, {}, "admin-" + std::to_string(at)};
+    return refused("unknown admin credential");
 }
 
 AuthResult Authenticator::check_v3(const Presented& p, std::int64_t now_s) const {

@@ -52,6 +52,8 @@ struct CredentialSources {
     std::vector<std::string> tapis_tenants;      // admitted tenants (empty: any)
     std::vector<std::string> tapis_users;        // admitted users (empty: any)
     bool no_auth = false;
+    // The admin credentials: the only way into the admin routes (docs/protocol.md#admin-routes).
+    std::optional<std::string> admin_credential_file;
 };
 
 class Authenticator {
@@ -68,12 +70,16 @@ class Authenticator {
     // values (or a Tapis JWT the key verifies at `now_s`); the other tree's header is refused
     // with a message that says where it belongs.
     AuthResult check(const Presented& presented, std::int64_t now_s) const;
+    // The admin routes: 'Authorization: Bearer <admin credential>' on either tree, one of the
+    // admin credential file's values; --no-auth does not open them. Identity "admin-N".
+    AuthResult check_admin(const Presented& presented) const;
 
     bool open() const { return m_no_auth; }
     std::size_t bearer_count() const { return m_bearers.size(); }
     std::size_t nonce_count() const { return m_nonces.size(); }
     std::size_t tapis_token_count() const { return m_tapis_tokens.size(); }
     bool verifies_jwts() const { return m_jwt.has_value(); }
+    std::size_t admin_count() const { return m_admins.size(); }
 
   private:
     using Digest = std::array<std::uint8_t, 32>;
@@ -85,6 +91,7 @@ class Authenticator {
     std::vector<Digest> m_bearers;
     std::vector<Digest> m_nonces;
     std::vector<Digest> m_tapis_tokens;
+    std::vector<Digest> m_admins;
     std::optional<JwtVerifier> m_jwt;
     bool m_no_auth = false;
 };

@@ -78,6 +78,7 @@ ServeConfig config_from(const pjm_serve_options& o) {
     c.tapis_tenants = comma_list(o.tapis_tenants);
     c.tapis_users = comma_list(o.tapis_users);
     c.no_auth = o.no_auth != 0;
+    c.admin_credential_file = optional_text(o.admin_credential_file);
     c.tls_cert = optional_text(o.tls_cert);
     c.tls_key = optional_text(o.tls_key);
     if (c.tls_cert.has_value() != c.tls_key.has_value())

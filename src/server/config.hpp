@@ -28,7 +28,8 @@ struct ServeConfig {
     std::vector<std::string> tapis_tenants; // empty: any
     std::vector<std::string> tapis_users;   // empty: any
     bool no_auth = false;
-    std::optional<std::string> tls_cert; // HTTPS: both or neither
+    std::optional<std::string> admin_credential_file; // opens the admin routes
+    std::optional<std::string> tls_cert;              // HTTPS: both or neither
     std::optional<std::string> tls_key;
     std::size_t max_body = k_default_max_body;
     core::HandlerConfig handler;

@@ -53,7 +53,7 @@ std::optional<ActorsPath> actors_path(std::string_view path) {
     return std::nullopt;
 }
 
-bool admit(const ServerContext& ctx, Request& req, Response& res) {
+bool admit(const ServerContext& ctx, Request& req, Response& res, Access access) {
     auto path = actors_path(req.path);
     Presented presented;
     presented.v3 = path && path->tree == k_v3_tree;
@@ -70,11 +70,15 @@ bool admit(const ServerContext& ctx, Request& req, Response& res) {
             twice = "the " + std::string(header) + " header is given more than once";
     if (twice.empty() && query && query->count("x-nonce") > 1)
         twice = "the x-nonce URL parameter is given more than once";
-    if (!twice.empty() && !ctx.config.no_auth) {
+    if (!twice.empty() && (!ctx.config.no_auth || access != Access::credentials)) {
         reply(ctx, res, 401, "not authorized: " + twice + "; give one credential");
         return false;
     }
-    AuthResult auth = ctx.auth.current()->check(presented, ctx.clock.now_s());
+    auto authenticator = ctx.auth.current();
+    AuthResult auth;
+    if (access != Access::credentials) auth = authenticator->check_admin(presented);
+    if (access == Access::credentials || (access == Access::either && !auth.ok()))
+        auth = authenticator->check(presented, ctx.clock.now_s());
     if (!auth.ok()) {
         reply(ctx, res, 401, auth.message);
         return false;

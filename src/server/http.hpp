@@ -27,7 +27,8 @@ namespace pjm::server {
 
 struct ServerContext {
     const ServeConfig& config;
-    const LiveCredentials& auth; // swapped whole on SIGHUP
+    const LiveCredentials& auth;    // swapped whole on SIGHUP
+    const core::AdminConfig& admin; // the admin secret in force (configured or the database's)
     StoragePool& reads;
     Writer& writer;
     Metrics& metrics;
@@ -64,7 +65,11 @@ std::optional<ActorsPath> actors_path(std::string_view path);
 // X-Tapis-Token under /v3/actors, or one x-nonce URL parameter, holding a value the server
 // accepts), then the actor id when the path names one (404): true when the request may go on,
 // with req.identity set; otherwise the refusal is written. Runs before any body is read.
-bool admit(const ServerContext& ctx, Request& req, Response& res);
+// Who may use a route: senders of messages (bearer tokens, nonces, Tapis tokens), holders of
+// the admin credential only, or either.
+enum class Access { credentials, admin, either };
+bool admit(const ServerContext& ctx, Request& req, Response& res,
+           Access access = Access::credentials);
 
 // The key case of the server (--case) applied to an Abaco result (core/key_case.hpp).
 nlohmann::json abaco_result(const ServerContext& ctx, nlohmann::json result);

@@ -22,10 +22,11 @@ void LiveCredentials::reload() {
 
 std::string LiveCredentials::summary() const {
     auto a = current();
-    if (a->open()) return "no authentication";
-    return fmt::format("{} bearer tokens, {} nonces, {} Tapis tokens{}", a->bearer_count(),
+    std::string admins = fmt::format(", {} admin credentials", a->admin_count());
+    if (a->open()) return "no authentication" + admins;
+    return fmt::format("{} bearer tokens, {} nonces, {} Tapis tokens{}{}", a->bearer_count(),
                        a->nonce_count(), a->tapis_token_count(),
-                       a->verifies_jwts() ? ", Tapis JWTs" : "");
+                       a->verifies_jwts() ? ", Tapis JWTs" : "", admins);
 }
 
 } // namespace pjm::server

@@ -105,7 +105,9 @@ std::optional<Response> route_head(ServerContext& ctx, Request& req) {
         }
         return res;
     }
-    if (actors_path(req.path) && !admit(ctx, req, res)) return res;
+    if (actors_path(req.path) &&
+        !admit(ctx, req, res, k_routes[static_cast<std::size_t>(req.route)].access))
+        return res;
     return std::nullopt;
 }
 

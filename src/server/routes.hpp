@@ -21,6 +21,7 @@ RouteHandler list_executions, get_execution, get_execution_logs; // routes_execu
 RouteHandler get_job, list_jobs;                                 // routes_jobs.cpp
 RouteHandler get_health, get_metrics;                            // routes_service.cpp
 RouteHandler list_actors, get_actor, list_workers;               // routes_actors.cpp
+RouteHandler list_pipelines, add_pipeline, make_admin_token;     // routes_admin.cpp
 
 struct Route {
     Method method;
@@ -28,6 +29,7 @@ struct Route {
     // actor id. Groups are %-decoded after matching; one that decodes to hold '/' matches not.
     const char* pattern;
     RouteHandler* handler;
+    Access access = Access::credentials; // under the actors trees: who may use it
 };
 
 // Tried in this order; a HEAD is answered by its path's GET.
@@ -40,6 +42,11 @@ inline constexpr Route k_routes[] = {
      get_execution_logs},
     {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/jobs/([^/]+)/?)", get_job},
     {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/jobs/?)", list_jobs},
+    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/pipelines/?)", list_pipelines,
+     Access::either},
+    {Method::post, R"((?:/actors/v2|/v3/actors)/([^/]+)/pipelines/?)", add_pipeline, Access::admin},
+    {Method::post, R"((?:/actors/v2|/v3/actors)/([^/]+)/admin-token/?)", make_admin_token,
+     Access::admin},
     {Method::get, R"((?:/actors/v2|/v3/actors)/?)", list_actors},
     {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/?)", get_actor},
     {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/workers/?)", list_workers},

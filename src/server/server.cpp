@@ -128,7 +128,7 @@ void watch_signals(const sigset_t& signals, const std::function<void()>& on_hang
 int run(const ServeConfig& config, std::string& error) {
     LiveCredentials auth(CredentialSources{
         config.bearer_file, config.nonce_file, config.tapis_token_file, config.tapis_public_key,
-        config.tapis_tenants, config.tapis_users, config.no_auth});
+        config.tapis_tenants, config.tapis_users, config.no_auth, config.admin_credential_file});
     core::SystemClock clock;
     RequestLog log;
     Metrics metrics;
@@ -166,7 +166,7 @@ int run(const ServeConfig& config, std::string& error) {
     Checkpointer checkpointer(
         std::move(checkpoint_storage), k_checkpoint_period, [&writer] { return writer.batches(); },
         [&log](const std::string& why) { log.write("pjm serve: checkpoint failed: " + why); });
-    ServerContext ctx{config, auth, reads, writer, metrics, log, clock};
+    ServerContext ctx{config, auth, handler.admin, reads, writer, metrics, log, clock};
 
     ServerLimits limits;
     limits.max_body = config.max_body;

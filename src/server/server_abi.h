@@ -34,6 +34,7 @@ struct pjm_serve_options {
     const char* tapis_users;      /* admitted tapis/username values, comma-separated; NULL: any */
     const char* tls_cert;         /* PEM certificate chain: serve HTTPS; NULL: plain HTTP */
     const char* tls_key;          /* PEM private key of tls_cert; given exactly when tls_cert is */
+    const char* admin_credential_file; /* values that open the admin routes; NULL: closed */
 };
 
 /* The loader requires this symbol: PJM_SERVER_ABI_VERSION of the module. */

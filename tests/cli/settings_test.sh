@@ -89,7 +89,7 @@ mv "$WORK/moved.toml" "$CONFIG_DIR/config.toml"
 export PJM_DATABASE="$WORK/local.db"
 run pipeline list
 expect_rc 2 "pipeline list without local mode"
-expect_err "add --local" "pipeline list without local mode says what to do"
+expect_err "or use --local" "pipeline list without local mode or a manager says what to do"
 printf 'local = true\n' >"$WORK/local.toml"
 PJM_CONFIG="$WORK/local.toml" run pipeline add --name local-from-config
 expect_rc 0 "local = true in the config file"

@@ -7,6 +7,7 @@
 #include "core/storage.hpp"
 #include "core/timefmt.hpp"
 #include "core/typed_uuid.hpp"
+#include "remote/abaco_client.hpp"
 #include "store/store.hpp"
 
 #include <iostream>
@@ -21,15 +22,51 @@ struct PipelineArgs {
     std::string description;
 };
 
+// A pipeline document from the manager, or exit 7 naming what is wrong with it.
+core::Pipeline pipeline_from(const nlohmann::json& doc) {
+    if (doc.is_object() && doc.contains("uuid") && doc["uuid"].is_string() &&
+        doc.contains("name") && doc["name"].is_string())
+        return {doc["uuid"], doc["name"], doc.value("description", ""), doc.value("created", "")};
+    throw CliError(core::ErrorKind::remote,
+                   "the manager sent a pipeline pjm cannot read: " + doc.dump().substr(0, 200));
+}
+
+void need_admin_credential(Context& ctx, const char* what) {
+    if (!ctx.settings.get("admin_credential"))
+        usage_error(std::string(what) +
+                    " through the manager needs its admin credential: set "
+                    "PJM_ADMIN_CREDENTIAL_FILE (or admin_credential_file in the config file, "
+                    "or PJM_ADMIN_CREDENTIAL); or add --local to work on a database");
+}
+
+core::Pipeline add_remotely(Context& ctx, const PipelineArgs& a) {
+    need_admin_credential(ctx, "registering a pipeline");
+    nlohmann::json body = {{"name", a.name}};
+    if (!a.uuid.empty()) body["uuid"] = a.uuid;
+    if (!a.description.empty()) body["description"] = a.description;
+    remote::Reply r = ctx.client().add_pipeline(body);
+    if (r.http_status == 404 || r.http_status == 405)
+        throw CliError(core::ErrorKind::not_found,
+                       "the manager has no pipelines route (an older pjm serve, or a plain "
+                       "Abaco actor?): " +
+                           r.message);
+    if (!r.ok()) throw CliError(r.kind, r.message);
+    return pipeline_from(r.result);
+}
+
 int run_add(Context& ctx, const PipelineArgs& a) {
-    if (!ctx.local()) usage_error("pipelines are registered in the database: add --local");
     if (a.name.empty()) usage_error("--name must not be empty");
-    core::UuidFactory uuids(
-        ctx.settings.get_or("uuid_domain", std::string(core::k_default_uuid_domain)));
-    auto added = core::register_pipeline(ctx.storage(store::Create::yes), uuids, a.name, a.uuid,
-                                         a.description, ctx.clock);
-    if (!added.ok()) throw CliError(added.kind, added.message);
-    const core::Pipeline& p = added.value;
+    core::Pipeline p;
+    if (ctx.local()) {
+        core::UuidFactory uuids(
+            ctx.settings.get_or("uuid_domain", std::string(core::k_default_uuid_domain)));
+        auto added = core::register_pipeline(ctx.storage(store::Create::yes), uuids, a.name, a.uuid,
+                                             a.description, ctx.clock);
+        if (!added.ok()) throw CliError(added.kind, added.message);
+        p = added.value;
+    } else {
+        p = add_remotely(ctx, a);
+    }
     if (ctx.flags.json)
         print_json(core::to_json(p));
     else
@@ -37,9 +74,22 @@ int run_add(Context& ctx, const PipelineArgs& a) {
     return 0;
 }
 
+std::vector<core::Pipeline> list_remotely(Context& ctx) {
+    remote::Reply r = ctx.client().list_pipelines();
+    if (r.http_status == 404 || r.http_status == 405)
+        throw CliError(core::ErrorKind::not_found,
+                       "the manager has no pipelines route (a plain Abaco actor?): " + r.message);
+    if (!r.ok()) throw CliError(r.kind, r.message);
+    if (!r.result.is_array())
+        throw CliError(core::ErrorKind::remote, "the manager's pipeline list is not a list");
+    std::vector<core::Pipeline> out;
+    for (const auto& doc : r.result)
+        out.push_back(pipeline_from(doc));
+    return out;
+}
+
 int run_list(Context& ctx) {
-    if (!ctx.local()) usage_error("pipelines are listed from the database: add --local");
-    auto pipelines = ctx.storage().list_pipelines();
+    auto pipelines = ctx.local() ? ctx.storage().list_pipelines() : list_remotely(ctx);
     if (ctx.flags.json) {
         nlohmann::json docs = nlohmann::json::array();
         for (const auto& p : pipelines)
@@ -61,19 +111,27 @@ int run_list(Context& ctx) {
 
 void add_pipeline_command(Command& root, Context& ctx) {
     auto args = std::make_shared<PipelineArgs>();
-    auto& sub = root.sub("pipeline", "Register and list pipelines (local mode)");
+    auto& sub = root.sub("pipeline",
+                         "Register and list pipelines: in the database (--local) or through the "
+                         "manager (its admin credential)");
     sub.require_subcommand(1);
-    sub.footer(examples(
-        {"PIPELINE=$(pjm --local pipeline add --name rnaseq)", "pjm --local pipeline list"}));
-    auto& add = sub.sub("add", "Register a pipeline; prints its UUID");
+    sub.footer(
+        examples({"PIPELINE=$(pjm --local pipeline add --name rnaseq)", "pjm --local pipeline list",
+                  "PJM_ADMIN_CREDENTIAL_FILE=~/.pjm-admin pjm pipeline add --name rnaseq   "
+                  "(through pjm serve)"}));
+    auto& add = sub.sub("add", "Register a pipeline; prints its UUID. Again with the same name "
+                               "and description: the same UUID, exit 0");
     add.option("--name", args->name, "The pipeline's name").required();
     add.option("--uuid", args->uuid, "Its UUID (default: derived from the name)");
     add.option("--description", args->description, "What the pipeline does");
-    add.footer(examples(
-        {"PIPELINE=$(pjm --local pipeline add --name rnaseq --description 'RNA-seq v2')"}));
+    add.footer(
+        examples({"PIPELINE=$(pjm --local pipeline add --name rnaseq --description 'RNA-seq v2')",
+                  "PJM_URL=https://pjm.example.org/actors/v2/pjm/messages "
+                  "PJM_ADMIN_CREDENTIAL_FILE=~/.pjm-admin pjm pipeline add --name rnaseq"}));
     add.on_run([&ctx, args] { return run_add(ctx, *args); });
     auto& list = sub.sub("list", "List registered pipelines");
-    list.footer(examples({"pjm --local pipeline list", "pjm --local --json pipeline list"}));
+    list.footer(examples({"pjm --local pipeline list", "pjm --local --json pipeline list",
+                          "pjm pipeline list   (from the manager: message or admin credential)"}));
     list.on_run([&ctx] { return run_list(ctx); });
 }
 

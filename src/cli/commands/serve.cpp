@@ -34,6 +34,7 @@ struct ServeArgs {
     std::vector<std::string> tapis_users;
     std::string tls_cert;
     std::string tls_key;
+    std::string admin_credential_file;
 };
 
 std::string joined(const std::vector<std::string>& items) {
@@ -95,6 +96,7 @@ int run_serve(Context& ctx, const ServeArgs& a) {
     o.tapis_users = optional(users);
     o.tls_cert = optional(a.tls_cert);
     o.tls_key = optional(a.tls_key);
+    o.admin_credential_file = optional(a.admin_credential_file);
     char error[2048] = {};
     int code = serve(&o, error, sizeof error);
     if (code != 0)
@@ -142,6 +144,10 @@ void add_serve_command(Command& root, Context& ctx) {
                "Accept Tapis JWTs of this tenant only (tapis/tenant_id; repeat for more)");
     sub.option("--tapis-user", args->tapis_users,
                "Accept Tapis JWTs of this user only (tapis/username; repeat for more)");
+    sub.option("--admin-credential-file", args->admin_credential_file,
+               "File of admin credentials, one a line: they open the admin routes (register "
+               "pipelines, get admin tokens); without it those routes are closed")
+        .type_name("FILE");
     sub.flag("--no-auth", args->no_auth,
              "Accept requests without credentials (a trusted network only)");
     sub.option("--max-body", args->max_body, "Largest accepted message body, in bytes")

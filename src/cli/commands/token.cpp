@@ -9,6 +9,7 @@
 #include "core/timefmt.hpp"
 #include "core/token.hpp"
 #include "core/typed_uuid.hpp"
+#include "remote/abaco_client.hpp"
 
 #include <iostream>
 
@@ -31,7 +32,8 @@ core::AdminConfig admin_for(Context& ctx, const TokenArgs& a) {
     if (a.lifetime > 0) cfg.lifetime = a.lifetime;
     if (cfg.secret.empty())
         usage_error("no admin secret: set PJM_ADMIN_SECRET or admin_secret_file in the config "
-                    "file, or add --local to use the database's own secret");
+                    "file, or add --local to use the database's own secret, or set "
+                    "PJM_ADMIN_CREDENTIAL_FILE to get the token from the manager");
     return cfg;
 }
 
@@ -51,7 +53,32 @@ void print_token(Context& ctx, const std::string& token, std::optional<std::int6
     }
 }
 
+// No admin secret here, in client mode, with the manager's admin credential: the manager makes
+// the token with its own secret.
+int admin_from_manager(Context& ctx, const TokenArgs& a) {
+    if (!a.key.empty() || a.lifetime > 0 || a.at >= 0)
+        usage_error("--key, --lifetime and --at make a token with an admin secret; the manager "
+                    "makes its own (for the current window): drop them, or set the secret");
+    remote::Reply r = ctx.client().admin_token();
+    if (r.http_status == 404 || r.http_status == 405)
+        throw CliError(core::ErrorKind::not_found,
+                       "the manager has no admin-token route (an older pjm serve, or a plain "
+                       "Abaco actor?): " +
+                           r.message);
+    if (!r.ok()) throw CliError(r.kind, r.message);
+    if (!r.result.is_object() || !r.result.contains("token") || !r.result["token"].is_string())
+        throw CliError(core::ErrorKind::remote, "the manager's reply holds no admin token");
+    std::string token = r.result["token"];
+    if (ctx.flags.json)
+        print_json({{"token", token}, {"expires", r.result.value("expires", nlohmann::json())}});
+    else
+        std::cout << token << '\n';
+    return 0;
+}
+
 int run_admin(Context& ctx, const TokenArgs& a) {
+    if (!ctx.local() && !ctx.settings.get("admin_secret") && ctx.settings.get("admin_credential"))
+        return admin_from_manager(ctx, a);
     auto cfg = admin_for(ctx, a);
     std::int64_t at = a.at >= 0 ? a.at : ctx.clock.now_s();
     // Valid through the next window as well (the current and previous windows are accepted).
@@ -106,6 +133,8 @@ void add_token_command(Command& root, Context& ctx) {
         .positive();
     admin.option("--at", args->at, "Unix time to make the token for (default: now)").non_negative();
     admin.footer(examples({"TOKEN=$(pjm --local token admin)",
+                           "TOKEN=$(PJM_ADMIN_CREDENTIAL_FILE=~/.pjm-admin pjm token admin)   "
+                           "(from the manager)",
                            "PJM_ADMIN_SECRET=s3cret pjm token admin --at 1700000000",
                            "pjm --json token admin     ({\"token\": …, \"expires\": …})"}));
     admin.on_run([&ctx, args] { return run_admin(ctx, *args); });

@@ -20,7 +20,8 @@ TEST(AbacoClient, StatusKinds) {
 TEST(AbacoClient, OutboxUrlDropsTheNonceKeepsTheRest) {
     AbacoClient c("https://t/actors/v2/A/messages?x-nonce=SECRET&site=x", {}, {});
     EXPECT_EQ(c.messages_url_without_credentials(), "https://t/actors/v2/A/messages?site=x");
-    AbacoClient plain("https://t/actors/v2/A/messages/", {std::nullopt, "N", std::nullopt}, {});
+    AbacoClient plain("https://t/actors/v2/A/messages/",
+                      {std::nullopt, "N", std::nullopt, std::nullopt}, {});
     EXPECT_EQ(plain.messages_url_without_credentials(), "https://t/actors/v2/A/messages");
 }
 
