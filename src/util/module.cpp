@@ -66,8 +66,13 @@ Module Module::load(const std::string& name, int abi_version) {
                                      "; install matching pjm and modules");
         return m;
     }
+    // Each module comes in a package of its own (docs/packaging.md).
+    std::string package = name == "server"           ? "pjm-server"
+                          : name == "store-postgres" ? "pjm-postgres"
+                                                     : "pjm";
     throw std::runtime_error("module pjm-" + name + ".so not found (looked in" + tried +
-                             "); install pjm with its modules, or set PJM_MODULE_DIR");
+                             "); install it (Debian: the " + package +
+                             " package), or set PJM_MODULE_DIR");
 }
 
 Module::Module(Module&& other) noexcept

@@ -16,7 +16,7 @@ fi
 for f in bin/pjm share/man/man1/pjm.1 share/bash-completion/completions/pjm \
     share/zsh/site-functions/_pjm share/fish/vendor_completions.d/pjm.fish \
     share/doc/pjm/README.md share/doc/pjm/LICENSE share/doc/pjm/config.toml.example \
-    lib/systemd/system/pjm-serve.service; do
+    lib/systemd/system/pjm-serve.service etc/default/pjm-serve share/doc/pjm/copyright; do
     check
     [ -f "$PREFIX/$f" ] || fail "cmake --install puts no $f"
 done

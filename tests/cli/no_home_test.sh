@@ -6,6 +6,7 @@
 # (a service account, home /nonexistent) queues under /var/spool/pjm/user-UID. Two throwaway users
 # are created and removed, so the test needs root.
 # pjm-test: one backend (the users' own default databases and outboxes)
+# pjm-test: changes the system
 source "$PJM_TEST_LIB"
 [ "$(id -u)" = 0 ] || { echo "no_home_test: needs root: it creates two throwaway users" >&2; exit 1; }
 for tool in useradd userdel setpriv; do
