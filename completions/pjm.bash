@@ -22,14 +22,14 @@ _pjm_children() {
 # _pjm_options PATH: the options of a command ("" is pjm itself: the global options).
 _pjm_options() {
     case $1 in
-    "") echo "--help --version --local --json --dry-run --verbose --sync --wait --wait-timeout" \
+    "") echo "--help --version --local --json --template --quiet --dry-run --verbose --sync --wait --wait-timeout" \
         "--no-outbox --insecure --config --db --url --tenant-url --actor-id --bearer --nonce" \
         "--tapis-token --api" \
         "--cacert --connect-timeout --timeout --retries --retry-max-time --outbox --color" ;;
     event) echo "--token --data --url-params --batch --fail-fast" ;;
     delete) echo "--token --force" ;;
     create) echo "--pipeline --archive-path --archive-system --data --session" ;;
-    status) echo "--history --before --execution" ;;
+    status) echo "--history --before --execution --follow --until --interval" ;;
     subscription) echo "--platform --events --ttl-minutes --token" ;;
     list) echo "--state --pipeline --limit --all" ;;
     "token admin") echo "--key --lifetime --at" ;;
@@ -57,7 +57,7 @@ _pjm_takes_value() {
         --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads | --case | \
         --tapis-token-file | --tapis-public-key | --tapis-tenant | --tapis-user | \
         --tls-cert | --tls-key | --admin-credential-file | --platform | --events | --ttl-minutes | \
-        --output | --color)
+        --output | --color | --template | --until | --interval)
         return 0
         ;;
     esac
@@ -124,7 +124,7 @@ _pjm() {
             --tapis-token-file | --tapis-public-key | --tls-cert | --tls-key | --admin-credential-file) _pjm_files "$given" "$cur" ;;
         --outbox) _pjm_files "$given" "$cur" d ;;
         --data) [[ $cur == @* ]] && _pjm_files "$given@" "${cur#@}" ;;
-        --state) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;
+        --state | --until) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;
         --platform) COMPREPLY=($(compgen -P "$given" -W "tapis agave" -- "$cur")) ;;
         --events) COMPREPLY=($(compgen -P "$given" -W "$_pjm_tapis_categories" -- "${cur^^}")) ;;
         --color) COMPREPLY=($(compgen -P "$given" -W "auto always never" -- "$cur")) ;;

@@ -6,7 +6,7 @@ set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --act
     --data --batch --pipeline --archive-path --archive-system --session --history --before --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
     --bearer-file --nonce-file --max-body --threads --case --output --color --tapis-token-file \
-    --tapis-public-key --tapis-tenant --tapis-user --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file
+    --tapis-public-key --tapis-tenant --tapis-user --template --until --interval --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file
 
 function __pjm_children --description 'The subcommands of a pjm command'
     switch "$argv[1]"
@@ -91,6 +91,8 @@ complete -c pjm -n 'not __pjm_dashdash' -s h -l help -d 'Print help and exit'
 complete -c pjm -n 'not __pjm_dashdash' -l version -d 'Print the version and the modules found'
 complete -c pjm -n 'not __pjm_dashdash' -l local -d 'Apply messages to the database instead of sending them'
 complete -c pjm -n 'not __pjm_dashdash' -l json -d 'Print one JSON document on stdout'
+complete -c pjm -n 'not __pjm_dashdash' -l template -x -d 'Print each result document through TEMPLATE ({uuid}, {state})'
+complete -c pjm -n 'not __pjm_dashdash' -s q -l quiet -d 'Print nothing on stdout; the exit code tells'
 complete -c pjm -n 'not __pjm_dashdash' -l dry-run -d 'Print the message and its target; send nothing'
 complete -c pjm -n 'not __pjm_dashdash' -s v -l verbose -d 'Explain what pjm does on stderr'
 complete -c pjm -n 'not __pjm_dashdash' -l sync -d 'Ask the manager to handle the message before replying'
@@ -157,6 +159,9 @@ complete -c pjm -n '__pjm_is create' -l session -x -d 'A correlation string'
 complete -c pjm -n '__pjm_is status' -l history -x -d 'History entries to show, newest last (default 100, at most 1000; 0 for none)'
 complete -c pjm -n '__pjm_is status' -l before -x -d 'Show the page of history that ends below entry N (a page\'s history_start)'
 complete -c pjm -n '__pjm_is status' -l execution -x -d 'Show a manager execution instead'
+complete -c pjm -n '__pjm_is status' -s f -l follow -d 'Then show each new event until the job reaches a --until state'
+complete -c pjm -n '__pjm_is status' -l until -x -a 'CREATED RUNNING FAILED FINISHED INDEXING VALIDATING VALIDATED REJECTED FINALIZED RETIRED RESET' -d 'A state that ends --follow'
+complete -c pjm -n '__pjm_is status' -l interval -x -d 'Seconds between two reads with --follow'
 
 # pjm list
 complete -c pjm -n '__pjm_is list' -l state -x -a 'CREATED RUNNING FAILED FINISHED INDEXING VALIDATING VALIDATED REJECTED FINALIZED RETIRED RESET' -d 'Only jobs in this state'

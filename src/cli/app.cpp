@@ -13,6 +13,7 @@
 
 #include <deque>
 #include <iostream>
+#include <streambuf>
 
 namespace pjm::cli {
 
@@ -23,7 +24,7 @@ constexpr const char* k_description =
     "Client mode (default) sends messages to a manager; --local applies them to a database.";
 
 constexpr const char* k_footer =
-    R"(Settings come from flags, then PJM_* environment variables, then the config
+    R"HELP(Settings come from flags, then PJM_* environment variables, then the config
 file ($XDG_CONFIG_HOME/pjm/config.toml, then /etc/pjm/config.toml), then defaults.
 Exit codes: 0 done, 1 internal, 2 usage, 3 invalid message, 4 not found,
 5 not authorized, 6 conflict, 7 remote failure, 8 storage failure, 75 queued.
@@ -31,9 +32,16 @@ Exit codes: 0 done, 1 internal, 2 usage, 3 invalid message, 4 not found,
 Examples:
   pjm --local pipeline add --name demo
   pjm --local create --pipeline 106... --archive-path /archive/run1 --data '{"n": 1}'
-  PJM_JOB_UUID=107... PJM_TOKEN=... pjm --local event run
-  pjm --local status 107...
-Run 'pjm <command> --help' for a command's options and examples.)";
+  eval "$(pjm --local create --pipeline demo --archive-path /a \
+      --template 'export PJM_JOB_UUID={uuid} PJM_TOKEN={token}')"
+  pjm --local event run
+  pjm --local status 107ea041            (a UUID prefix does in local mode)
+  pjm --local list --state RUNNING --template '{uuid}\t{updated}'
+Run 'pjm <command> --help' for a command's options and examples.)HELP";
+
+struct NullBuffer : std::streambuf {
+    int overflow(int c) override { return c; }
+};
 
 struct SettingFlag {
     Option* option;
@@ -76,6 +84,13 @@ int run(int argc, char** argv) {
     app.flag("--local", ctx.flags.local,
              "Apply messages to the configured database instead of sending them (PJM_LOCAL)");
     app.flag("--json", ctx.flags.json, "Print one JSON document on stdout");
+    app.option("--template", ctx.flags.output_template,
+               "Print each result document (each element of a list) through TEMPLATE, one line "
+               "each, instead of JSON: {uuid}, {state}, {job.state}; \\t is a tab")
+        .type_name("TEMPLATE");
+    app.flag("-q,--quiet", ctx.flags.quiet,
+             "Print nothing on stdout: the exit code tells the outcome (errors and warnings "
+             "still go to stderr)");
     app.flag("--dry-run", ctx.flags.dry_run,
              "Print the message and its target (secrets redacted); send nothing");
     app.flag("-v,--verbose", ctx.flags.verbose, "Explain what pjm does on stderr (repeatable)");
@@ -120,6 +135,18 @@ int run(int argc, char** argv) {
         return core::exit_code(core::ErrorKind::usage);
     }
     configure_terminal(parse_color_mode(color).value_or(ColorMode::automatic));
+    // -q: stdout goes nowhere (a stream buffer that takes everything), whatever prints to it.
+    static NullBuffer nowhere;
+    if (ctx.flags.quiet) std::cout.rdbuf(&nowhere);
+    if (ctx.flags.output_template) {
+        try {
+            use_template(*ctx.flags.output_template);
+        } catch (const CliError& e) {
+            print_error(false, e.kind(), e.what());
+            return core::exit_code(e.kind());
+        }
+        ctx.flags.json = true; // the commands build the documents the template reads
+    }
     if (version) {
         std::cout << version_text() << '\n';
         return 0;

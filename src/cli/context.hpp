@@ -41,6 +41,8 @@ struct GlobalFlags {
     bool wait = false;     // poll the execution until it completes
     int wait_seconds = 60; // how long --wait waits
     bool no_outbox = false;
+    bool quiet = false;                         // -q: nothing on stdout
+    std::optional<std::string> output_template; // --template
     std::optional<std::string> config;
     std::map<std::string, std::string> values; // settings given as flags, by setting name
 };

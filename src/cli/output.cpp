@@ -1,5 +1,7 @@
 #include "cli/output.hpp"
 
+#include "cli/doc_template.hpp"
+#include "cli/errors.hpp"
 #include "cli/humanize.hpp"
 #include "util/printable.hpp"
 
@@ -8,15 +10,58 @@
 
 namespace pjm::cli {
 
+namespace {
+
+std::optional<DocTemplate>& output_template() {
+    static std::optional<DocTemplate> t;
+    return t;
+}
+
+} // namespace
+
+void use_template(const std::string& text) {
+    try {
+        output_template() = DocTemplate::parse(text);
+    } catch (const std::invalid_argument& e) {
+        usage_error(std::string("--template: ") + e.what());
+    }
+}
+
 void print_json(const nlohmann::json& doc) {
-    std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+    const auto& t = output_template();
+    if (!t) {
+        std::cout << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+        return;
+    }
+    std::vector<std::string> missing;
+    if (doc.is_array())
+        for (const auto& element : doc)
+            std::cout << t->render(element, missing) << '\n';
+    else
+        std::cout << t->render(doc, missing) << '\n';
+    if (!missing.empty()) {
+        // Once, after the output: the fields asked for that the documents do not have.
+        std::sort(missing.begin(), missing.end());
+        missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+        const nlohmann::json& sample = doc.is_array() && !doc.empty() ? doc.front() : doc;
+        std::string fields, have;
+        for (const auto& m : missing)
+            fields += (fields.empty() ? "" : ", ") + m;
+        if (sample.is_object())
+            for (const auto& [key, value] : sample.items())
+                have += (have.empty() ? "" : " ") + key;
+        std::cerr << "pjm: warning: --template: no field "
+                  << util::printable(fields, util::Newlines::escape)
+                  << " (printed as nothing); the documents have: " << have << '\n';
+    }
 }
 
 void print_error(bool json, core::ErrorKind kind, const std::string& message) {
     // Messages may quote what the user gave; control characters must not reach the terminal.
     std::string shown = util::printable(message, util::Newlines::keep);
     std::cerr << "pjm: " << err_style().paint("error:", Color::red) << ' ' << shown << '\n';
-    if (json) print_json({{"error", {{"kind", core::kind_name(kind)}, {"message", message}}}});
+    if (json && !output_template())
+        print_json({{"error", {{"kind", core::kind_name(kind)}, {"message", message}}}});
 }
 
 std::string Cell::text() const {

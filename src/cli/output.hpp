@@ -18,9 +18,13 @@ namespace pjm::cli {
 
 class Context;
 
+// One JSON document on stdout; with --template, the document (each element of a list) through
+// the template instead, one line each.
 void print_json(const nlohmann::json& doc);
+// --template TEXT for the rest of the process; throws CliError (usage) when it does not parse.
+void use_template(const std::string& text);
 // "pjm: error: …" on stderr ("error:" red on a colour terminal); with --json also
-// {"error": {"kind", "message"}} on stdout.
+// {"error": {"kind", "message"}} on stdout (not with --template: stdout stays for results).
 void print_error(bool json, core::ErrorKind kind, const std::string& message);
 
 // One cell of a table: pieces of text, each in its colour (control characters are shown

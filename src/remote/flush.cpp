@@ -99,7 +99,11 @@ class Flusher {
                 continue;
             }
             if (e->failed) {
-                counted(m_report.failed, e->id, label + " kept: refused earlier: " + e->last_error);
+                // The same exit code as the flush that saw the refusal: a second flush of an
+                // unchanged outbox answers as the first did.
+                counted(m_report.failed, e->id, label + " kept: refused earlier: " + e->last_error,
+                        e->refused_exit ? core::kind_for_exit_code(e->refused_exit)
+                                        : core::ErrorKind::remote);
                 blocked = true;
                 continue;
             }
@@ -115,6 +119,7 @@ class Flusher {
             // the fix (docs/protocol.md#outbox).
             bool keep_trying = r.retryable || r.misconfigured;
             e->failed = !keep_trying;
+            if (e->failed) e->refused_exit = core::exit_code(r.kind);
             m_outbox.update(*e);
             if (keep_trying)
                 counted(m_report.still_queued, e->id, label + " still queued: " + r.message);

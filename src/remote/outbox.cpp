@@ -104,6 +104,7 @@ nlohmann::json to_json(const OutboxEntry& e) {
             {"attempts", e.attempts},
             {"last_error", e.last_error},
             {"failed", e.failed},
+            {"refused_exit", e.refused_exit},
             {"pinned", e.pinned}};
 }
 
@@ -120,6 +121,7 @@ OutboxEntry from_json(const nlohmann::json& j) {
     e.attempts = j.value("attempts", 0);
     e.last_error = j.value("last_error", "");
     e.failed = j.value("failed", false);
+    e.refused_exit = j.value("refused_exit", 0);
     e.pinned = j.value("pinned", false);
     return e;
 }

@@ -21,6 +21,9 @@ struct OutboxEntry {
     int attempts = 0;
     std::string last_error;
     bool failed = false; // refused for good: kept for inspection, never resent by flush
+    // The exit code that refusal meant (3 to 6), so that every later flush exits with it too;
+    // 0 in files queued before it was kept.
+    int refused_exit = 0;
     // Queued with the manager's URL given on the command line (--url): it goes to that URL
     // only. Other messages go to the manager configured when they are flushed
     // (docs/protocol.md#outbox).

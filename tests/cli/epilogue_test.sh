@@ -57,6 +57,7 @@ case ${FAKE_PIPELINE:-ok} in
 ok) exit 0 ;;
 fail) exit 3 ;;
 killed) kill -KILL 0 ;; # the scheduler kills the whole job: no trap, no report
+scancel) kill -TERM 0; sleep 5 ;; # scancel, the time limit: SIGTERM to every process of the job
 esac
 EOF
 chmod +x "$SUBMIT/run-pipeline.sh"
@@ -151,6 +152,34 @@ check
 [ "$RC" -ne 0 ] || fail "slurm job script without PJM_TOKEN must stop"
 expect_err "submit with PJM_TOKEN set" "slurm job script: says what is missing"
 expect_job "slurm job script: nothing sent without a token" "$JOB" CREATED create
+
+# --- scancel while the pipeline runs: pjm exec records the signal, the job script's traps stay
+# quiet (their fail is refused: the job is FAILED already), the exit status is 128 + 15.
+new_job slurm-scancel
+FAKE_PIPELINE=scancel script setsid -w env SLURM_JOB_ID=1010 SLURM_SUBMIT_DIR="$SUBMIT" \
+    PJM_JOB_UUID="$JOB" PJM_TOKEN="$TOKEN" bash "$JS"
+expect_rc 143 "slurm job script: scancel during the pipeline"
+expect_job "slurm job script: scancel is recorded once, by pjm exec" "$JOB" FAILED create,run,fail \
+    signal=15
+check
+! grep -q "error" "$ERR" || fail "slurm job script: scancel printed an error: $(cat "$ERR")"
+expect_no_spool 1010 "slurm job script: scancel"
+
+# --- scancel during the stage-in (before pjm exec): the trap records the signal, no exit code.
+new_job slurm-scancel-stage-in
+mkdir -p "$WORK/fifo-submit/inputs"
+mkfifo "$WORK/fifo-submit/inputs/s1.fastq" # cp waits on it until the signal comes
+(cd "$WORK" && setsid env SLURM_JOB_ID=1011 SLURM_SUBMIT_DIR="$WORK/fifo-submit" \
+    PJM_JOB_UUID="$JOB" PJM_TOKEN="$TOKEN" bash "$JS" >"$OUT" 2>"$ERR") &
+SCRIPT=$!
+for _ in $(seq 100); do pgrep -f "cp inputs/s1.fastq" >/dev/null && break; sleep 0.05; done
+JOB_PGID=$(ps -o pgid= -p "$(pgrep -f "cp inputs/s1.fastq" | head -1)" | tr -d ' ')
+[ -n "$JOB_PGID" ] && kill -TERM -- "-$JOB_PGID"
+wait "$SCRIPT"
+expect_job "slurm job script: scancel during the stage-in" "$JOB" FAILED create,fail \
+    signal=15 exit_code=null step='"stage-in"'
+check
+! grep -q "error" "$ERR" || fail "slurm job script: scancel during the stage-in printed an error"
 
 # --- Slurm job killed outright, then the Epilog
 new_job slurm-killed

@@ -56,6 +56,15 @@ expect_err "validate" "and names the refused message"
 expect_eq "$(events_of "$B")" "create run" "the queued run went; validate and update did not"
 expect_eq "$(queued)" "2" "validate (refused, kept) and update wait in the outbox"
 
+# Flushing again changes nothing, and says so the same way each time: the refused validate
+# was a conflict (6) at first sight, and stays one (not a network failure) on every flush.
+run outbox flush
+expect_rc 6 "a flush with the refused message kept"
+expect_err "refused earlier" "the flush says it was refused before"
+run outbox flush
+expect_rc 6 "the same flush again: the same exit code"
+expect_eq "$(queued)" "2" "flushing a refused message's queue changes nothing"
+
 # Other jobs are not held back by B's queue.
 run event validate "$A" --token "$A_TOKEN"
 expect_rc 0 "A's validate goes at once"

@@ -224,14 +224,14 @@ void add_outbox_command(Command& root, Context& ctx) {
     flush.on_run([&ctx, args] { return run_flush(ctx, *args); });
     auto& show = sub.sub("show", "Show one queued message whole (its tokens redacted)");
     show.option("id", args->id, "The message's id (see 'pjm outbox list')").required();
-    show.footer(examples({"pjm outbox show 1764300000000-1a2b3c4d"}));
+    show.footer(examples({"pjm outbox show 1796220660505330-383e0309"}));
     show.on_run([&ctx, args] { return run_show(ctx, *args); });
     auto& drop = sub.sub("drop", "Delete messages from the outbox for good: one, a job's, or all");
     drop.option("id", args->id, "The message's id (see 'pjm outbox list')");
     drop.option("--job", args->job, "Every message of this job");
     drop.flag("--all", args->all, "Every message in the outbox");
-    drop.footer(examples({"pjm outbox drop 1764300000000-1a2b3c4d", "pjm outbox drop --job 107...",
-                          "pjm outbox drop --all"}));
+    drop.footer(examples({"pjm outbox drop 1796220660505330-383e0309",
+                          "pjm outbox drop --job 107...", "pjm outbox drop --all"}));
     drop.on_run([&ctx, args] { return run_drop(ctx, *args); });
 }
 
