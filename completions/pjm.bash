@@ -70,8 +70,17 @@ _pjm_files() { # _pjm_files PREFIX WORD [-d]: files (or folders) whose names sta
     COMPREPLY=($(compgen -P "$1" -${3:-f} -- "$2"))
 }
 
+# _pjm_dynamic KIND PREFIX WORD: job UUIDs, pipeline names or outbox ids, asked of pjm itself
+# (`pjm __complete`: the database with --local, else the configured manager, 2 s at most) with
+# the options on the line that say where they are (_pjm_where).
+_pjm_dynamic() {
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -P "$2" -W "$("${COMP_WORDS[0]}" "${_pjm_where[@]}" __complete "$1" "$3" 2>/dev/null)" -- "$3"))
+}
+
 _pjm() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev="" value_of="" given=""
+    local -a _pjm_where=()
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     COMPREPLY=()
 
@@ -97,6 +106,13 @@ _pjm() {
         elif [[ $w == = ]]; then
             ((i++)) # "--opt = value"
         elif [[ $w == -* ]]; then
+            case $w in
+            --local) _pjm_where+=("$w") ;;
+            --db=* | --url=* | --config=* | --outbox=* | --tenant-url=* | --actor-id=* | --api=* | --cacert=*)
+                _pjm_where+=("$w") ;;
+            --db | --url | --config | --outbox | --tenant-url | --actor-id | --api | --cacert)
+                [[ ${COMP_WORDS[i + 1]} != = ]] && _pjm_where+=("$w" "${COMP_WORDS[i + 1]}") ;;
+            esac
             if [[ $w != *=* && ${COMP_WORDS[i + 1]} != = ]] && _pjm_takes_value "$w"; then
                 ((i++))
             fi
@@ -130,6 +146,8 @@ _pjm() {
         --color) COMPREPLY=($(compgen -P "$given" -W "auto always never" -- "$cur")) ;;
         --case) COMPREPLY=($(compgen -P "$given" -W "snake camel both" -- "$cur")) ;;
         --api) COMPREPLY=($(compgen -P "$given" -W "v2 v3" -- "$cur")) ;;
+        --job) _pjm_dynamic jobs "$given" "$cur" ;;
+        --pipeline) _pjm_dynamic pipelines "$given" "$cur" ;;
         esac
         return 0
     fi
@@ -151,6 +169,8 @@ _pjm() {
     fi
     case "$path:$args" in
     event:0) COMPREPLY=($(compgen -W "$_pjm_events" -- "$cur")) ;;
+    event:1 | status:0 | delete:0 | exec:0 | subscription:0 | "token job:0") _pjm_dynamic jobs "" "$cur" ;;
+    "outbox show:0" | "outbox drop:0") _pjm_dynamic outbox "" "$cur" ;;
     schema:0) COMPREPLY=($(compgen -W "$_pjm_schema_kinds" -- "$cur")) ;;
     handle:0 | import:0) _pjm_files "" "$cur" ;;
     esac

@@ -75,6 +75,29 @@ function __pjm_is
     test (count $argv) -lt 2; or test "$state[2]" = "$argv[2]"
 end
 
+# __pjm_dynamic KIND: job UUIDs, pipeline names or outbox ids, asked of pjm itself
+# (`pjm __complete`: the database with --local, else the configured manager, 2 s at most) with
+# the options on the line that say where they are.
+function __pjm_dynamic
+    set -l words (commandline -opc)
+    set -l where
+    set -l i 2
+    while test $i -le (count $words)
+        set -l w $words[$i]
+        switch $w
+            case --local '--db=*' '--url=*' '--config=*' '--outbox=*' '--tenant-url=*' '--actor-id=*' '--api=*' '--cacert=*'
+                set -a where $w
+            case --db --url --config --outbox --tenant-url --actor-id --api --cacert
+                if test $i -lt (count $words)
+                    set -a where $w $words[(math $i + 1)]
+                end
+                set i (math $i + 1)
+        end
+        set i (math $i + 1)
+    end
+    $words[1] $where __complete $argv[1] (commandline -ct) 2>/dev/null
+end
+
 # The value of --data: @FILE completes file names after the '@'.
 function __pjm_data_files
     set -l word (commandline -ct)
@@ -149,7 +172,7 @@ complete -c pjm -n '__pjm_is delete' -l token -x -d 'Admin token (default PJM_TO
 complete -c pjm -n '__pjm_is delete' -l force -d 'Remove the job and its history for good'
 
 # pjm create
-complete -c pjm -n '__pjm_is create' -l pipeline -x -d 'The pipeline\'s UUID (106…)'
+complete -c pjm -n '__pjm_is create' -l pipeline -x -a '(__pjm_dynamic pipelines)' -d 'The pipeline: its UUID or name'
 complete -c pjm -n '__pjm_is create' -l archive-path -x -d 'Where the outputs are archived'
 complete -c pjm -n '__pjm_is create' -l archive-system -x -d 'Storage system of the archive'
 complete -c pjm -n '__pjm_is create' -l data -x -a '(__pjm_data_files)' -d 'The run\'s parameters: JSON, @file or -'
@@ -165,7 +188,7 @@ complete -c pjm -n '__pjm_is status' -l interval -x -d 'Seconds between two read
 
 # pjm list
 complete -c pjm -n '__pjm_is list' -l state -x -a 'CREATED RUNNING FAILED FINISHED INDEXING VALIDATING VALIDATED REJECTED FINALIZED RETIRED RESET' -d 'Only jobs in this state'
-complete -c pjm -n '__pjm_is list' -l pipeline -x -d 'Only jobs of this pipeline'
+complete -c pjm -n '__pjm_is list' -l pipeline -x -a '(__pjm_dynamic pipelines)' -d 'Only jobs of this pipeline'
 complete -c pjm -n '__pjm_is list' -l limit -x -d 'At most this many jobs'
 complete -c pjm -n '__pjm_is list' -l all -d 'Include deleted (hidden) jobs'
 
@@ -176,7 +199,7 @@ complete -c pjm -n '__pjm_is token' -a verify -d 'Check a token'
 complete -c pjm -n '__pjm_is "token admin"' -l key -x -d 'Admin key (default PJM_ADMIN_KEY or pjm)'
 complete -c pjm -n '__pjm_is "token admin"' -l lifetime -x -d 'Window length in seconds'
 complete -c pjm -n '__pjm_is "token admin"' -l at -x -d 'Unix time to make the token for'
-complete -c pjm -n '__pjm_is "token verify"' -l job -x -d 'Also accept it as this job\'s token'
+complete -c pjm -n '__pjm_is "token verify"' -l job -x -a '(__pjm_dynamic jobs)' -d 'Also accept it as this job\'s token'
 
 # pjm pipeline add|list
 complete -c pjm -n '__pjm_is pipeline' -a add -d 'Register a pipeline'
@@ -203,8 +226,8 @@ complete -c pjm -n '__pjm_is outbox' -a show -d 'Show one queued message whole'
 complete -c pjm -n '__pjm_is outbox' -a flush -d 'Deliver queued messages'
 complete -c pjm -n '__pjm_is outbox' -a drop -d 'Delete messages for good'
 complete -c pjm -n '__pjm_is "outbox flush"' -l url -x -d 'Send every message to this URL, pinned ones too'
-complete -c pjm -n '__pjm_is "outbox flush"' -l job -x -d "Send only this job's messages"
-complete -c pjm -n '__pjm_is "outbox drop"' -l job -x -d 'Every message of this job'
+complete -c pjm -n '__pjm_is "outbox flush"' -l job -x -a '(__pjm_dynamic jobs)' -d "Send only this job's messages"
+complete -c pjm -n '__pjm_is "outbox drop"' -l job -x -a '(__pjm_dynamic jobs)' -d 'Every message of this job'
 complete -c pjm -n '__pjm_is "outbox drop"' -l all -d 'Every message in the outbox'
 
 # pjm exec [UUID] -- COMMAND [ARGS…]
@@ -239,3 +262,7 @@ complete -c pjm -n '__pjm_is export' -s o -l output -r -F -d 'File to write (own
 complete -c pjm -n '__pjm_is export' -l force -d 'Replace the --output file if it exists'
 complete -c pjm -n '__pjm_is import' -l keep-settings -d "Keep the database's own settings"
 complete -c pjm -n '__pjm_is import' -F -d 'The export to read, or - for stdin'
+
+# Job UUIDs, pipeline names and outbox ids where a command takes one (from pjm __complete).
+complete -c pjm -n '__pjm_is event 1; or __pjm_is status 0; or __pjm_is delete 0; or __pjm_is exec 0; or __pjm_is subscription 0; or __pjm_is "token job" 0' -a '(__pjm_dynamic jobs)'
+complete -c pjm -n '__pjm_is "outbox show" 0; or __pjm_is "outbox drop" 0' -a '(__pjm_dynamic outbox)'

@@ -94,6 +94,9 @@ class Command {
     void require_subcommand(int n) { m_require_subcommand = n; }
     // Runs when this is the deepest command given; returns the exit code.
     void on_run(std::function<int()> fn) { m_run = std::move(fn); }
+    // Left out of --help (a command for the shell completions, not for people).
+    void hide() { m_hidden = true; }
+    bool hidden() const { return m_hidden; }
 
     // For the parser (cli/command_line.cpp).
     const std::string& name() const { return m_name; }
@@ -109,6 +112,7 @@ class Command {
     std::string m_help;
     std::string m_footer;
     int m_require_subcommand = -1;
+    bool m_hidden = false;
     std::deque<Option> m_options;
     std::deque<Command> m_subs;
     std::function<int()> m_run;

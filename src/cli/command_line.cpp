@@ -72,8 +72,11 @@ struct CommandLine::Impl {
             o.set_given([opt] { return opt->count() > 0; });
             by_name[o.names()] = opt;
         }
-        for (Command& sub : spec.subs())
-            build(*app.add_subcommand(sub.name(), sub.help()), sub);
+        for (Command& sub : spec.subs()) {
+            CLI::App* child = app.add_subcommand(sub.name(), sub.help());
+            if (sub.hidden()) child->group(""); // CLI11 leaves a group-less command out of --help
+            build(*child, sub);
+        }
     }
 };
 

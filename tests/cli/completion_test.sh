@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The shell completions in completions/: each file parses, and each shell, asked as it would be
 # on TAB, completes commands, nested subcommands, options (global ones after a command too),
-# event names, states, schema kinds and file names. docs_sync_test.sh checks that they cover
+# event names, states, schema kinds, file names, and job UUIDs, pipeline names and outbox ids
+# from pjm itself (pjm __complete, the database with --local). docs_sync_test.sh checks that they cover
 # every command and option of `pjm --help`.
 # pjm-test: one backend
 source "$PJM_TEST_LIB"
@@ -17,6 +18,21 @@ EVENTS=$(python3 -c 'import json,sys; print(" ".join(sorted(e["event"] for e in 
 STATES=$(python3 -c 'import json,sys; print(" ".join(sorted(s["state"] for s in json.load(open(sys.argv[1]))["states"])))' "$OUT")
 check
 [ -n "$EVENTS" ] && [ -n "$STATES" ] || fail "could not read the events and states of pjm fsm"
+
+# Job UUIDs, pipeline names and outbox ids: the shells ask pjm (on PATH, as they find it).
+mkdir -p "$WORK/bin"
+ln -s "$PJM" "$WORK/bin/pjm"
+export PATH="$WORK/bin:$PATH" PJM_OUTBOX="$WORK/outbox"
+setup_job completion-demo
+"$PJM" --url http://127.0.0.1:9/actors/v2/a/messages --retries 0 event run "$JOB" \
+    --token "$TOKEN" >/dev/null 2>&1 # the manager is not there: queued
+OUTBOX_ID=$("$PJM" --json outbox list | python3 -c '
+import json, sys
+doc = json.load(sys.stdin)
+rows = doc if isinstance(doc, list) else doc.get("messages", doc.get("entries", []))
+print(rows[0]["id"])')
+check
+[ -n "$OUTBOX_ID" ] || fail "no message was queued for the outbox id cases"
 
 # label, partial command line, and what each shell must offer: "= WORDS" exactly these,
 # "+ WORDS" at least these.
@@ -35,7 +51,12 @@ after_globals	pjm --local --db x.db --url https://h/m token a	= admin
 token_admin	pjm token admin --	+ --at --key --lifetime
 option_after_value	pjm --db x.db event run --to	= --token
 global_after_command	pjm event run --lo	+ --local
-delete_options	pjm delete --f	= --force"
+delete_options	pjm delete --f	= --force
+jobs	pjm --local status 	= $JOB
+jobs_prefix	pjm --local event run ${JOB:0:6}	= $JOB
+jobs_option	pjm --local outbox flush --job ${JOB:0:4}	= $JOB
+pipelines	pjm --local create --pipeline com	= completion-demo
+outbox_ids	pjm outbox show ${OUTBOX_ID:0:3}	= $OUTBOX_ID"
 printf '%s\n' "$CASES" | cut -f1,2 >"$WORK/queries"
 # File names: each shell words them its own way, so only their last part is compared.
 FILE_CASES="config	pjm --config $D/co	config.toml

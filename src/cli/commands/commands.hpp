@@ -22,5 +22,6 @@ void add_outbox_command(Command& root, Context& ctx);
 void add_exec_command(Command& root, Context& ctx);
 void add_serve_command(Command& root, Context& ctx);
 void add_subscription_command(Command& root, Context& ctx);
+void add_complete_command(Command& root, Context& ctx); // hidden: for the completions
 
 } // namespace pjm::cli
