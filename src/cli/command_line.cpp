@@ -30,6 +30,22 @@ CLI::Validator number_check(bool positive) {
         positive ? "POSITIVE" : "NONNEGATIVE");
 }
 
+// What --help shows after a text option that names no type of its own: the same word for the
+// same option in every command (a number that is read as text stays a number here).
+std::string default_type_name(const std::string& names) {
+    static const std::map<std::string, std::string, std::less<>> words = {
+        {"--token", "TOKEN"}, {"--data", "JSON"},        {"--state", "STATE"},
+        {"--history", "N"},   {"--before", "N"},         {"--execution", "ID"},
+        {"--job", "UUID"},    {"--url", "URL"},          {"--name", "NAME"},
+        {"--uuid", "UUID"},   {"--description", "TEXT"}, {"--archive-path", "PATH"},
+        {"--query", "QUERY"}, {"--key", "KEY"},
+    };
+    auto comma = names.rfind(',');
+    std::string name = comma == std::string::npos ? names : names.substr(comma + 1);
+    auto it = words.find(name);
+    return it == words.end() ? "" : it->second;
+}
+
 } // namespace
 
 struct CommandLine::Impl {
@@ -57,7 +73,11 @@ struct CommandLine::Impl {
                 opt = std::visit([&](auto* t) { return app.add_option(o.names(), *t, o.help()); },
                                  *o.target());
             if (o.is_required()) opt->required();
-            if (!o.type_name_text().empty()) opt->type_name(o.type_name_text());
+            if (!o.type_name_text().empty())
+                opt->type_name(o.type_name_text());
+            else if (auto word = default_type_name(o.names());
+                     !word.empty() && o.target() && !o.flag_target())
+                opt->type_name(word);
             if (!o.allowed().empty()) opt->check(CLI::IsMember(o.allowed()));
             if (o.check() == Option::Check::positive) opt->check(number_check(true));
             if (o.check() == Option::Check::non_negative) opt->check(number_check(false));
