@@ -31,7 +31,7 @@ _pjm_options() {
     create) echo "--pipeline --archive-path --archive-system --data --session" ;;
     status) echo "--history --before --execution --follow --until --interval" ;;
     subscription) echo "--platform --events --ttl-minutes --token" ;;
-    list) echo "--state --pipeline --limit --all" ;;
+    list) echo "--state --pipeline --limit --cursor --since --until --all" ;;
     "token admin") echo "--key --lifetime --at" ;;
     "token verify") echo "--job" ;;
     "pipeline add") echo "--name --uuid --description" ;;
@@ -57,7 +57,7 @@ _pjm_takes_value() {
         --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads | --case | \
         --tapis-token-file | --tapis-public-key | --tapis-tenant | --tapis-user | \
         --tls-cert | --tls-key | --admin-credential-file | --platform | --events | --ttl-minutes | \
-        --output | --color | --template | --until | --interval)
+        --output | --color | --template | --until | --interval | --cursor | --since)
         return 0
         ;;
     esac
@@ -140,7 +140,8 @@ _pjm() {
             --tapis-token-file | --tapis-public-key | --tls-cert | --tls-key | --admin-credential-file) _pjm_files "$given" "$cur" ;;
         --outbox) _pjm_files "$given" "$cur" d ;;
         --data) [[ $cur == @* ]] && _pjm_files "$given@" "${cur#@}" ;;
-        --state | --until) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;
+        --state) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;
+        --until) [[ $path == status ]] && COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;
         --platform) COMPREPLY=($(compgen -P "$given" -W "tapis agave" -- "$cur")) ;;
         --events) COMPREPLY=($(compgen -P "$given" -W "$_pjm_tapis_categories" -- "${cur^^}")) ;;
         --color) COMPREPLY=($(compgen -P "$given" -W "auto always never" -- "$cur")) ;;

@@ -6,7 +6,7 @@ set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --act
     --data --batch --pipeline --archive-path --archive-system --session --history --before --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
     --bearer-file --nonce-file --max-body --threads --case --output --color --tapis-token-file \
-    --tapis-public-key --tapis-tenant --tapis-user --template --until --interval --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file
+    --tapis-public-key --tapis-tenant --tapis-user --template --until --interval --cursor --since --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file
 
 function __pjm_children --description 'The subcommands of a pjm command'
     switch "$argv[1]"
@@ -188,6 +188,9 @@ complete -c pjm -n '__pjm_is status' -l interval -x -d 'Seconds between two read
 
 # pjm list
 complete -c pjm -n '__pjm_is list' -l state -x -a 'CREATED RUNNING FAILED FINISHED INDEXING VALIDATING VALIDATED REJECTED FINALIZED RETIRED RESET' -d 'Only jobs in this state'
+complete -c pjm -n '__pjm_is list' -l cursor -x -d 'The page after this job: UPDATED,UUID'
+complete -c pjm -n '__pjm_is list' -l since -x -d 'Only jobs updated at or after this RFC 3339 time'
+complete -c pjm -n '__pjm_is list' -l until -x -d 'Only jobs updated before this RFC 3339 time'
 complete -c pjm -n '__pjm_is list' -l pipeline -x -a '(__pjm_dynamic pipelines)' -d 'Only jobs of this pipeline'
 complete -c pjm -n '__pjm_is list' -l limit -x -d 'At most this many jobs'
 complete -c pjm -n '__pjm_is list' -l all -d 'Include deleted (hidden) jobs'

@@ -6,11 +6,14 @@
 #include "cli/humanize.hpp"
 #include "cli/progress.hpp"
 #include "core/message.hpp"
+#include "core/storage.hpp"
 #include "util/printable.hpp"
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
 #include <iostream>
 #include <optional>
@@ -26,7 +29,7 @@ namespace {
 // held whole), with the bytes used so far for the progress bar.
 class LineReader {
   public:
-    explicit LineReader(const std::string& path) : m_buf(64 * 1024) {
+    explicit LineReader(const std::string& path) : m_buf(1024 * 1024) {
         if (path == "-") {
             m_fd = STDIN_FILENO;
         } else {
@@ -93,6 +96,8 @@ class LineReader {
         }
     }
 
+    // Whether input already read waits in the buffer: the next line may come without waiting.
+    bool buffered() const { return m_pos < m_len; }
     std::uint64_t size() const { return m_size; } // 0 when not a regular file
     std::uint64_t used() const { return m_used; }
     const std::string& error() const { return m_error; }
@@ -121,6 +126,20 @@ struct LineResult {
     nlohmann::json name;
     nlohmann::json extra = nlohmann::json::object(); // execution_id, outbox_id, body
 };
+
+// A line read and checked, waiting for its group to be handled.
+struct Pending {
+    long number = 0;
+    LineResult result;                    // a refusal already, when there is no message
+    std::optional<core::Message> message; // the classified event
+    remote::Outgoing outgoing;
+};
+
+// Local lines are applied in groups (docs/protocol.md#batches): one transaction, a savepoint a
+// line, reported once committed. A group closes at this many lines, after this long, or when
+// the input has nothing more ready (a slow producer on a pipe sees each line applied at once).
+constexpr std::size_t k_group_lines = 10000;
+constexpr std::chrono::milliseconds k_group_time{200};
 
 struct Counts {
     long lines = 0, skipped = 0, applied = 0, sent = 0, refused = 0, queued = 0, failed = 0,
@@ -160,38 +179,40 @@ class Batch {
         m_default_uuid = m_ctx.settings.get("job_uuid");
         m_default_token = m_ctx.token(m_options.token);
         if (m_dry) print_dry_run_header();
+        if (auto* local = dynamic_cast<LocalDoor*>(m_door.get())) local->leave_out_documents();
+        bool grouped = m_door->groups();
 
-        core::ErrorKind worst = core::ErrorKind::ok;
-        std::optional<long> stopped_at;
         std::string line;
-        while (in.next(line)) {
-            long number = ++m_counts.lines;
-            show_progress(in, number);
-            if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3); // a BOM
-            auto first = line.find_first_not_of(" \t\r");
-            if (first == std::string::npos || line[first] == '#') {
-                ++m_counts.skipped;
-                continue;
+        auto group_started = std::chrono::steady_clock::now();
+        while (!m_stopped_at) {
+            bool more = in.next(line);
+            if (more) {
+                long number = ++m_counts.lines;
+                show_progress(in, number);
+                if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3); // BOM
+                auto first = line.find_first_not_of(" \t\r");
+                if (first == std::string::npos || line[first] == '#') {
+                    ++m_counts.skipped;
+                } else {
+                    if (m_pending.empty()) group_started = std::chrono::steady_clock::now();
+                    m_pending.push_back(prepare_line(number, line));
+                }
             }
-            LineResult r = handle_line(number, line);
-            ++m_counts.of(r.outcome);
-            report(number, r);
-            worst = core::worse(worst, r.kind);
-            if (m_options.fail_fast && r.kind != core::ErrorKind::ok) {
-                stopped_at = number;
-                break;
-            }
+            bool close = !more || !grouped || m_pending.size() >= k_group_lines || !in.buffered() ||
+                         std::chrono::steady_clock::now() - group_started >= k_group_time;
+            if (close && !m_pending.empty()) handle_group();
+            if (!more) break;
         }
         if (!in.error().empty()) {
             m_bar.clear();
             std::cerr << "pjm: error: reading " << describe_input() << " stopped after line "
                       << m_counts.lines << ": " << in.error() << '\n';
-            worst = core::worse(worst, core::ErrorKind::usage);
+            m_worst = core::worse(m_worst, core::ErrorKind::usage);
         }
         show_progress(in, m_counts.lines);
         m_bar.finish();
-        summarize(worst, stopped_at);
-        return core::exit_code(worst);
+        summarize(m_worst, m_stopped_at);
+        return core::exit_code(m_worst);
     }
 
   private:
@@ -214,7 +235,73 @@ class Batch {
         return r;
     }
 
-    LineResult handle_line(long number, const std::string& line) {
+    // Parses and checks a line; what it cannot be delivered for is its result already.
+    Pending prepare_line(long number, const std::string& line) {
+        Pending p;
+        p.number = number;
+        p.result = check_line(line, p);
+        return p;
+    }
+
+    // The group of pending lines, delivered in order inside one door group (for the local
+    // door: one transaction), then reported, each only once the group is durable.
+    void handle_group() {
+        std::vector<LineResult> results;
+        std::optional<long> stop;
+        auto deliver_all = [&] {
+            results.clear();
+            stop.reset();
+            for (Pending& p : m_pending) {
+                if (stop) break;
+                LineResult r = p.message ? deliver_line(p) : p.result;
+                if (m_options.fail_fast && r.kind != core::ErrorKind::ok) stop = p.number;
+                results.push_back(std::move(r));
+            }
+        };
+        try {
+            m_door->group(deliver_all);
+        } catch (const core::StorageError& e) {
+            // The commit failed: nothing of the group was saved, whatever each line's handling
+            // said inside it.
+            for (LineResult& r : results)
+                if (r.kind == core::ErrorKind::ok) {
+                    r.kind = core::ErrorKind::storage;
+                    r.outcome = "failed";
+                    r.message =
+                        std::string("not saved: the transaction of its group failed: ") + e.what();
+                }
+        }
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            ++m_counts.of(results[i].outcome);
+            report(m_pending[i].number, results[i]);
+            m_worst = core::worse(m_worst, results[i].kind);
+        }
+        if (stop) m_stopped_at = stop;
+        m_pending.clear();
+    }
+
+    LineResult deliver_line(Pending& p) {
+        LineResult r = p.result;
+        p.outgoing.classified = &*p.message;
+        Delivery d = m_door->deliver(p.outgoing);
+        r.kind = d.kind;
+        r.outcome = d.outcome;
+        r.message = d.message;
+        if (!d.execution_id.empty()) r.extra["execution_id"] = d.execution_id;
+        if (!d.outbox_id.empty()) r.extra["outbox_id"] = d.outbox_id;
+        if (d.request.is_object()) r.extra["body"] = d.request["body"];
+        // The manager could not be reached after all the retries: the lines after this one are
+        // kept at once (in order, behind it) instead of each waiting as long again.
+        if (!d.unreachable.empty())
+            m_door->stop_trying("not tried: the manager could not be reached for line " +
+                                std::to_string(p.number) + " (" +
+                                d.unreachable.substr(0, d.unreachable.find('\n')) + ")");
+        return r;
+    }
+
+    // The line's result so far: its uuid and name, or a refusal; sets p.message and
+    // p.outgoing when the line is an event message to deliver.
+    LineResult check_line(const std::string& line, Pending& p) {
         LineResult r;
         core::ParsedBody parsed = core::parse_body(line);
         if (!parsed.value) return refuse(r, parsed.error);
@@ -237,27 +324,13 @@ class Batch {
             return refuse(r, "this line is a " + std::string(core::to_string(c.message->kind)) +
                                  ", not an event: pjm event --batch takes event messages only "
                                  "(see 'pjm schema event')");
-        remote::Outgoing message;
         try {
-            message = outgoing(body, {});
+            p.outgoing = outgoing(body, {});
         } catch (const CliError&) { // a PJM_TOKEN that is not UTF-8
             return refuse(r, "the message cannot be built: PJM_TOKEN or --token is not valid "
                              "UTF-8");
         }
-        message.classified = &*c.message;
-        Delivery d = m_door->deliver(message);
-        r.kind = d.kind;
-        r.outcome = d.outcome;
-        r.message = d.message;
-        if (!d.execution_id.empty()) r.extra["execution_id"] = d.execution_id;
-        if (!d.outbox_id.empty()) r.extra["outbox_id"] = d.outbox_id;
-        if (d.request.is_object()) r.extra["body"] = d.request["body"];
-        // The manager could not be reached after all the retries: the lines after this one are
-        // kept at once (in order, behind it) instead of each waiting as long again.
-        if (!d.unreachable.empty())
-            m_door->stop_trying("not tried: the manager could not be reached for line " +
-                                std::to_string(number) + " (" +
-                                d.unreachable.substr(0, d.unreachable.find('\n')) + ")");
+        p.message = std::move(*c.message);
         return r;
     }
 
@@ -331,7 +404,7 @@ class Batch {
         if (c.skipped > 0) text += ", " + std::to_string(c.skipped) + " skipped (blank or comment)";
         if (stopped_at)
             text += "; stopped after line " + std::to_string(*stopped_at) +
-                    " (--fail-fast): the rest was not read";
+                    " (--fail-fast): the lines after it were not applied";
         if (m_dry)
             text += m_local ? "; dry run: the database was not touched" : "; dry run: nothing sent";
         if (c.queued > 0 && !m_dry) text += "; 'pjm outbox flush' delivers the queued ones later";
@@ -348,6 +421,9 @@ class Batch {
     std::optional<std::string> m_default_uuid;
     std::optional<std::string> m_default_token;
     Counts m_counts;
+    std::deque<Pending> m_pending;
+    core::ErrorKind m_worst = core::ErrorKind::ok;
+    std::optional<long> m_stopped_at;
 };
 
 } // namespace

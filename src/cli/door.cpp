@@ -46,7 +46,7 @@ std::unique_ptr<Door> open_door(Context& ctx) {
     if (ctx.flags.dry_run)
         return std::make_unique<DryRunDoor>(ctx, ctx.local() ? DryRunDoor::Target::database
                                                              : DryRunDoor::Target::manager);
-    if (ctx.local()) return std::make_unique<LocalDoor>(ctx.handler());
+    if (ctx.local()) return std::make_unique<LocalDoor>(ctx.handler(), &ctx.database());
     RemoteOptions options;
     options.sync = ctx.flags.sync;
     if (ctx.flags.wait) options.wait_seconds = ctx.flags.wait_seconds;

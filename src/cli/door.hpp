@@ -18,6 +18,9 @@
 namespace pjm::core {
 class Handler;
 }
+namespace pjm::store {
+class Database;
+}
 
 namespace pjm::cli {
 
@@ -60,16 +63,33 @@ class Door {
     // The manager could not be reached (`why`): the next messages are kept at once instead of
     // each waiting through the retries. Only the remote door has anything to stop.
     virtual void stop_trying(const std::string& why) { (void)why; }
+    // Whether deliveries can be made durable together (group()): the local door's.
+    virtual bool groups() const { return false; }
+    // Runs `fn`, which delivers several messages; a door that groups makes them durable
+    // together, in one transaction with a savepoint each, when `fn` returns (a refused message
+    // still changes nothing). Throws core::StorageError when that commit fails: then nothing of
+    // the group was saved. `fn` may run more than once (a transaction retried after a lost
+    // race): each run starts afresh.
+    virtual void group(const std::function<void()>& fn) { fn(); }
 };
 
-// Applies messages with `handler`, exactly as a manager would.
+// Applies messages with `handler`, exactly as a manager would; `database` is where the handler
+// writes, for group().
 class LocalDoor : public Door {
   public:
-    explicit LocalDoor(core::Handler& handler) : m_handler(handler) {}
+    LocalDoor(core::Handler& handler, store::Database* database = nullptr)
+        : m_handler(handler), m_database(database) {}
     Delivery deliver(const remote::Outgoing& message) override;
+    bool groups() const override { return m_database != nullptr; }
+    void group(const std::function<void()>& fn) override;
+    // Deliveries without the job's document (Delivery::job stays null): for callers that
+    // print no such document (event --batch), which would spend a third of their time on it.
+    void leave_out_documents() { m_documents = false; }
 
   private:
     core::Handler& m_handler;
+    store::Database* m_database;
+    bool m_documents = true;
 };
 
 // Checks messages as the local door would parse and classify them (local) or shows the request

@@ -2,6 +2,7 @@
 #include "cli/door.hpp"
 #include "cli/present.hpp"
 #include "core/handler.hpp"
+#include "store/database.hpp"
 
 namespace pjm::cli {
 
@@ -17,12 +18,19 @@ Delivery LocalDoor::deliver(const remote::Outgoing& m) {
     if (o.message_kind) d.message_kind = std::string(core::to_string(*o.message_kind));
     if (o.ok() && o.job) {
         d.uuid = o.job->uuid;
-        d.job = core::to_document(*o.job, false);
+        if (m_documents) d.job = core::to_document(*o.job, false);
     } else {
         d.uuid = named_job(m);
     }
     d.token = o.token;
     return d;
+}
+
+void LocalDoor::group(const std::function<void()>& fn) {
+    if (m_database)
+        m_database->write_batch(fn);
+    else
+        fn();
 }
 
 } // namespace pjm::cli

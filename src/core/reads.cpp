@@ -6,6 +6,7 @@
 #include <charconv>
 #include <limits>
 #include <optional>
+#include <tuple>
 
 namespace pjm::core {
 
@@ -105,17 +106,49 @@ Result<JobFilter> parse_job_query(const JobQuery& q) {
         }
         filter.pipeline_uuid = q.pipeline;
     }
+    filter.limit = k_list_page;
     if (!q.limit.empty()) {
         std::size_t n = 0;
         const char* end = q.limit.data() + q.limit.size();
         auto [stop, ec] = std::from_chars(q.limit.data(), end, n);
-        if (ec != std::errc() || stop != end || n == 0)
-            return R::fail(ErrorKind::invalid,
-                           "limit must be a positive whole number, not " + quoted_value(q.limit));
+        if (ec != std::errc() || stop != end || n == 0 || n > k_list_page_max)
+            return R::fail(ErrorKind::invalid, "limit must be a whole number from 1 to " +
+                                                   std::to_string(k_list_page_max) +
+                                                   " (a page; the cursor gives the "
+                                                   "next), not " +
+                                                   quoted_value(q.limit));
         filter.limit = n;
+    }
+    if (!q.cursor.empty()) {
+        auto comma = q.cursor.find(',');
+        std::string updated = q.cursor.substr(0, comma);
+        std::string uuid = comma == std::string::npos ? "" : q.cursor.substr(comma + 1);
+        auto ms = parse_rfc3339_ms(updated);
+        if (!ms || !is_typed_uuid(uuid, UuidType::job))
+            return R::fail(ErrorKind::invalid,
+                           "cursor must be UPDATED,UUID (the last job of the page before: its "
+                           "updated time and uuid), not " +
+                               quoted_value(q.cursor));
+        filter.after_updated = rfc3339_ms(*ms);
+        filter.after_uuid = uuid;
+    }
+    for (auto [text, into, name] : {std::tuple{&q.since, &filter.since, "since"},
+                                    std::tuple{&q.until, &filter.until, "until"}}) {
+        if (text->empty()) continue;
+        auto ms = parse_rfc3339_ms(*text);
+        if (!ms)
+            return R::fail(ErrorKind::invalid, std::string(name) +
+                                                   " must be an RFC 3339 time in UTC such as "
+                                                   "2026-12-01T00:00:00Z, not " +
+                                                   quoted_value(*text));
+        *into = rfc3339_ms(*ms);
     }
     filter.include_hidden = q.all;
     return {ErrorKind::ok, {}, filter};
+}
+
+std::string next_cursor(const Job& last) {
+    return last.updated + "," + last.uuid;
 }
 
 Result<Pipeline> register_pipeline(Storage& storage, const UuidFactory& uuids,

@@ -59,10 +59,20 @@ Result<HistoryWindow> parse_history_query(const HistoryQuery& query);
 struct JobQuery {
     std::string state;    // a state name, any case
     std::string pipeline; // a pipeline UUID
-    std::string limit;    // a positive whole number
+    std::string limit;    // a positive whole number, at most k_list_page_max
     bool all = false;     // hidden jobs too
+    std::string cursor;   // "UPDATED,UUID": the page after that job (keyset paging)
+    std::string since;    // RFC 3339: updated at or after
+    std::string until;    // RFC 3339: updated before
 };
+// A job list is a page: k_list_page jobs unless a limit says otherwise, at most
+// k_list_page_max, so a list's memory and reply stay bounded however many jobs match
+// (docs/protocol.md#job-lists).
+inline constexpr std::size_t k_list_page = 100;
+inline constexpr std::size_t k_list_page_max = 10000;
 Result<JobFilter> parse_job_query(const JobQuery& query);
+// The cursor of the page after `last`, the last job of a page: "UPDATED,UUID".
+std::string next_cursor(const Job& last);
 
 // Registers a pipeline, its UUID derived from the name unless `uuid` is given, and returns it.
 // Idempotent: when that UUID is registered already with the same name and description, the

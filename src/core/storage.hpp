@@ -68,6 +68,15 @@ struct JobFilter {
     // Jobs whose UUID starts with this (lowercase hex and dashes): how a short UUID given on
     // the command line is resolved, like git's abbreviated object names.
     std::optional<std::string> uuid_prefix;
+    // Keyset paging (docs/protocol.md#job-lists): only the jobs that come after this one in
+    // the list's order (updated, newest first, then uuid): updated before after_updated, or
+    // the same with a greater uuid. A job updated meanwhile moves ahead of the page: it is
+    // never listed twice.
+    std::optional<std::string> after_updated;
+    std::optional<std::string> after_uuid;
+    // Only jobs updated at or after `since`, before `until` (RFC 3339 as stored).
+    std::optional<std::string> since;
+    std::optional<std::string> until;
 };
 
 class Storage {

@@ -1,6 +1,7 @@
 // GET /actors/v2/<actorId>/jobs/<uuid>?history=&before= (the job document with one page of
 // its history, docs/protocol.md#history-pages) and GET …/jobs?state=&pipeline=&limit=&all=
-// (documents without history, most recently updated first; hidden jobs only with all=true).
+// &cursor=&since=&until= (a page of documents without history, most recently updated first;
+// hidden jobs only with all=true; docs/protocol.md#job-lists).
 // A pjm extension: job documents, never salts.
 #include "core/reads.hpp"
 #include "server/envelope.hpp"
@@ -36,12 +37,15 @@ bool truthy(const std::string& v) {
 void list_jobs(ServerContext& ctx, const Request& req, Response& res) {
     auto query = query_of(req);
     if (!query) return reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
-    if (auto why = repeated_parameter(*query, {"state", "pipeline", "limit", "all"}); !why.empty())
+    if (auto why = repeated_parameter(
+            *query, {"state", "pipeline", "limit", "all", "cursor", "since", "until"});
+        !why.empty())
         return reply(ctx, res, 400, why);
     auto all = query->get("all");
-    auto filter = core::parse_job_query({query->get("state").value_or(""),
-                                         query->get("pipeline").value_or(""),
-                                         query->get("limit").value_or(""), all && truthy(*all)});
+    auto filter = core::parse_job_query(
+        {query->get("state").value_or(""), query->get("pipeline").value_or(""),
+         query->get("limit").value_or(""), all && truthy(*all), query->get("cursor").value_or(""),
+         query->get("since").value_or(""), query->get("until").value_or("")});
     if (!filter.ok()) return reply(ctx, res, core::http_status(filter.kind), filter.message);
     std::vector<core::Job> jobs;
     {

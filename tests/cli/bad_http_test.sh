@@ -406,7 +406,7 @@ CASES=$(cat <<'EOF'
 400|URL parameter uuid|an Agave callback with a bad uuid parameter|send POST "$M?uuid=107xyz&token=$TOKEN" -d "$AGAVE"
 414|request line is too long|a query string over 8 KiB|send POST "$M?$LONG_QUERY" -d '{}'
 400|malformed %-escape|GET jobs with a malformed %-escape|send GET "$A/jobs?state=%G0"
-400|limit must be a positive whole number|GET jobs?limit beyond 64 bits|send GET "$A/jobs?limit=99999999999999999999999"
+400|limit must be a whole number from 1 to 10000|GET jobs?limit beyond 64 bits|send GET "$A/jobs?limit=99999999999999999999999"
 400|unknown state|GET jobs?state=bogus|send GET "$A/jobs?state=bogus"
 400|URL parameter state is given 2 times|GET jobs with the state filter twice|send GET "$A/jobs?state=RUNNING&state=FAILED"
 401|no credentials|no credentials|send POST "$M" --no-bearer -d "$EV"

@@ -343,4 +343,56 @@ expect_rc 0 "the queued lines are delivered"
 expect_out "delivered 3" "all three"
 expect_eq "$(history_of "$JOBD")" "create,run,update,finish" "in the order of the file"
 
+# --- Local lines are applied in groups (one transaction, a savepoint each), reported only once
+# their group is durable, and a group never waits for input that has not come: a producer that
+# writes one line and waits for its report before the next one goes line by line (it would
+# wait forever if pjm held the line back for more). Then pjm is killed with SIGKILL: every line
+# it reported applied is in the database.
+new_job 90
+SLOW_JOB=$JOB SLOW_TOKEN=$TOKEN
+"$PJM" --local event run "$SLOW_JOB" --token "$SLOW_TOKEN" >/dev/null
+python3 - "$PJM" "$SLOW_JOB" "$SLOW_TOKEN" "$WORK/reported" <<'PY' >"$WORK/slow.out" 2>&1
+import json, os, select, signal, subprocess, sys
+pjm, job, token, reported = sys.argv[1:]
+p = subprocess.Popen([pjm, "--local", "--json", "event", "--batch", "-"], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, bufsize=1)
+seen = []
+for i in range(5):
+    p.stdin.write(json.dumps({"uuid": job, "name": "update", "token": token, "data": {"slow": i}}) + "\n")
+    p.stdin.flush()
+    ready, _, _ = select.select([p.stdout], [], [], 30)
+    if not ready:
+        print(f"line {i + 1} was not reported while pjm waited for more input")
+        p.kill()
+        sys.exit(1)
+    doc = json.loads(p.stdout.readline())
+    assert doc["outcome"] == "applied", doc
+    seen.append(doc["line"])
+p.send_signal(signal.SIGKILL)
+p.wait()
+open(reported, "w").write(" ".join(map(str, seen)))
+print("ok")
+PY
+check
+[ "$(cat "$WORK/slow.out")" = ok ] || fail "a slow producer: $(cat "$WORK/slow.out")"
+expect_eq "$(cat "$WORK/reported" 2>/dev/null)" "1 2 3 4 5" "each line reported as it came"
+expect_eq "$(db_query "SELECT count(*) FROM history WHERE job_uuid = '$SLOW_JOB' AND name = 'update'")" \
+    "5" "every line reported applied is in the database after SIGKILL"
+
+# A group with a refused line in the middle: the lines around it are applied, it changes
+# nothing, and the report says which.
+new_job 91
+G_JOB=$JOB G_TOKEN=$TOKEN
+"$PJM" --local event run "$G_JOB" --token "$G_TOKEN" >/dev/null
+{
+    for i in 1 2 3; do ev update "$G_JOB" "$G_TOKEN" "{\"i\": $i}"; done
+    ev validate "$G_JOB" "$G_TOKEN" # not allowed in RUNNING
+    for i in 4 5; do ev update "$G_JOB" "$G_TOKEN" "{\"i\": $i}"; done
+} >"$WORK/group.ndjson"
+run_in "$WORK/group.ndjson" --local --json event --batch -
+expect_rc 6 "a group with a refused line"
+expect_eq "$(history_of "$G_JOB")" "create,run,update,update,update,update,update" \
+    "the lines around the refused one are applied, in order"
+expect_err "line 4:" "the refused line is named"
+
 finish

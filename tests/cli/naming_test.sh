@@ -34,7 +34,7 @@ PJM_LOCAL=maybe run list
 expect_rc 2 "PJM_LOCAL=maybe"
 run --local list --limit 0
 expect_rc 2 "--limit 0"
-expect_err "limit must be a positive whole number, not '0'" "--limit 0"
+expect_err "limit must be a whole number from 1 to 10000" "--limit 0"
 expect_absent "1797" "--limit 0 (no range of a double)"
 run --local list --limit abc
 expect_rc 2 "--limit abc"

@@ -39,6 +39,13 @@
 
 namespace {
 
+// A job filter with only what `set` sets (designated initializers would warn about the rest).
+template <class Set> pjm::core::JobFilter filter(Set set) {
+    pjm::core::JobFilter f;
+    set(f);
+    return f;
+}
+
 using namespace pjm;
 using namespace pjm::core;
 using nlohmann::json;
@@ -92,7 +99,7 @@ class World {
 
     Snapshot snapshot() const {
         Snapshot s;
-        for (const Job& j : storage->find_jobs({std::nullopt, std::nullopt, 0, true, {}}))
+        for (const Job& j : storage->find_jobs(filter([](auto& f) { f.include_hidden = true; })))
             s[j.uuid] = {j.state, j.visible, j.event_count, j.last_event, j.updated};
         return s;
     }

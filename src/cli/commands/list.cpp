@@ -17,12 +17,16 @@ struct ListArgs {
     std::string pipeline;
     std::string limit;
     bool all = false;
+    std::string cursor;
+    std::string since;
+    std::string until;
 };
 
 int run_list(Context& ctx, const ListArgs& a) {
     // Option values the manager would refuse are usage errors here.
     std::string pipeline = a.pipeline.empty() ? "" : ctx.pipeline_uuid(a.pipeline, "--pipeline");
-    auto parsed = core::parse_job_query({a.state, pipeline, a.limit, a.all});
+    auto parsed =
+        core::parse_job_query({a.state, pipeline, a.limit, a.all, a.cursor, a.since, a.until});
     if (!parsed.ok()) usage_error(parsed.message);
     const core::JobFilter& filter = parsed.value;
     std::vector<core::Job> jobs;
@@ -34,6 +38,9 @@ int run_list(Context& ctx, const ListArgs& a) {
         if (filter.pipeline_uuid) q.add("pipeline", *filter.pipeline_uuid);
         if (filter.limit) q.add("limit", std::to_string(filter.limit));
         if (filter.include_hidden) q.add("all", "true");
+        if (!a.cursor.empty()) q.add("cursor", a.cursor);
+        if (filter.since) q.add("since", *filter.since);
+        if (filter.until) q.add("until", *filter.until);
         remote::Reply r = ctx.client().list_jobs(q);
         if (r.kind == core::ErrorKind::not_found)
             throw CliError(core::ErrorKind::not_found,
@@ -66,6 +73,10 @@ int run_list(Context& ctx, const ListArgs& a) {
                               j.last_event, ago(j.updated, ctx.clock), j.updated, j.pipeline_uuid});
     print_table(table);
     if (a.all) std::cout << "(* deleted)\n";
+    // A full page: there may be more, after the last job listed.
+    if (jobs.size() == filter.limit)
+        std::cout << "(a page of " << filter.limit << "; the next: add --cursor "
+                  << core::next_cursor(jobs.back()) << ")\n";
     return 0;
 }
 } // namespace
@@ -76,10 +87,21 @@ void add_list_command(Command& root, Context& ctx) {
     sub.option("--state", args->state, "Only jobs in this state (e.g. RUNNING)");
     sub.option("--pipeline", args->pipeline, "Only jobs of this pipeline (its UUID or name)")
         .type_name("PIPELINE");
-    sub.option("--limit", args->limit, "At most this many jobs").type_name("N");
+    sub.option("--limit", args->limit, "Jobs in the page, 1 to 10000 (default 100)").type_name("N");
+    sub.option("--cursor", args->cursor,
+               "The page after this job: UPDATED,UUID of the last job of the page before (as "
+               "printed under a full page)")
+        .type_name("CURSOR");
+    sub.option("--since", args->since, "Only jobs updated at or after this RFC 3339 time")
+        .type_name("TIME");
+    sub.option("--until", args->until, "Only jobs updated before this RFC 3339 time")
+        .type_name("TIME");
     sub.flag("--all", args->all, "Include deleted (hidden) jobs");
     sub.footer(
-        examples({"pjm --local list --state RUNNING", "pjm --local --json list --limit 10"}));
+        examples({"pjm --local list --state RUNNING", "pjm --local --json list --limit 10",
+                  "pjm --local list --since 2026-12-01T00:00:00Z --state FAILED",
+                  "pjm --local list --template '{updated},{uuid}' | tail -1   (the next page's "
+                  "--cursor)"}));
     sub.on_run([&ctx, args] { return run_list(ctx, *args); });
 }
 

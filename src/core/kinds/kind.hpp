@@ -83,6 +83,13 @@ struct StatusRow {
 };
 // The event of `status` (compared without case) in `table`; update when it is not there.
 Event event_for_status(std::span<const StatusRow> table, std::string_view status);
+// Whether `message` is, beyond doubt, a valid PipelineJobEvent by the checks of
+// schemas/event.json (an object of uuid, name, data?, token? with a job UUID, an event name a
+// message may carry, an object for data, a token of 16 or 17 ASCII characters). False means
+// "ask the schema", which also words the refusal: a cheap check for the common case, never
+// more lenient than the schema (tests/unit/core/kinds_test.cpp compares the two).
+bool plainly_valid_event(const nlohmann::json& message);
+
 } // namespace kinds
 
 } // namespace pjm::core

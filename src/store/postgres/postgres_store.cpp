@@ -317,6 +317,13 @@ class PostgresStore final : public Database, private core::StorageTx {
         if (f.uuid_prefix)
             sql += " AND uuid >= " + b.add(*f.uuid_prefix) + " AND uuid < " +
                    b.add(*f.uuid_prefix + "~");
+        if (f.after_updated) {
+            std::string u = b.add(*f.after_updated);
+            sql += " AND (updated < " + u + " OR (updated = " + u + " AND uuid > " +
+                   b.add(f.after_uuid.value_or("")) + "))";
+        }
+        if (f.since) sql += " AND updated >= " + b.add(*f.since);
+        if (f.until) sql += " AND updated < " + b.add(*f.until);
         if (!f.include_hidden) sql += " AND visible";
         sql += " ORDER BY updated DESC, uuid";
         if (f.limit > 0) sql += " LIMIT " + b.add(std::to_string(f.limit));

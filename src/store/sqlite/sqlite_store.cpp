@@ -198,6 +198,9 @@ class SqliteStore final : public Database, private core::StorageTx {
         // A range on the primary key, not LIKE: UUIDs hold only hex digits and dashes, all
         // below '~', so [prefix, prefix~) is exactly the UUIDs that start with it.
         if (f.uuid_prefix) sql += " AND uuid >= ?4 AND uuid < ?5";
+        if (f.after_updated) sql += " AND (updated < ?6 OR (updated = ?6 AND uuid > ?7))";
+        if (f.since) sql += " AND updated >= ?8";
+        if (f.until) sql += " AND updated < ?9";
         if (!f.include_hidden) sql += " AND visible = 1";
         sql += " ORDER BY updated DESC, uuid";
         if (f.limit) sql += " LIMIT ?3";
@@ -210,6 +213,12 @@ class SqliteStore final : public Database, private core::StorageTx {
             s.bind(4, std::string_view(*f.uuid_prefix));
             s.bind(5, std::string_view(upper));
         }
+        if (f.after_updated) {
+            s.bind(6, std::string_view(*f.after_updated));
+            s.bind(7, std::string_view(f.after_uuid.value_or("")));
+        }
+        if (f.since) s.bind(8, std::string_view(*f.since));
+        if (f.until) s.bind(9, std::string_view(*f.until));
         std::vector<Job> out;
         while (s.step())
             out.push_back(read_row(job_columns(), s));

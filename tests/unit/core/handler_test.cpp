@@ -12,6 +12,13 @@
 namespace pjm::core {
 namespace {
 
+// A job filter with only what `set` sets (designated initializers would warn about the rest).
+template <class Set> pjm::core::JobFilter filter(Set set) {
+    pjm::core::JobFilter f;
+    set(f);
+    return f;
+}
+
 using nlohmann::json;
 
 constexpr std::int64_t k_t0 = 1'790'000'000'000; // ms, a fixed "now"
@@ -47,7 +54,7 @@ class HandlerTest : public ::testing::TestWithParam<std::string> {
     // Everything a message could change, as one comparable document.
     json snapshot() {
         json all = json::array();
-        for (const auto& j : storage->find_jobs({std::nullopt, std::nullopt, 0, true, {}}))
+        for (const auto& j : storage->find_jobs(filter([](auto& f) { f.include_hidden = true; })))
             all.push_back(to_document(*storage->get_job(j.uuid, core::HistoryWindow::all())));
         return all;
     }

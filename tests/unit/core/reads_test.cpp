@@ -35,7 +35,7 @@ TEST_F(ReadsTest, QuotedValuesCannotCarryControlBytes) {
 }
 
 TEST_F(ReadsTest, JobQueries) {
-    auto ok = parse_job_query({"running", "", "10", true});
+    auto ok = parse_job_query({"running", "", "10", true, "", "", ""});
     ASSERT_TRUE(ok.ok()) << ok.message;
     EXPECT_EQ(ok.value.state, State::running);
     EXPECT_EQ(ok.value.limit, 10u);
@@ -43,16 +43,31 @@ TEST_F(ReadsTest, JobQueries) {
     auto none = parse_job_query({});
     ASSERT_TRUE(none.ok());
     EXPECT_FALSE(none.value.state);
-    EXPECT_EQ(none.value.limit, 0u);
+    EXPECT_EQ(none.value.limit, k_list_page) << "a list is a page by default";
 
-    auto state = parse_job_query({"RUNING", "", "", false});
+    auto state = parse_job_query({"RUNING", "", "", false, "", "", ""});
     EXPECT_EQ(state.kind, ErrorKind::invalid);
     EXPECT_NE(state.message.find("unknown state 'RUNING'; states: CREATED RUNNING"),
               std::string::npos)
         << state.message;
-    EXPECT_EQ(parse_job_query({"", "107-not-a-pipeline", "", false}).kind, ErrorKind::invalid);
-    for (const char* limit : {"0", "-1", "1.5", "x", "99999999999999999999999"})
-        EXPECT_EQ(parse_job_query({"", "", limit, false}).kind, ErrorKind::invalid) << limit;
+    EXPECT_EQ(parse_job_query({"", "107-not-a-pipeline", "", false, "", "", ""}).kind,
+              ErrorKind::invalid);
+    for (const char* limit : {"0", "-1", "1.5", "x", "99999999999999999999999", "10001"})
+        EXPECT_EQ(parse_job_query({"", "", limit, false, "", "", ""}).kind, ErrorKind::invalid)
+            << limit;
+    // Cursors and times.
+    auto paged = parse_job_query({"", "", "", false,
+                                  "2026-12-01T10:00:00Z,1073f4ff-c2b9-5190-bd9a-e6a406d9796a",
+                                  "2026-11-30T00:00:00Z", "2026-12-02T00:00:00.500Z"});
+    ASSERT_TRUE(paged.ok()) << paged.message;
+    EXPECT_EQ(paged.value.after_updated, "2026-12-01T10:00:00.000Z");
+    EXPECT_EQ(paged.value.after_uuid, "1073f4ff-c2b9-5190-bd9a-e6a406d9796a");
+    EXPECT_EQ(paged.value.since, "2026-11-30T00:00:00.000Z");
+    for (const char* cursor : {"x", "2026-12-01T10:00:00Z", "2026-12-01T10:00:00Z,107x",
+                               ",1073f4ff-c2b9-5190-bd9a-e6a406d9796a"})
+        EXPECT_EQ(parse_job_query({"", "", "", false, cursor, "", ""}).kind, ErrorKind::invalid)
+            << cursor;
+    EXPECT_EQ(parse_job_query({"", "", "", false, "", "yesterday", ""}).kind, ErrorKind::invalid);
 }
 
 TEST_F(ReadsTest, HistoryQueries) {

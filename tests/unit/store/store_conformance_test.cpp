@@ -12,6 +12,13 @@
 namespace pjm::store {
 namespace {
 
+// A job filter with only what `set` sets (designated initializers would warn about the rest).
+template <class Set> pjm::core::JobFilter filter(Set set) {
+    pjm::core::JobFilter f;
+    set(f);
+    return f;
+}
+
 using core::Job;
 using core::State;
 using nlohmann::json;
@@ -292,16 +299,22 @@ TEST_P(StoreConformance, FindFiltersAndHidden) {
     insert(make_job(j2, p2, "2026-01-01T00:00:02.000Z"));
     EXPECT_EQ(s->find_jobs({}).size(), 2u);
     EXPECT_EQ(s->find_jobs({}).front().uuid, j2) << "most recently updated first";
-    EXPECT_EQ(s->find_jobs({std::nullopt, p1, 0, false, {}}).size(), 1u);
-    EXPECT_EQ(s->find_jobs({State::created, p2, 0, false, {}}).front().uuid, j2);
-    EXPECT_EQ(s->find_jobs({State::running, std::nullopt, 0, false, {}}).size(), 0u);
-    EXPECT_EQ(s->find_jobs({std::nullopt, std::nullopt, 1, false, {}}).size(), 1u);
+    EXPECT_EQ(s->find_jobs(filter([&](auto& f) { f.pipeline_uuid = p1; })).size(), 1u);
+    EXPECT_EQ(s->find_jobs(filter([&](auto& f) {
+                   f.state = State::created;
+                   f.pipeline_uuid = p2;
+               }))
+                  .front()
+                  .uuid,
+              j2);
+    EXPECT_EQ(s->find_jobs(filter([](auto& f) { f.state = State::running; })).size(), 0u);
+    EXPECT_EQ(s->find_jobs(filter([](auto& f) { f.limit = 1; })).size(), 1u);
     s->write([&](core::StorageTx& tx) {
         tx.hide_job(j1, "2026-01-01T00:00:03.000Z");
         return true;
     });
     EXPECT_EQ(s->find_jobs({}).size(), 1u);
-    EXPECT_EQ(s->find_jobs({std::nullopt, std::nullopt, 0, true, {}}).size(), 2u);
+    EXPECT_EQ(s->find_jobs(filter([](auto& f) { f.include_hidden = true; })).size(), 2u);
     auto hidden = s->get_job(j1, core::HistoryWindow::none());
     EXPECT_FALSE(hidden->visible);
     EXPECT_EQ(hidden->updated, "2026-01-01T00:00:03.000Z");
@@ -327,6 +340,40 @@ TEST_P(StoreConformance, FindByUuidPrefix) {
     EXPECT_EQ(by(j1).size(), 1u) << "a whole UUID is its own prefix";
     EXPECT_TRUE(by("107fffff").empty());
     EXPECT_TRUE(by(j1 + "0").empty());
+}
+
+TEST_P(StoreConformance, KeysetPagesAndTimeRange) {
+    // Five jobs, two of them updated at the same time (the uuid breaks the tie).
+    const std::vector<std::pair<std::string, std::string>> made = {
+        {"10700000-0000-5000-8000-000000000011", "2026-01-01T00:00:01.000Z"},
+        {"10700000-0000-5000-8000-000000000012", "2026-01-01T00:00:02.000Z"},
+        {"10700000-0000-5000-8000-000000000013", "2026-01-01T00:00:02.000Z"},
+        {"10700000-0000-5000-8000-000000000014", "2026-01-01T00:00:03.000Z"},
+        {"10700000-0000-5000-8000-000000000015", "2026-01-01T00:00:04.000Z"}};
+    for (const auto& [uuid, updated] : made)
+        insert(make_job(uuid, p1, updated));
+    std::vector<std::string> order, seen;
+    for (const auto& j : s->find_jobs({}))
+        order.push_back(j.uuid);
+    ASSERT_EQ(order.size(), 5u);
+    EXPECT_EQ(order[1], made[3].first);
+    EXPECT_EQ(order[2], made[1].first) << "equal times: the smaller uuid first";
+    core::JobFilter page;
+    page.limit = 2;
+    for (int n = 0; n < 5; ++n) {
+        auto jobs = s->find_jobs(page);
+        if (jobs.empty()) break;
+        for (const auto& j : jobs)
+            seen.push_back(j.uuid);
+        page.after_updated = jobs.back().updated;
+        page.after_uuid = jobs.back().uuid;
+    }
+    EXPECT_EQ(seen, order) << "pages of two list every job once, in order";
+    auto ranged = s->find_jobs(filter([](auto& f) {
+        f.since = "2026-01-01T00:00:02.000Z";
+        f.until = "2026-01-01T00:00:04.000Z";
+    }));
+    EXPECT_EQ(ranged.size(), 3u) << "since is inclusive, until is not";
 }
 
 TEST_P(StoreConformance, EqualTimesOrderByUuid) {
