@@ -14,7 +14,7 @@ _pjm_children() {
     "") echo "event delete create status list token pipeline handle fsm schema db outbox exec serve export import subscription" ;;
     token) echo "admin job verify" ;;
     pipeline) echo "add list" ;;
-    db) echo "init migrate" ;;
+    db) echo "init migrate prune" ;;
     outbox) echo "list show flush drop" ;;
     esac
 }
@@ -38,9 +38,10 @@ _pjm_options() {
     handle) echo "--query" ;;
     fsm) echo "--dot" ;;
     "outbox flush") echo "--url --job" ;;
+    "db prune") echo "--executions-older-than" ;;
     "outbox drop") echo "--job --all" ;;
     exec) echo "--token --strict" ;;
-    serve) echo "--listen --tls-cert --tls-key --admin-credential-file --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
+    serve) echo "--listen --tls-cert --tls-key --admin-credential-file --keep-executions --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
     export) echo "--output --force" ;;
     import) echo "--keep-settings" ;;
     esac
@@ -57,7 +58,8 @@ _pjm_takes_value() {
         --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads | --case | \
         --tapis-token-file | --tapis-public-key | --tapis-tenant | --tapis-user | \
         --tls-cert | --tls-key | --admin-credential-file | --platform | --events | --ttl-minutes | \
-        --output | --color | --template | --until | --interval | --cursor | --since)
+        --output | --color | --template | --until | --interval | --cursor | --since | \
+        --keep-executions | --executions-older-than)
         return 0
         ;;
     esac

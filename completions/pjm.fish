@@ -6,7 +6,7 @@ set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --act
     --data --batch --pipeline --archive-path --archive-system --session --history --before --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
     --bearer-file --nonce-file --max-body --threads --case --output --color --tapis-token-file \
-    --tapis-public-key --tapis-tenant --tapis-user --template --until --interval --cursor --since --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file
+    --tapis-public-key --tapis-tenant --tapis-user --template --until --interval --cursor --since --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file --keep-executions --executions-older-than
 
 function __pjm_children --description 'The subcommands of a pjm command'
     switch "$argv[1]"
@@ -17,7 +17,7 @@ function __pjm_children --description 'The subcommands of a pjm command'
         case pipeline
             echo add list
         case db
-            echo init migrate
+            echo init migrate prune
         case outbox
             echo list show flush drop
     end
@@ -222,6 +222,8 @@ complete -c pjm -n '__pjm_is schema 0' -a 'event delete create agave tapis urlpa
 # pjm db init|migrate
 complete -c pjm -n '__pjm_is db' -a init -d 'Create the database and its tables'
 complete -c pjm -n '__pjm_is db' -a migrate -d 'Upgrade the schema to this pjm\'s version'
+complete -c pjm -n '__pjm_is db' -a prune -d 'Delete executions older than a duration'
+complete -c pjm -n '__pjm_is "db prune"' -l executions-older-than -x -d 'How old an execution is deleted (at least 7d)'
 
 # pjm outbox list|show|flush|drop
 complete -c pjm -n '__pjm_is outbox' -a list -d 'Show queued and refused messages'
@@ -248,6 +250,7 @@ complete -c pjm -n '__pjm_is serve' -l threads -x -d 'Threads that handle reques
 complete -c pjm -n '__pjm_is serve' -l case -x -a 'snake camel both' -d 'Keys of Abaco results (default both)'
 complete -c pjm -n '__pjm_is serve' -l tapis-token-file -r -F -d 'File of accepted X-Tapis-Token values'
 complete -c pjm -n '__pjm_is serve' -l tapis-public-key -r -F -d "PEM file of the Tapis tenant's public key"
+complete -c pjm -n '__pjm_is serve' -l keep-executions -x -d 'Delete executions older than this (at least 7d)'
 complete -c pjm -n '__pjm_is serve' -l admin-credential-file -r -F -d 'File of admin credentials: opens the admin routes'
 complete -c pjm -n '__pjm_is serve' -l tls-cert -r -F -d 'Serve HTTPS with this PEM certificate chain'
 complete -c pjm -n '__pjm_is serve' -l tls-key -r -F -d 'The PEM private key of --tls-cert'

@@ -43,6 +43,22 @@ struct NullBuffer : std::streambuf {
     int overflow(int c) override { return c; }
 };
 
+// -q: std::cout writes into a NullBuffer until run() returns, then into its own buffer again:
+// the streams are flushed at exit, after run()'s objects are gone.
+class QuietStdout {
+  public:
+    explicit QuietStdout(bool quiet) : m_saved(quiet ? std::cout.rdbuf(&m_nowhere) : nullptr) {}
+    ~QuietStdout() {
+        if (m_saved) std::cout.rdbuf(m_saved);
+    }
+    QuietStdout(const QuietStdout&) = delete;
+    QuietStdout& operator=(const QuietStdout&) = delete;
+
+  private:
+    NullBuffer m_nowhere;
+    std::streambuf* m_saved;
+};
+
 struct SettingFlag {
     Option* option;
     std::string setting;
@@ -136,8 +152,7 @@ int run(int argc, char** argv) {
     }
     configure_terminal(parse_color_mode(color).value_or(ColorMode::automatic));
     // -q: stdout goes nowhere (a stream buffer that takes everything), whatever prints to it.
-    static NullBuffer nowhere;
-    if (ctx.flags.quiet) std::cout.rdbuf(&nowhere);
+    QuietStdout quiet(ctx.flags.quiet);
     if (ctx.flags.output_template) {
         try {
             use_template(*ctx.flags.output_template);

@@ -93,6 +93,45 @@ long long setting_count(const Settings& s, std::string_view name, long long fall
                          static_cast<long long>(def.max));
 }
 
+long long parse_duration_s(std::string_view text, std::string_view what) {
+    std::string_view digits = text;
+    long long unit = 1;
+    if (!text.empty()) {
+        switch (text.back()) {
+        case 's':
+            unit = 1;
+            break;
+        case 'm':
+            unit = 60;
+            break;
+        case 'h':
+            unit = 3600;
+            break;
+        case 'd':
+            unit = 86400;
+            break;
+        case 'w':
+            unit = 7 * 86400;
+            break;
+        default:
+            unit = 0;
+        }
+        if (unit)
+            digits.remove_suffix(1);
+        else
+            unit = 1;
+    }
+    long long n = -1;
+    if (all_digits(digits) && digits.size() <= 12)
+        std::from_chars(digits.data(), digits.data() + digits.size(), n);
+    constexpr long long k_ten_years = 10LL * 366 * 86400;
+    if (n < 0 || n * unit > k_ten_years)
+        usage_error(fmt::format("{} must be a duration such as 3600 (seconds), 90m, 12h, 30d or "
+                                "2w, not '{}'",
+                                what, text));
+    return n * unit;
+}
+
 void check_settings(const Settings& s) {
     for (const SettingDef& def : setting_defs()) {
         switch (def.kind) {

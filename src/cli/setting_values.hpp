@@ -26,6 +26,10 @@ bool setting_flag(const Settings& s, std::string_view name);
 long setting_ms(const Settings& s, std::string_view name, long fallback_ms);
 long long setting_count(const Settings& s, std::string_view name, long long fallback);
 
+// A duration as an operator writes it: whole seconds ("3600"), or a number with s, m, h, d or w
+// ("90m", "30d", "2w"). Usage error naming `what` otherwise, or above ten years.
+long long parse_duration_s(std::string_view text, std::string_view what);
+
 // Checks every number and switch that is set, so a bad value stops any command with exit 2
 // where it is first read, not only the commands that use it.
 void check_settings(const Settings& s);

@@ -3,6 +3,7 @@
 #include "core/clock.hpp"
 #include "core/timefmt.hpp"
 #include "server/execution.hpp"
+#include "store/execution_log.hpp"
 
 #include <algorithm>
 #include <pwd.h>
@@ -79,6 +80,11 @@ ServeConfig config_from(const pjm_serve_options& o) {
     c.tapis_users = comma_list(o.tapis_users);
     c.no_auth = o.no_auth != 0;
     c.admin_credential_file = optional_text(o.admin_credential_file);
+    if (o.keep_executions_s < 0 ||
+        (o.keep_executions_s > 0 && o.keep_executions_s < store::k_min_execution_retention_s))
+        throw std::invalid_argument("--keep-executions must be at least 7 days: an execution is "
+                                    "what answers a repeated Idempotency-Key");
+    c.keep_executions_s = o.keep_executions_s;
     c.tls_cert = optional_text(o.tls_cert);
     c.tls_key = optional_text(o.tls_key);
     if (c.tls_cert.has_value() != c.tls_key.has_value())

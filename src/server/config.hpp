@@ -8,6 +8,7 @@
 #include "server/server_abi.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,6 +30,7 @@ struct ServeConfig {
     std::vector<std::string> tapis_users;   // empty: any
     bool no_auth = false;
     std::optional<std::string> admin_credential_file; // opens the admin routes
+    std::int64_t keep_executions_s = 0;               // retention; 0: keep every execution
     std::optional<std::string> tls_cert;              // HTTPS: both or neither
     std::optional<std::string> tls_key;
     std::size_t max_body = k_default_max_body;

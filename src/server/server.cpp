@@ -5,6 +5,7 @@
 #include "server/checkpointer.hpp"
 #include "server/envelope.hpp"
 #include "server/http_server.hpp"
+#include "server/pruner.hpp"
 #include "server/routes.hpp"
 #include "store/store.hpp"
 
@@ -26,6 +27,8 @@ using Clock = std::chrono::steady_clock;
 
 // How often the checkpointer copies the WAL into the database while messages arrive.
 constexpr std::chrono::milliseconds k_checkpoint_period{100};
+// How often old executions are pruned (--keep-executions), after the first time at start.
+constexpr std::chrono::milliseconds k_prune_period{60'000};
 // File descriptors kept for the database, logs and the rest when connections are capped.
 constexpr rlim_t k_spare_descriptors = 64;
 
@@ -166,6 +169,20 @@ int run(const ServeConfig& config, std::string& error) {
     Checkpointer checkpointer(
         std::move(checkpoint_storage), k_checkpoint_period, [&writer] { return writer.batches(); },
         [&log](const std::string& why) { log.write("pjm serve: checkpoint failed: " + why); });
+    std::unique_ptr<Pruner> pruner;
+    if (config.keep_executions_s > 0) {
+        try {
+            pruner = std::make_unique<Pruner>(
+                open_storage(config), std::chrono::seconds(config.keep_executions_s),
+                k_prune_period, clock, [&log](const std::string& line) { log.write(line); });
+        } catch (const core::StorageError& e) {
+            writer.stop();
+            checkpointer.stop();
+            pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+            error = e.what();
+            return core::exit_code(core::ErrorKind::storage);
+        }
+    }
     ServerContext ctx{config, auth, handler.admin, reads, writer, metrics, log, clock};
 
     ServerLimits limits;
@@ -221,6 +238,7 @@ int run(const ServeConfig& config, std::string& error) {
     watcher.join();
     writer.stop();
     checkpointer.stop();
+    if (pruner) pruner->stop();
     pthread_sigmask(SIG_SETMASK, &previous, nullptr);
     log.write("pjm serve: stopped");
     return core::exit_code(core::ErrorKind::ok);

@@ -10,6 +10,11 @@
 
 namespace pjm::store {
 
+// The shortest retention of executions (pjm serve --keep-executions, pjm db prune): an
+// execution is what answers a repeated Idempotency-Key, and a client may replay a message from
+// its outbox days later (docs/protocol.md#execution-retention).
+inline constexpr std::int64_t k_min_execution_retention_s = 7 * 24 * 3600;
+
 // One handled message.
 struct Execution {
     std::string id;
@@ -51,6 +56,13 @@ class ExecutionLog {
     // cost the same however many executions there are.
     virtual ExecutionPage list_executions(const std::string& actor_id, std::size_t limit,
                                           std::size_t offset) = 0;
+    // Retention (docs/protocol.md#execution-retention): deletes at most `at_most` executions
+    // that started before `started_before` (RFC 3339), oldest first, in one short transaction
+    // of its own, and returns how many; the totals follow (the schema's triggers). Callers
+    // repeat it until it returns fewer than `at_most`, so no transaction holds the database
+    // for long.
+    virtual std::size_t prune_executions(const std::string& started_before,
+                                         std::size_t at_most) = 0;
 };
 
 } // namespace pjm::store

@@ -2,7 +2,9 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+#include "cli/setting_values.hpp"
 #include "cli/settings.hpp"
+#include "core/timefmt.hpp"
 #include "store/store.hpp"
 
 #include <iostream>
@@ -41,10 +43,39 @@ int run_db(Context& ctx, store::SchemaAction action) {
     return 0;
 }
 
+// pjm db prune: executions older than the duration go (docs/protocol.md#execution-retention),
+// a thousand a transaction, as pjm serve --keep-executions does.
+int run_prune(Context& ctx, const std::string& older_than) {
+    if (older_than.empty())
+        usage_error("say what to prune: --executions-older-than DURATION (at least 7d)");
+    long long keep = parse_duration_s(older_than, "--executions-older-than");
+    if (keep < store::k_min_execution_retention_s)
+        usage_error("--executions-older-than must be at least 7d: an execution is what answers "
+                    "a repeated Idempotency-Key");
+    std::string before = core::rfc3339_ms(ctx.clock.now_ms() - keep * 1000);
+    std::size_t total = 0;
+    try {
+        auto& db = ctx.database();
+        for (std::size_t n; (n = db.prune_executions(before, 1000)) > 0;) {
+            total += n;
+            if (n < 1000) break;
+        }
+    } catch (const core::StorageError& e) {
+        throw CliError(core::ErrorKind::storage, std::string(e.what()) + " (after " +
+                                                     std::to_string(total) +
+                                                     " executions were deleted)");
+    }
+    if (ctx.flags.json)
+        print_json({{"pruned", total}, {"started_before", before}});
+    else
+        std::cout << "pruned " << total << " executions that started before " << before << '\n';
+    return 0;
+}
+
 } // namespace
 
 void add_db_command(Command& root, Context& ctx) {
-    auto& sub = root.sub("db", "Create or upgrade the job database's schema");
+    auto& sub = root.sub("db", "Create or upgrade the job database's schema; prune executions");
     sub.require_subcommand(1);
     sub.footer(examples({
         "pjm --db /scratch/pjm/jobs.db db init",
@@ -69,6 +100,17 @@ void add_db_command(Command& root, Context& ctx) {
         "pjm --db /scratch/pjm/jobs.db db migrate",
     }));
     migrate.on_run([&ctx] { return run_db(ctx, store::SchemaAction::migrate); });
+    auto older_than = std::make_shared<std::string>();
+    auto& prune = sub.sub("prune", "Delete pjm serve's executions that started longer ago than "
+                                   "a duration (jobs and their histories are never pruned)");
+    prune
+        .option("--executions-older-than", *older_than,
+                "How old an execution is deleted: at least 7d (e.g. 30d, 12w)")
+        .type_name("DURATION");
+    prune.footer(
+        examples({"pjm --db /var/lib/pjm-serve/pjm.db db prune --executions-older-than 30d",
+                  "pjm serve --keep-executions 30d …   (the same, done by the server)"}));
+    prune.on_run([&ctx, older_than] { return run_prune(ctx, *older_than); });
 }
 
 } // namespace pjm::cli

@@ -5,6 +5,7 @@
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
+#include "cli/setting_values.hpp"
 #include "core/error.hpp"
 #include "core/token.hpp"
 #include "core/typed_uuid.hpp"
@@ -35,6 +36,7 @@ struct ServeArgs {
     std::string tls_cert;
     std::string tls_key;
     std::string admin_credential_file;
+    std::string keep_executions;
 };
 
 std::string joined(const std::vector<std::string>& items) {
@@ -97,6 +99,8 @@ int run_serve(Context& ctx, const ServeArgs& a) {
     o.tls_cert = optional(a.tls_cert);
     o.tls_key = optional(a.tls_key);
     o.admin_credential_file = optional(a.admin_credential_file);
+    o.keep_executions_s =
+        a.keep_executions.empty() ? 0 : parse_duration_s(a.keep_executions, "--keep-executions");
     char error[2048] = {};
     int code = serve(&o, error, sizeof error);
     if (code != 0)
@@ -148,6 +152,10 @@ void add_serve_command(Command& root, Context& ctx) {
                "File of admin credentials, one a line: they open the admin routes (register "
                "pipelines, get admin tokens); without it those routes are closed")
         .type_name("FILE");
+    sub.option("--keep-executions", args->keep_executions,
+               "Delete executions that started longer ago than this (at least 7d; e.g. 30d), at "
+               "start and every minute; default: keep them all")
+        .type_name("DURATION");
     sub.flag("--no-auth", args->no_auth,
              "Accept requests without credentials (a trusted network only)");
     sub.option("--max-body", args->max_body, "Largest accepted message body, in bytes")

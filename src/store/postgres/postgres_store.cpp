@@ -423,6 +423,16 @@ class PostgresStore final : public Database, private core::StorageTx {
         return page;
     }
 
+    std::size_t prune_executions(const std::string& started_before, std::size_t at_most) override {
+        std::string n = std::to_string(clamped(at_most));
+        Result r = m_conn.exec(
+            "deleting old executions",
+            "WITH gone AS (DELETE FROM executions WHERE id IN (SELECT id FROM executions WHERE "
+            "start_time < $1 ORDER BY start_time LIMIT $2) RETURNING 1) SELECT count(*) FROM gone",
+            {started_before.c_str(), n.c_str()});
+        return static_cast<std::size_t>(std::stoull(r.text(0, 0)));
+    }
+
     std::string describe() const override { return m_describe; }
 
   private:

@@ -313,6 +313,15 @@ class SqliteStore final : public Database, private core::StorageTx {
         return page;
     }
 
+    std::size_t prune_executions(const std::string& started_before, std::size_t at_most) override {
+        // One statement: its own transaction, as short as `at_most` rows make it.
+        auto& s = stmt("DELETE FROM executions WHERE id IN (SELECT id FROM executions WHERE "
+                       "start_time < ?1 ORDER BY start_time LIMIT ?2)");
+        s.bind(1, std::string_view(started_before)).bind(2, clamped(at_most));
+        s.run();
+        return static_cast<std::size_t>(sqlite3_changes(m_db));
+    }
+
     std::string describe() const override { return "sqlite:" + m_path; }
 
   private:

@@ -1,0 +1,61 @@
+#include "server/pruner.hpp"
+
+#include "core/storage.hpp"
+#include "core/timefmt.hpp"
+
+namespace pjm::server {
+
+namespace {
+constexpr std::size_t k_chunk = 1000; // executions per transaction
+} // namespace
+
+Pruner::Pruner(std::unique_ptr<store::Database> storage, std::chrono::seconds keep,
+               std::chrono::milliseconds period, const core::Clock& clock,
+               std::function<void(const std::string&)> log)
+    : m_storage(std::move(storage)), m_keep(keep), m_period(period), m_clock(clock),
+      m_log(std::move(log)), m_thread([this] { run(); }) {}
+
+Pruner::~Pruner() {
+    stop();
+}
+
+void Pruner::stop() {
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_stopping = true;
+    }
+    m_cv.notify_all();
+    if (m_thread.joinable()) m_thread.join();
+}
+
+void Pruner::run() {
+    std::unique_lock<std::mutex> lock(m_mutex);
+    while (!m_stopping) {
+        lock.unlock();
+        prune();
+        lock.lock();
+        m_cv.wait_for(lock, m_period, [this] { return m_stopping; });
+    }
+}
+
+void Pruner::prune() {
+    std::string before = core::rfc3339_ms(
+        m_clock.now_ms() - std::chrono::duration_cast<std::chrono::milliseconds>(m_keep).count());
+    std::size_t total = 0;
+    try {
+        for (;;) {
+            std::size_t n = m_storage->prune_executions(before, k_chunk);
+            total += n;
+            if (n < k_chunk) break;
+            std::lock_guard<std::mutex> lock(m_mutex);
+            if (m_stopping) break;
+        }
+    } catch (const core::StorageError& e) {
+        m_log(std::string("pjm serve: pruning executions failed (tried again later): ") + e.what());
+    }
+    if (total > 0)
+        m_log("pjm serve: pruned " + std::to_string(total) + " executions that started before " +
+              before + " (--keep-executions)");
+}
+
+} // namespace pjm::server
