@@ -14,7 +14,7 @@ namespace pjm::store::sqlite {
 namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only.
-constexpr std::array<const char*, 6> k_migrations = {
+constexpr std::array<const char*, 7> k_migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -124,6 +124,11 @@ CREATE TABLE callback_receipts (
     received   TEXT NOT NULL,
     PRIMARY KEY (job_uuid, dedupe_key)
 ) WITHOUT ROWID;
+)sql",
+    R"sql(
+-- A list's pages without a filter (docs/protocol.md#job-lists): the newest jobs first, read
+-- through an index rather than sorted out of every row.
+CREATE INDEX jobs_by_updated ON jobs(updated, uuid);
 )sql",
 };
 

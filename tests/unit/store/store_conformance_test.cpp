@@ -358,17 +358,21 @@ TEST_P(StoreConformance, KeysetPagesAndTimeRange) {
     ASSERT_EQ(order.size(), 5u);
     EXPECT_EQ(order[1], made[3].first);
     EXPECT_EQ(order[2], made[1].first) << "equal times: the smaller uuid first";
-    core::JobFilter page;
-    page.limit = 2;
-    for (int n = 0; n < 5; ++n) {
-        auto jobs = s->find_jobs(page);
-        if (jobs.empty()) break;
-        for (const auto& j : jobs)
-            seen.push_back(j.uuid);
-        page.after_updated = jobs.back().updated;
-        page.after_uuid = jobs.back().uuid;
+    // Every page size, so that some page ends between the two jobs of the same time.
+    for (std::size_t size = 1; size <= 4; ++size) {
+        seen.clear();
+        core::JobFilter page;
+        page.limit = size;
+        for (int n = 0; n < 6; ++n) {
+            auto jobs = s->find_jobs(page);
+            if (jobs.empty()) break;
+            for (const auto& j : jobs)
+                seen.push_back(j.uuid);
+            page.after_updated = jobs.back().updated;
+            page.after_uuid = jobs.back().uuid;
+        }
+        EXPECT_EQ(seen, order) << "pages of " << size << " list every job once, in order";
     }
-    EXPECT_EQ(seen, order) << "pages of two list every job once, in order";
     auto ranged = s->find_jobs(filter([](auto& f) {
         f.since = "2026-01-01T00:00:02.000Z";
         f.until = "2026-01-01T00:00:04.000Z";
