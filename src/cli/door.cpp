@@ -26,6 +26,15 @@ nlohmann::json named_job(const remote::Outgoing& message) {
     return job.empty() ? nlohmann::json(nullptr) : nlohmann::json(job);
 }
 
+const nlohmann::json& route_result(const remote::Reply& r, std::string_view route) {
+    if (r.http_status == 404 || r.http_status == 405)
+        throw CliError(core::ErrorKind::not_found,
+                       "the manager has no " + std::string(route) +
+                           " route (an older pjm serve, or a plain Abaco actor?): " + r.message);
+    if (!r.ok()) throw CliError(r.kind, r.message);
+    return r.result;
+}
+
 std::string outcome_name(core::ErrorKind kind, const char* done) {
     switch (kind) {
     case core::ErrorKind::ok:

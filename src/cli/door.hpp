@@ -52,6 +52,10 @@ struct Delivery {
 remote::Outgoing outgoing(const nlohmann::json& body, const core::QueryParams& query);
 // The job a message names (its "uuid", or the uuid URL parameter); null when none.
 nlohmann::json named_job(const remote::Outgoing& message);
+// The result of a reply from one of pjm serve's own routes (`route`: "pipelines", …): a
+// manager without it (404, 405: an older pjm serve, or a plain Abaco actor) is not found,
+// named as such; any other failure is the reply's own. Throws CliError.
+const nlohmann::json& route_result(const remote::Reply& reply, std::string_view route);
 // A Delivery's outcome for `kind`: `done` when ok ("applied", "sent"), else "queued",
 // "refused" (3-6) or "failed".
 std::string outcome_name(core::ErrorKind kind, const char* done);

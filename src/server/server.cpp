@@ -169,6 +169,14 @@ int run(const ServeConfig& config, std::string& error) {
     Checkpointer checkpointer(
         std::move(checkpoint_storage), k_checkpoint_period, [&writer] { return writer.batches(); },
         [&log](const std::string& why) { log.write("pjm serve: checkpoint failed: " + why); });
+    // Starting failed after the threads above began: they stop, the signal mask is restored.
+    auto fail_start = [&](core::ErrorKind kind, std::string why) {
+        writer.stop();
+        checkpointer.stop();
+        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+        error = std::move(why);
+        return core::exit_code(kind);
+    };
     std::unique_ptr<Pruner> pruner;
     if (config.keep_executions_s > 0) {
         try {
@@ -176,11 +184,7 @@ int run(const ServeConfig& config, std::string& error) {
                 open_storage(config), std::chrono::seconds(config.keep_executions_s),
                 k_prune_period, clock, [&log](const std::string& line) { log.write(line); });
         } catch (const core::StorageError& e) {
-            writer.stop();
-            checkpointer.stop();
-            pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-            error = e.what();
-            return core::exit_code(core::ErrorKind::storage);
+            return fail_start(core::ErrorKind::storage, e.what());
         }
     }
     ServerContext ctx{config, auth, handler.admin, reads, writer, metrics, log, clock};
@@ -195,22 +199,16 @@ int run(const ServeConfig& config, std::string& error) {
     try {
         if (config.tls_cert) server.use_tls(*config.tls_cert, *config.tls_key);
     } catch (const std::invalid_argument& e) {
-        writer.stop();
-        checkpointer.stop();
-        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-        error = e.what();
-        return core::exit_code(core::ErrorKind::usage);
+        return fail_start(core::ErrorKind::usage, e.what());
     }
     try {
         port = server.listen(config.listen.host, config.listen.port);
     } catch (const std::exception& e) {
-        writer.stop();
-        checkpointer.stop();
-        pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-        error = "cannot listen on " + config.listen.host + ":" +
-                std::to_string(config.listen.port) + ": " + e.what() +
-                " (address in use, not an address of this machine, or a port below 1024?)";
-        return core::exit_code(core::ErrorKind::internal);
+        return fail_start(core::ErrorKind::internal,
+                          "cannot listen on " + config.listen.host + ":" +
+                              std::to_string(config.listen.port) + ": " + e.what() +
+                              " (address in use, not an address of this machine, or a port "
+                              "below 1024?)");
     }
     std::string host = config.listen.host.find(':') != std::string::npos
                            ? "[" + config.listen.host + "]"

@@ -5,6 +5,7 @@
 // nothing printed), and a manager gets 2 seconds in all, no retries.
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
+#include "core/lookup.hpp"
 #include "core/storage.hpp"
 #include "remote/abaco_client.hpp"
 #include "remote/outbox.hpp"
@@ -25,9 +26,10 @@ struct CompleteArgs {
 
 std::vector<std::string> jobs(Context& ctx, const std::string& prefix) {
     std::vector<std::string> out;
-    std::string low = prefix;
-    std::transform(low.begin(), low.end(), low.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    // Only hex digits and dashes can start a job UUID (any case, as the commands take them).
+    auto like = core::uuid_like(prefix);
+    if (!prefix.empty() && !like) return out;
+    std::string low = like.value_or("");
     if (ctx.local()) {
         core::JobFilter f;
         if (!low.empty()) f.uuid_prefix = low;

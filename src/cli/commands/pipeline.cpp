@@ -1,5 +1,6 @@
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/door.hpp"
 #include "cli/errors.hpp"
 #include "cli/humanize.hpp"
 #include "cli/output.hpp"
@@ -44,14 +45,7 @@ core::Pipeline add_remotely(Context& ctx, const PipelineArgs& a) {
     nlohmann::json body = {{"name", a.name}};
     if (!a.uuid.empty()) body["uuid"] = a.uuid;
     if (!a.description.empty()) body["description"] = a.description;
-    remote::Reply r = ctx.client().add_pipeline(body);
-    if (r.http_status == 404 || r.http_status == 405)
-        throw CliError(core::ErrorKind::not_found,
-                       "the manager has no pipelines route (an older pjm serve, or a plain "
-                       "Abaco actor?): " +
-                           r.message);
-    if (!r.ok()) throw CliError(r.kind, r.message);
-    return pipeline_from(r.result);
+    return pipeline_from(route_result(ctx.client().add_pipeline(body), "pipelines"));
 }
 
 int run_add(Context& ctx, const PipelineArgs& a) {
@@ -76,14 +70,11 @@ int run_add(Context& ctx, const PipelineArgs& a) {
 
 std::vector<core::Pipeline> list_remotely(Context& ctx) {
     remote::Reply r = ctx.client().list_pipelines();
-    if (r.http_status == 404 || r.http_status == 405)
-        throw CliError(core::ErrorKind::not_found,
-                       "the manager has no pipelines route (a plain Abaco actor?): " + r.message);
-    if (!r.ok()) throw CliError(r.kind, r.message);
-    if (!r.result.is_array())
+    const nlohmann::json& docs = route_result(r, "pipelines");
+    if (!docs.is_array())
         throw CliError(core::ErrorKind::remote, "the manager's pipeline list is not a list");
     std::vector<core::Pipeline> out;
-    for (const auto& doc : r.result)
+    for (const auto& doc : docs)
         out.push_back(pipeline_from(doc));
     return out;
 }

@@ -2,6 +2,7 @@
 
 #include "cli/commands/commands.hpp"
 #include "cli/context.hpp"
+#include "cli/door.hpp"
 #include "cli/errors.hpp"
 #include "cli/output.hpp"
 #include "core/reads.hpp"
@@ -60,17 +61,12 @@ int admin_from_manager(Context& ctx, const TokenArgs& a) {
         usage_error("--key, --lifetime and --at make a token with an admin secret; the manager "
                     "makes its own (for the current window): drop them, or set the secret");
     remote::Reply r = ctx.client().admin_token();
-    if (r.http_status == 404 || r.http_status == 405)
-        throw CliError(core::ErrorKind::not_found,
-                       "the manager has no admin-token route (an older pjm serve, or a plain "
-                       "Abaco actor?): " +
-                           r.message);
-    if (!r.ok()) throw CliError(r.kind, r.message);
-    if (!r.result.is_object() || !r.result.contains("token") || !r.result["token"].is_string())
+    const nlohmann::json& result = route_result(r, "admin-token");
+    if (!result.is_object() || !result.contains("token") || !result["token"].is_string())
         throw CliError(core::ErrorKind::remote, "the manager's reply holds no admin token");
-    std::string token = r.result["token"];
+    std::string token = result["token"];
     if (ctx.flags.json)
-        print_json({{"token", token}, {"expires", r.result.value("expires", nlohmann::json())}});
+        print_json({{"token", token}, {"expires", result.value("expires", nlohmann::json())}});
     else
         std::cout << token << '\n';
     return 0;
