@@ -11,9 +11,11 @@
 #include "store/store.hpp"
 #include "util/module.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <iostream>
 #include <streambuf>
+#include <string_view>
 
 namespace pjm::cli {
 
@@ -90,13 +92,19 @@ std::string examples(std::initializer_list<const char*> lines) {
     return out;
 }
 
-int run(int argc, char** argv) {
-    Context ctx;
-    Command app("pjm", k_description);
-    app.footer(k_footer);
+namespace {
 
+// What pjm's own options write into, besides the context.
+struct RootValues {
     bool version = false;
-    app.flag("--version", version, "Print the version and the compiled-in backends");
+    std::string color = "auto";
+    // A deque keeps each value's address stable while CLI11 holds a reference to it.
+    std::deque<SettingFlag> setting_flags;
+};
+
+void describe_root(Command& app, Context& ctx, RootValues& values) {
+    app.footer(k_footer);
+    app.flag("--version", values.version, "Print the version and the compiled-in backends");
     app.flag("--local", ctx.flags.local,
              "Apply messages to the configured database instead of sending them (PJM_LOCAL)");
     app.flag("--json", ctx.flags.json, "Print one JSON document on stdout");
@@ -123,33 +131,91 @@ int run(int argc, char** argv) {
              "Client mode: do not verify the manager's TLS certificate (unsafe)");
     app.option("--config", ctx.flags.config,
                "Config file to read instead of the defaults (PJM_CONFIG)");
-    std::string color = "auto";
-    app.option("--color", color,
+    app.option("--color", values.color,
                "Colour human output: auto (on a terminal, unless NO_COLOR is set or "
                "TERM=dumb), always, never")
         .one_of({"auto", "always", "never"});
-
-    // A deque keeps each value's address stable while CLI11 holds a reference to it.
-    std::deque<SettingFlag> setting_flags;
     for (const SettingDef& def : setting_defs()) {
         if (def.option.empty()) continue;
-        auto& sf = setting_flags.emplace_back(SettingFlag{nullptr, std::string(def.name), {}});
+        auto& sf =
+            values.setting_flags.emplace_back(SettingFlag{nullptr, std::string(def.name), {}});
         sf.option = &app.option(std::string(def.option), sf.value, option_help(def))
                          .type_name(std::string(def.value_name));
     }
+}
 
-    for (Registrar add : all_commands())
+// Which commands a command line needs described: those its words name (a word may also be an
+// option's value; then one more is described than needed, which costs only time). Describing
+// and building a command's parser is most of what a short command costs at start
+// (BENCHMARKS.md, per-process cost), so the others are left out; with none named, all are
+// described (`pjm --help`, `pjm` alone and a mistyped command list them), except for a bare
+// `pjm --version`.
+enum class Described { named, all, none };
+
+Described which_commands(int argc, char** argv, std::vector<Registrar>& named) {
+    bool version = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view word = argv[i];
+        if (word == "--") break;
+        version = version || word == "--version";
+        for (const CommandEntry& c : all_commands())
+            if (word == c.name && std::find(named.begin(), named.end(), c.add) == named.end())
+                named.push_back(c.add);
+    }
+    return !named.empty() ? Described::named : version ? Described::none : Described::all;
+}
+
+int refuse_usage(Context& ctx, const std::string& color, const std::string& message) {
+    configure_terminal(parse_color_mode(color).value_or(ColorMode::automatic));
+    print_error(ctx.flags.json, core::ErrorKind::usage,
+                message + "\nRun 'pjm --help' or 'pjm <command> --help' for usage.");
+    return core::exit_code(core::ErrorKind::usage);
+}
+
+// A refused command line, said as the parser that knows every command says it (with its "did
+// you mean" for a mistyped command).
+int refuse_with_every_command(int argc, char** argv) {
+    Context ctx;
+    RootValues values;
+    Command app("pjm", k_description);
+    describe_root(app, ctx, values);
+    for (const CommandEntry& c : all_commands())
+        c.add(app, ctx);
+    CommandLine line(app);
+    CommandLine::Parsed parsed = line.parse(argc, argv);
+    if (parsed.status == CommandLine::Parsed::Status::help) return parsed.exit_code;
+    return refuse_usage(ctx, values.color, parsed.message);
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    // `pjm --version` alone, as scripts ask it, needs no parser: the same text, sooner.
+    if (argc == 2 && std::string_view(argv[1]) == "--version") {
+        std::cout << version_text() << '\n';
+        return 0;
+    }
+    Context ctx;
+    RootValues values;
+    Command app("pjm", k_description);
+    describe_root(app, ctx, values);
+    std::vector<Registrar> named;
+    Described described = which_commands(argc, argv, named);
+    if (described == Described::all)
+        for (const CommandEntry& c : all_commands())
+            c.add(app, ctx);
+    for (Registrar add : named)
         add(app, ctx);
 
     CommandLine line(app);
     CommandLine::Parsed parsed = line.parse(argc, argv);
     if (parsed.status == CommandLine::Parsed::Status::help) return parsed.exit_code;
-    if (parsed.status == CommandLine::Parsed::Status::error) {
-        configure_terminal(parse_color_mode(color).value_or(ColorMode::automatic));
-        print_error(ctx.flags.json, core::ErrorKind::usage,
-                    parsed.message + "\nRun 'pjm --help' or 'pjm <command> --help' for usage.");
-        return core::exit_code(core::ErrorKind::usage);
-    }
+    if (parsed.status == CommandLine::Parsed::Status::error)
+        return described == Described::all ? refuse_usage(ctx, values.color, parsed.message)
+                                           : refuse_with_every_command(argc, argv);
+    const std::string& color = values.color;
+    bool version = values.version;
+    auto& setting_flags = values.setting_flags;
     configure_terminal(parse_color_mode(color).value_or(ColorMode::automatic));
     // -q: stdout goes nowhere (a stream buffer that takes everything), whatever prints to it.
     QuietStdout quiet(ctx.flags.quiet);

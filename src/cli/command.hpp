@@ -120,8 +120,15 @@ class Command {
 
 using Registrar = void (*)(Command& root, Context& ctx);
 
+// A subcommand: the word that names it and the function that adds it (the one sub() it
+// makes on the root carries the same name, checked by the unit tests).
+struct CommandEntry {
+    const char* name;
+    Registrar add;
+};
+
 // Every subcommand, in the order `pjm --help` lists them.
-const std::vector<Registrar>& all_commands();
+const std::vector<CommandEntry>& all_commands();
 
 // A help footer with examples, indented consistently.
 std::string examples(std::initializer_list<const char*> lines);

@@ -4,13 +4,26 @@
 
 namespace pjm::cli {
 
-const std::vector<Registrar>& all_commands() {
-    static const std::vector<Registrar> list = {
-        add_event_command,        add_delete_command,   add_create_command,   add_status_command,
-        add_list_command,         add_token_command,    add_pipeline_command, add_handle_command,
-        add_fsm_command,          add_schema_command,   add_db_command,       add_export_command,
-        add_import_command,       add_outbox_command,   add_exec_command,     add_serve_command,
-        add_subscription_command, add_complete_command,
+const std::vector<CommandEntry>& all_commands() {
+    static const std::vector<CommandEntry> list = {
+        {"event", add_event_command},
+        {"delete", add_delete_command},
+        {"create", add_create_command},
+        {"status", add_status_command},
+        {"list", add_list_command},
+        {"token", add_token_command},
+        {"pipeline", add_pipeline_command},
+        {"handle", add_handle_command},
+        {"fsm", add_fsm_command},
+        {"schema", add_schema_command},
+        {"db", add_db_command},
+        {"export", add_export_command},
+        {"import", add_import_command},
+        {"outbox", add_outbox_command},
+        {"exec", add_exec_command},
+        {"serve", add_serve_command},
+        {"subscription", add_subscription_command},
+        {"__complete", add_complete_command},
     };
     return list;
 }
