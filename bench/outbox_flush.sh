@@ -3,9 +3,15 @@
 # loopback: MESSAGES update events across JOBS jobs are queued with the manager down (each
 # `pjm event` exits 75), serve starts, and the flush is timed. Target: >= 1,000 messages/s.
 # Checks that every message arrived exactly once, in queue order per job, and that the outbox
-# is empty afterwards.
+# is empty afterwards. Without MESSAGES and JOBS: 2,000 messages over 16 jobs, then 500 of one
+# job (whose queue goes in batch requests: docs/protocol.md#message-batches).
 set -euo pipefail
 PJM=${PJM:?PJM must point at the pjm binary}
+if [ -z "${MESSAGES:-}" ] && [ -z "${JOBS:-}" ]; then
+    MESSAGES=2000 JOBS=16 bash "$0"
+    MESSAGES=500 JOBS=1 bash "$0"
+    exit
+fi
 MESSAGES=${MESSAGES:-2000}
 JOBS=${JOBS:-16}
 QUEUERS=${QUEUERS:-4} # processes queueing at once (each takes whole jobs, in order)

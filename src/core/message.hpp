@@ -19,6 +19,8 @@ namespace pjm::core {
 
 // The largest message pjm builds, reads or (by default) a manager accepts: 1 MiB.
 inline constexpr std::size_t k_max_message_bytes = 1024 * 1024;
+// The most messages one batch request to pjm serve may carry (docs/protocol.md#message-batches).
+inline constexpr std::size_t k_max_batch_messages = 1000;
 
 inline constexpr int k_max_json_depth = 64;
 

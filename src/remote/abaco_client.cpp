@@ -200,6 +200,51 @@ Reply AbacoClient::post_message(const std::string& body, const core::QueryParams
     return out;
 }
 
+BatchReply AbacoClient::post_batch(const std::vector<BatchMessage>& messages) const {
+    nlohmann::json list = nlohmann::json::array();
+    for (const BatchMessage& m : messages) {
+        nlohmann::json item = {{"body", *m.body}};
+        if (!m.query->empty()) item["query"] = *m.query;
+        if (!m.idempotency_key->empty()) item["idempotency_key"] = *m.idempotency_key;
+        list.push_back(std::move(item));
+    }
+    std::string body = nlohmann::json{{"messages", std::move(list)}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
+    Headers h = headers();
+    h.emplace_back("Content-Type", "application/json");
+    std::string url = url_for(std::string(k_messages) + "/batch", {});
+    HttpResponse r = retrying([&] { return m_http.post(url, h, body); });
+    BatchReply out;
+    Reply whole = read_reply(r, "the batch of messages");
+    const nlohmann::json* replies = nullptr;
+    if (whole.ok() && whole.result.is_object())
+        if (auto it = whole.result.find("replies"); it != whole.result.end() && it->is_array())
+            replies = &*it;
+    if (!replies) {
+        // No such route (405 or 404 from an Abaco or an older pjm serve), or an answer that is
+        // not a batch's: the messages go one by one, which says what is wrong if anything is.
+        if (r.transport_error == 0 && !whole.retryable) {
+            out.offered = false;
+            return out;
+        }
+        out.failure = std::move(whole);
+        return out;
+    }
+    for (const auto& item : *replies) {
+        HttpResponse one;
+        one.status = item.value("status", 0L);
+        auto env = item.find("reply");
+        one.body = env != item.end()
+                       ? env->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                       : std::string();
+        Reply rep = read_reply(one, "the message");
+        refused_before_handling(rep);
+        out.replies.push_back(std::move(rep));
+        if (out.replies.size() == messages.size()) break;
+    }
+    return out;
+}
+
 Reply AbacoClient::get(const std::string& suffix, const core::QueryParams& query,
                        const std::string& what) const {
     std::string url = url_for(suffix, query);

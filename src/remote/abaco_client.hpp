@@ -10,6 +10,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -45,6 +46,25 @@ struct Reply {
 // 404 → not_found, 400/413 → invalid, 409 → conflict, other failures → remote.
 core::ErrorKind kind_for_status(long status);
 
+// One message of a batch: as post_message() takes it.
+struct BatchMessage {
+    const std::string* body;
+    const std::string* query; // the message's own query string
+    const std::string* idempotency_key;
+};
+
+// What a batch request came back with (docs/protocol.md#message-batches).
+struct BatchReply {
+    // The manager has no batch route (an Abaco, an older pjm serve): send one by one.
+    bool offered = true;
+    // Set when the request failed as a whole (the network, a 5xx): nothing is known of any
+    // message, as for one that got this reply.
+    std::optional<Reply> failure;
+    // The replies of the messages handled, in order; the rest were not handled (the manager
+    // stops at the first message it does not accept).
+    std::vector<Reply> replies;
+};
+
 class AbacoClient {
   public:
     // `messages_url` is the manager's full messages URL (…/actors/v2/<actorId>/messages).
@@ -55,6 +75,9 @@ class AbacoClient {
     // so the manager applies the message once however often it arrives.
     Reply post_message(const std::string& body, const core::QueryParams& query,
                        const std::string& idempotency_key) const;
+    // POSTs messages of one job in one request to pjm serve's batch route, which handles them
+    // in order, each under its own key, and stops at the first one it does not accept.
+    BatchReply post_batch(const std::vector<BatchMessage>& messages) const;
     Reply get_execution(const std::string& id) const;
     Reply get_execution_logs(const std::string& id) const;
     // `query`: the history page (history=, before=), as the jobs route reads it.

@@ -5,6 +5,7 @@
 #include <exception>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -23,6 +24,12 @@ namespace pjm::remote {
 //   pjm serve has at least 64 connection threads, so a flush leaves room for other clients).
 //   Messages of no job (a create) go first, each on its own: nothing is ordered after them,
 //   and no job waits for them.
+// - A job's own queue goes in batch requests to pjm serve (docs/protocol.md#message-batches):
+//   up to 500 of its messages in one request, which the server applies in order, sharing
+//   commits, each under its own Idempotency-Key, stopping at the first it does not accept; so
+//   one job's queue costs a round trip and a commit per few hundred messages, not per message.
+//   A manager without that route (a real Abaco) gets them one by one, as before. A batch lost
+//   on the way is sent again whole: the messages it had applied are answered from their keys.
 // - Each thread keeps its connection open between messages (the transport keeps one libcurl
 //   handle per thread): no connection set-up per message.
 // - A delivered message's file is unlinked without syncing the folder each time; the folder
@@ -38,6 +45,11 @@ namespace pjm::remote {
 namespace {
 
 using Queue = std::vector<OutboxEntry*>;
+
+// A batch request's bounds: within what pjm serve takes in one request (1,000 messages, a
+// 1 MiB body by default).
+constexpr std::size_t k_batch_messages = 500;
+constexpr std::size_t k_batch_bytes = 768 * 1024;
 
 class Flusher {
   public:
@@ -91,43 +103,125 @@ class Flusher {
     // One job's queue, in order; after the first message that did not go, the rest wait.
     void deliver(const Queue& queue) {
         bool blocked = false;
-        for (OutboxEntry* e : queue) {
+        for (std::size_t i = 0; i < queue.size(); ++i) {
+            OutboxEntry* e = queue[i];
             if (m_stop) return;
-            std::string label = e->id + " (" + e->summary + ")";
             if (blocked) {
-                counted(m_report.still_queued, e->id, label + " waits behind an earlier message");
+                counted(m_report.still_queued, e->id,
+                        label(*e) + " waits behind an earlier message");
                 continue;
             }
             if (e->failed) {
                 // The same exit code as the flush that saw the refusal: a second flush of an
                 // unchanged outbox answers as the first did.
-                counted(m_report.failed, e->id, label + " kept: refused earlier: " + e->last_error,
+                counted(m_report.failed, e->id,
+                        label(*e) + " kept: refused earlier: " + e->last_error,
                         e->refused_exit ? core::kind_for_exit_code(e->refused_exit)
                                         : core::ErrorKind::remote);
                 blocked = true;
                 continue;
             }
-            Reply r = send(*e);
-            ++e->attempts;
-            if (r.ok()) {
-                m_outbox.remove(e->id, false); // synced once at the end (see above)
-                counted(m_report.delivered, "", "");
-                continue;
+            std::size_t end = batch_end(queue, i);
+            if (end - i >= 2) {
+                if (auto replies = send_batch(queue, i, end)) {
+                    for (std::size_t k = i; k < end; ++k) {
+                        if (k - i < replies->size()) {
+                            blocked = !settle(*queue[k], (*replies)[k - i]);
+                        } else if (!blocked) {
+                            // Not handled, yet nothing before it was refused: still queued.
+                            blocked = !settle(*queue[k], not_handled());
+                        } else {
+                            counted(m_report.still_queued, queue[k]->id,
+                                    label(*queue[k]) + " waits behind an earlier message");
+                        }
+                        if (blocked && k + 1 < end) {
+                            for (std::size_t w = k + 1; w < end; ++w)
+                                counted(m_report.still_queued, queue[w]->id,
+                                        label(*queue[w]) + " waits behind an earlier message");
+                            break;
+                        }
+                    }
+                    i = end - 1;
+                    continue;
+                }
             }
-            e->last_error = r.message;
-            // Refused for the configuration, not the message: still queued, for the flush after
-            // the fix (docs/protocol.md#outbox).
-            bool keep_trying = r.retryable || r.misconfigured;
-            e->failed = !keep_trying;
-            if (e->failed) e->refused_exit = core::exit_code(r.kind);
-            m_outbox.update(*e);
-            if (keep_trying)
-                counted(m_report.still_queued, e->id, label + " still queued: " + r.message);
-            else
-                counted(m_report.failed, e->id,
-                        label + " refused, kept for inspection: " + r.message, r.kind);
-            blocked = true;
+            blocked = !settle(*e, send(*e));
         }
+    }
+
+    static std::string label(const OutboxEntry& e) { return e.id + " (" + e.summary + ")"; }
+
+    // Records what the manager answered for `e`; whether it was delivered.
+    bool settle(OutboxEntry& e, const Reply& r) {
+        ++e.attempts;
+        if (r.ok()) {
+            m_outbox.remove(e.id, false); // synced once at the end (see above)
+            counted(m_report.delivered, "", "");
+            return true;
+        }
+        e.last_error = r.message;
+        // Refused for the configuration, not the message: still queued, for the flush after
+        // the fix (docs/protocol.md#outbox).
+        bool keep_trying = r.retryable || r.misconfigured;
+        e.failed = !keep_trying;
+        if (e.failed) e.refused_exit = core::exit_code(r.kind);
+        m_outbox.update(e);
+        if (keep_trying)
+            counted(m_report.still_queued, e.id, label(e) + " still queued: " + r.message);
+        else
+            counted(m_report.failed, e.id, label(e) + " refused, kept for inspection: " + r.message,
+                    r.kind);
+        return false;
+    }
+
+    static Reply not_handled() {
+        Reply r;
+        r.kind = core::ErrorKind::remote;
+        r.retryable = true;
+        r.message = "the manager did not handle it in its batch";
+        return r;
+    }
+
+    // The end of the run of messages from `begin` that may go in one batch request: not
+    // refused before, with an Idempotency-Key (a batch may be sent again whole), not asking
+    // for a synchronous reply, within the manager's batch and request limits. The batch route
+    // is pjm serve's own: after a manager answered without it, messages go one by one.
+    std::size_t batch_end(const Queue& queue, std::size_t begin) const {
+        if (m_hooks.send || !m_batches_offered) return begin + 1;
+        std::size_t bytes = 0, end = begin;
+        while (end < queue.size() && end - begin < k_batch_messages) {
+            const OutboxEntry& e = *queue[end];
+            if (e.failed || e.key.empty() ||
+                e.query.find("_abaco_synchronous") != std::string::npos)
+                break;
+            // Escaping may double a body's size in the request's JSON.
+            bytes += 2 * (e.body.size() + e.query.size()) + e.key.size() + 64;
+            if (bytes > k_batch_bytes) break;
+            ++end;
+        }
+        return std::max(end, begin + 1);
+    }
+
+    // Sends queue[begin, end) in one request; nothing when the manager has no batch route
+    // (then they go one by one). A request that failed as a whole answers each message with
+    // its failure: the first records it, the others wait behind it.
+    std::optional<std::vector<Reply>> send_batch(const Queue& queue, std::size_t begin,
+                                                 std::size_t end) {
+        const AbacoClient* client = nullptr;
+        {
+            std::lock_guard g(m_mutex);
+            client = &m_hooks.client_for(*queue[begin]);
+        }
+        std::vector<BatchMessage> messages;
+        for (std::size_t k = begin; k < end; ++k)
+            messages.push_back({&queue[k]->body, &queue[k]->query, &queue[k]->key});
+        BatchReply r = client->post_batch(messages);
+        if (!r.offered) {
+            m_batches_offered = false;
+            return std::nullopt;
+        }
+        if (r.failure) return std::vector<Reply>{*r.failure};
+        return std::move(r.replies);
     }
 
     Reply send(const OutboxEntry& e) {
@@ -162,6 +256,7 @@ class Flusher {
     int m_done = 0;
     std::exception_ptr m_error;
     std::atomic<bool> m_stop{false};
+    std::atomic<bool> m_batches_offered{true};
 };
 
 } // namespace

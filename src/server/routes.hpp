@@ -16,7 +16,7 @@ enum class Method { get, post, put, patch, delete_ };
 // admitted (credentials and, when the path names one, the actor id checked).
 using RouteHandler = void(ServerContext& ctx, const Request& req, Response& res);
 
-RouteHandler post_message, get_messages;                         // routes_messages.cpp
+RouteHandler post_message, post_message_batch, get_messages;     // routes_messages.cpp
 RouteHandler list_executions, get_execution, get_execution_logs; // routes_executions.cpp
 RouteHandler get_job, list_jobs;                                 // routes_jobs.cpp
 RouteHandler get_health, get_metrics;                            // routes_service.cpp
@@ -35,6 +35,7 @@ struct Route {
 // Tried in this order; a HEAD is answered by its path's GET.
 inline constexpr Route k_routes[] = {
     {Method::post, R"((?:/actors/v2|/v3/actors)/([^/]+)/messages/?)", post_message},
+    {Method::post, R"((?:/actors/v2|/v3/actors)/([^/]+)/messages/batch/?)", post_message_batch},
     {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/messages/?)", get_messages},
     {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/executions/?)", list_executions},
     {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/executions/([^/]+)/?)", get_execution},

@@ -2,11 +2,14 @@
 
 #include "server/execution.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace pjm::server {
 
 namespace {
+
+constexpr std::size_t k_max_chain_batch = 1000;
 
 core::Outcome storage_failure(const std::string& why) {
     core::Outcome o;
@@ -68,11 +71,36 @@ Handled Writer::submit(Submission s) {
             h.outcome = storage_failure("the server is shutting down");
             return h;
         }
-        m_queue.push_back(Item{std::move(s), {}});
+        m_queue.push_back(Item{std::move(s), {}, nullptr});
         reply = m_queue.back().reply.get_future();
     }
     m_cv.notify_one();
     return reply.get();
+}
+
+std::vector<Handled> Writer::submit_chain(std::vector<Submission> chain) {
+    std::vector<std::future<Handled>> replies;
+    replies.reserve(chain.size());
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping) {
+            std::vector<Handled> out(chain.size());
+            for (Handled& h : out)
+                h.outcome = storage_failure("the server is shutting down");
+            return out;
+        }
+        auto state = std::make_shared<Chain>();
+        for (Submission& s : chain) {
+            m_queue.push_back(Item{std::move(s), {}, state});
+            replies.push_back(m_queue.back().reply.get_future());
+        }
+    }
+    m_cv.notify_one();
+    std::vector<Handled> out;
+    out.reserve(replies.size());
+    for (auto& r : replies)
+        out.push_back(r.get());
+    return out;
 }
 
 void Writer::run() {
@@ -82,7 +110,11 @@ void Writer::run() {
             std::unique_lock lock(m_mutex);
             m_cv.wait(lock, [this] { return !m_queue.empty() || m_stopping; });
             if (m_queue.empty()) return; // stopping, nothing left
-            while (!m_queue.empty() && batch.size() < m_max_batch) {
+            // A chain's messages fill a transaction further: they were sent together, and a
+            // transaction of a few hundred costs little more than one of a few.
+            while (!m_queue.empty() &&
+                   (batch.size() < m_max_batch ||
+                    (m_queue.front().chain && batch.size() < k_max_chain_batch))) {
                 batch.push_back(std::move(m_queue.front()));
                 m_queue.pop_front();
             }
@@ -94,12 +126,30 @@ void Writer::run() {
 
 void Writer::handle_batch(std::deque<Item>& batch) {
     std::vector<Handled> results(batch.size());
+    // Chains broken in this batch: theirs only once it commits.
+    std::vector<Chain*> broken;
     try {
         m_storage->write_batch([&] {
+            broken.clear();
             for (std::size_t i = 0; i < batch.size(); ++i) {
                 const Submission& s = batch[i].submission;
                 Handled& h = results[i];
                 h = Handled{}; // (write_batch may run this again after a lost race)
+                Chain* chain = batch[i].chain.get();
+                if (chain && (chain->broken || std::count(broken.begin(), broken.end(), chain))) {
+                    h.skipped = true;
+                    h.outcome.kind = core::ErrorKind::remote;
+                    h.outcome.message = "not handled: a message before it was not accepted";
+                    continue;
+                }
+                struct BreakUnlessAccepted {
+                    Chain* chain;
+                    const Handled& h;
+                    std::vector<Chain*>& broken;
+                    ~BreakUnlessAccepted() {
+                        if (chain && !h.accepted()) broken.push_back(chain);
+                    }
+                } chain_guard{chain, h, broken};
                 // Inside the transaction: a repeat in the same batch finds the first one.
                 if (s.idempotent) {
                     if (auto prior = m_storage->get_execution(s.execution_id)) {
@@ -125,6 +175,8 @@ void Writer::handle_batch(std::deque<Item>& batch) {
                 h.recorded = true;
             }
         });
+        for (Chain* c : broken)
+            c->broken = true;
     } catch (const std::exception& e) {
         fail_batch(batch, results, e.what());
     } catch (...) {
@@ -158,6 +210,7 @@ void Writer::fail_batch(std::deque<Item>& batch, std::vector<Handled>& results,
         results[i].outcome = storage_failure(why);
         if (s.message) results[i].outcome.message_kind = s.message->kind;
         results[i].execution.id = s.execution_id;
+        if (batch[i].chain) batch[i].chain->broken = true; // nothing after it may go first
     }
 }
 

@@ -48,6 +48,11 @@ struct Handled {
     // another credential (a create's token is not given again).
     bool other_body = false;
     bool other_sender = false;
+    // Of a chain (submit_chain): not handled, because a message before it was not accepted.
+    bool skipped = false;
+    // Accepted: applied (or answered from its Idempotency-Key) with no refusal, the reply a
+    // sender counts as delivered.
+    bool accepted() const { return !skipped && !other_body && outcome.kind == core::ErrorKind::ok; }
 };
 
 class Writer {
@@ -60,6 +65,12 @@ class Writer {
 
     // Blocks until the message's transaction has committed (or failed). Thread-safe.
     Handled submit(Submission s);
+    // Messages that must be applied in this order, each only if all before it were accepted
+    // (one job's queued messages, from a sender's outbox): queued together, so that they share
+    // commits with each other; handled as submit() handles one. The first one not accepted
+    // stops the chain: those after it are answered `skipped` and leave no trace. Blocks until
+    // every one is answered. Thread-safe.
+    std::vector<Handled> submit_chain(std::vector<Submission> chain);
     // Handles what is queued, then stops the thread; later submissions fail.
     void stop();
 
@@ -69,9 +80,15 @@ class Writer {
     std::optional<std::string> failing() const;
 
   private:
+    // A chain's state, seen by the writer thread only: whether a committed batch held one of
+    // its messages that was not accepted.
+    struct Chain {
+        bool broken = false;
+    };
     struct Item {
         Submission submission;
         std::promise<Handled> reply;
+        std::shared_ptr<Chain> chain; // of a submit_chain(); null for submit()
     };
     void run();
     void handle_batch(std::deque<Item>& batch);

@@ -88,7 +88,9 @@ expect_eq "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))
     "$N" "outbox list shows every queued event"
 
 start_serve "$PORT"
-start_proxy slow --delay 0.01
+# As a manager without pjm serve's batch route (a real Abaco): the flush learns that from the
+# first 404 and sends one message at a time, each waiting for its reply.
+start_proxy slow --delay 0.01 --refuse-batch
 "$PJM" outbox flush --url "$PROXY_URL" >"$WORK/flush1.out" 2>"$WORK/flush1.err" &
 FLUSH=$!
 killed_at=""
@@ -118,7 +120,7 @@ check
 # The second flush, through the slow proxy again: now pjm serve is killed with SIGKILL in the
 # middle and restarted on the same port and database; the flush's retries (the proxy answers
 # 502 while serve is down) carry the same keys to the new server.
-start_proxy slow2 --delay 0.01
+start_proxy slow2 --delay 0.01 --refuse-batch
 "$PJM" outbox flush --url "$PROXY_URL" >"$WORK/flush2.out" 2>"$WORK/flush2.err" &
 FLUSH=$!
 serve_killed_at=""
@@ -156,6 +158,66 @@ expect_eq "$(updates)" "$N" "the fourth flush adds nothing"
 check
 [ -z "$(ls -A "$BOX" | grep -v '^\.flush\.lock$' | grep -v '\.tmp$')" ] ||
     fail "the outbox holds files: $(ls -A "$BOX")"
+
+# --- 1b. batches: a batch's reply lost, and a flush killed while serve holds its batch --------
+# A job's queue goes to pjm serve in batch requests (docs/protocol.md#message-batches). The
+# proxy drops the first reply to each request (serve applied the batch): the flush sends the
+# same batch again, and serve answers its messages from their keys. Then a flush is killed
+# while the proxy holds serve's reply: the next flush sends the batch again, and still nothing
+# is applied twice.
+DEAD_URL="http://127.0.0.1:$(free_port)/actors/v2/$ACTOR/messages"
+queue_events() { # queue_events WRITER COUNT : job 0's update events, queued (75), serve away
+    local k
+    for ((k = 1; k <= $2; k++)); do
+        PJM_URL=$DEAD_URL "$PJM" --retries 0 event update "${JOBS[0]}" --token "${TOKENS[0]}" \
+            --data "{\"w\": \"$1\", \"k\": $k}" >/dev/null 2>>"$WORK/queue.err"
+        [ $? -eq 75 ] && ack "$1" "$k"
+    done
+}
+queue_events batch 20
+before=$(updates)
+start_proxy batch --drop-each 1
+run outbox flush --url "$PROXY_URL"
+expect_rc 0 "a flush whose first batch reply was lost"
+expect_out "delivered 20, still queued 0, refused 0" "the flush delivered the batch"
+stop_proxy
+expect_eq "$(updates)" "$((before + 20))" "the batch's 20 events applied once"
+check
+python3 - "$WORK/batch.log" <<'PY' || fail "the proxy did not see one batch sent twice, the same both times"
+import json, sys
+posts = [json.loads(line) for line in open(sys.argv[1])]
+posts = [r for r in posts if r["method"] == "POST"]
+assert len(posts) == 2, posts
+assert all(r["path"].split("?")[0].endswith("/messages/batch") for r in posts), posts
+assert posts[0]["dropped"] and not posts[1]["dropped"], posts
+assert posts[0]["body"] == posts[1]["body"], "the retry sent another batch"
+messages = json.loads(posts[0]["body"])["messages"]
+keys = [m["idempotency_key"] for m in messages]
+assert len(messages) == 20 and len(set(keys)) == 20, keys
+print("  batch.log: one batch of 20 messages, 20 keys, sent twice")
+PY
+check_events "after a lost batch reply" "${JOBS[@]}"
+
+queue_events batchkill 20
+before=$(updates)
+start_proxy batchkill --delay 3
+"$PJM" outbox flush --url "$PROXY_URL" >"$WORK/flush3.out" 2>"$WORK/flush3.err" &
+FLUSH=$!
+for _ in $(seq 1 100); do
+    # serve applied the batch; the proxy holds its reply for 3 s
+    [ "$(updates)" -eq $((before + 20)) ] && break
+    sleep 0.05
+done
+kill -9 "$FLUSH" 2>/dev/null
+wait "$FLUSH" 2>/dev/null
+stop_proxy
+expect_eq "$(updates)" "$((before + 20))" "serve applied the batch the killed flush sent"
+expect_eq "$(queued_count)" "20" "the killed flush heard no reply: its 20 messages still queued"
+PJM_URL=$URL run outbox flush
+expect_rc 0 "the flush after the killed one"
+expect_out "delivered 20, still queued 0, refused 0" "it sends the batch again"
+expect_eq "$(updates)" "$((before + 20))" "and nothing is applied twice"
+check_events "after a flush killed mid-batch" "${JOBS[@]}"
 
 # --- 2. a reply lost after the message was applied --------------------------------------------
 # Each message's first 2 attempts are applied by serve but never answered; the third is.

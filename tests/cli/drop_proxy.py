@@ -6,8 +6,11 @@ later requests with that body get serve's reply. Every request is logged as one 
 {"n", "method", "path", "key" (the Idempotency-Key header or null), "body", "status" (serve's),
 "dropped"}. --delay pauses after serve's reply, before answering (a flush is then slow
 enough to kill mid-way, most likely while a message is applied but not yet acknowledged).
+--refuse-batch answers POSTs to pjm serve's batch route (…/messages/batch) 404 itself, as a
+manager without that route (a real Abaco) does: the client then sends messages one by one.
 
   drop_proxy.py --target http://127.0.0.1:PORT --port-file F --log L [--drop-each K] [--delay S]
+                [--refuse-batch]
 
 The proxy listens on a free port of 127.0.0.1 and writes it to --port-file once it listens.
 """
@@ -34,6 +37,7 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--drop-each", type=int, default=0)
     ap.add_argument("--delay", type=float, default=0.0)
+    ap.add_argument("--refuse-batch", action="store_true")
     args = ap.parse_args()
     target = urllib.parse.urlsplit(args.target)
     lock = threading.Lock()
@@ -55,6 +59,20 @@ def main():
                 n = count[0]
                 seen[body] += 1
                 drop = self.command == "POST" and seen[body] <= args.drop_each
+            if args.refuse_batch and self.path.split("?")[0].rstrip("/").endswith("/messages/batch"):
+                with lock:
+                    log.write(json.dumps({"n": n, "method": self.command, "path": self.path,
+                                          "key": None, "body": body.decode("utf-8", "replace"),
+                                          "status": 404, "dropped": False}) + "\n")
+                    log.flush()
+                data = json.dumps({"status": "error", "message": "Not found", "result": None,
+                                   "version": "proxy"}).encode()
+                self.send_response(404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
             upstream = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
             try:

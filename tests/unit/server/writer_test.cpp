@@ -260,6 +260,58 @@ TEST_F(WriterTest, WriteBatchSavepointsAndRollback) {
 namespace pjm::server {
 namespace {
 
+TEST_F(WriterTest, AChainStopsAtItsFirstRefusalAcrossBatches) {
+    // Batches of 2: the chain spans several transactions, and other senders' messages in
+    // between are handled as ever.
+    Writer w(store::open(path), clock, config(), "act", 2);
+    std::vector<Submission> chain;
+    chain.push_back(event(0, "run"));
+    chain.push_back(event(0, "update"));
+    chain.push_back(event(0, "update"));
+    chain.push_back(event(0, "ready")); // refused: an admin event, and not from RUNNING
+    chain.push_back(event(0, "update"));
+    chain.push_back(event(0, "finish"));
+    std::vector<std::string> ids;
+    for (const Submission& s : chain)
+        ids.push_back(s.execution_id);
+    std::thread other([&] { EXPECT_TRUE(w.submit(event(1, "run")).outcome.ok()); });
+    std::vector<Handled> out = w.submit_chain(std::move(chain));
+    other.join();
+    ASSERT_EQ(out.size(), 6u);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_TRUE(out[i].accepted()) << i << ": " << out[i].outcome.message;
+        EXPECT_TRUE(setup->get_execution(ids[i])) << i;
+    }
+    EXPECT_FALSE(out[3].accepted());
+    EXPECT_FALSE(out[3].skipped);
+    EXPECT_TRUE(out[3].recorded) << "a refusal is recorded, as for a message sent alone";
+    for (int i = 4; i < 6; ++i) {
+        EXPECT_TRUE(out[i].skipped) << i;
+        EXPECT_FALSE(out[i].recorded) << i;
+        EXPECT_FALSE(setup->get_execution(ids[i])) << i << " left no execution";
+    }
+    auto job = setup->get_job(jobs[0], core::HistoryWindow::none());
+    ASSERT_TRUE(job);
+    EXPECT_EQ(job->state, core::State::running);
+    EXPECT_EQ(job->event_count, 4) << "create, run and two updates: nothing after the refusal";
+}
+
+TEST_F(WriterTest, AChainAfterStopFailsWhole) {
+    Writer w(store::open(path), clock, config(), "act");
+    w.stop();
+    std::vector<Submission> chain;
+    chain.push_back(event(0, "run"));
+    chain.push_back(event(0, "update"));
+    std::vector<Handled> out = w.submit_chain(std::move(chain));
+    ASSERT_EQ(out.size(), 2u);
+    for (const Handled& h : out) {
+        EXPECT_EQ(h.outcome.kind, core::ErrorKind::storage);
+        EXPECT_FALSE(h.accepted());
+    }
+    auto job = setup->get_job(jobs[0], core::HistoryWindow::none());
+    EXPECT_EQ(job->event_count, 1);
+}
+
 TEST(Checkpointer, RunsOnlyAfterCommitsAndOnceMoreAtStop) {
     test::TempDir dir;
     auto storage = store::open(dir.file("pjm.db"));
