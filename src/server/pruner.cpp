@@ -3,10 +3,17 @@
 #include "core/storage.hpp"
 #include "core/timefmt.hpp"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace pjm::server {
 
 namespace {
 constexpr std::size_t k_chunk = 1000; // executions per transaction
+// How often the pruner looks at the clock. Retention is wall-clock time (the executions'
+// start times), so the period between two prunes is measured on that clock too: a clock set
+// forward (or run fast, as bench/retention_soak.sh does) prunes on time.
+constexpr std::chrono::milliseconds k_tick{1000};
 } // namespace
 
 Pruner::Pruner(std::unique_ptr<store::Database> storage, std::chrono::seconds keep,
@@ -30,11 +37,19 @@ void Pruner::stop() {
 
 void Pruner::run() {
     std::unique_lock<std::mutex> lock(m_mutex);
+    std::int64_t last = 0;
+    bool first = true;
     while (!m_stopping) {
-        lock.unlock();
-        prune();
-        lock.lock();
-        m_cv.wait_for(lock, m_period, [this] { return m_stopping; });
+        std::int64_t now = m_clock.now_ms();
+        // At start, once a period has passed, and when the clock was set back.
+        if (first || now - last >= m_period.count() || now < last) {
+            first = false;
+            last = now;
+            lock.unlock();
+            prune();
+            lock.lock();
+        }
+        m_cv.wait_for(lock, std::min(k_tick, m_period), [this] { return m_stopping; });
     }
 }
 

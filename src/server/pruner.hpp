@@ -1,7 +1,8 @@
 // Execution retention of pjm serve (--keep-executions, docs/protocol.md#execution-retention): on
-// its own connection and thread, at start and then every `period`, deletes the executions that
-// started longer ago than `keep`, a thousand at a time (each a short transaction of its own), so
-// the executions table, and with it the database file, stops growing with every message.
+// its own connection and thread, at start and then every `period` of the clock's time, deletes the
+// executions that started longer ago than `keep`, a thousand at a time (each a short transaction of
+// its own), so the executions table, and with it the database file, stops growing with every
+// message.
 #pragma once
 
 #include "core/clock.hpp"
