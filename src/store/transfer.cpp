@@ -296,6 +296,7 @@ ImportReport import_ndjson(Database& storage,
         });
         flush();
     });
+    if (report.imported.jobs > 0) storage.refresh_statistics();
     return report;
 }
 

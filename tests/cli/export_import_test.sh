@@ -60,6 +60,10 @@ expect_out "nothing to do" "db migrate on a current database"
 run --local import "$WORK/a.ndjson"
 expect_rc 0 "import into PostgreSQL"
 expect_out "imported 1 pipelines, 2 jobs (5 events) and 1 settings" "import summary"
+# The planner's statistics are fresh after the import, not left to autovacuum (a list page
+# of a fresh import would otherwise sort every matching job).
+expect_eq "$(psql "$PG" -XqAt -c "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('jobs', 'history') AND last_analyze IS NOT NULL")" \
+    "2" "import analyzed the jobs and history tables"
 run --local export --output "$WORK/b.ndjson"
 expect_rc 0 "export from PostgreSQL"
 expect_eq "$(tail -n +2 "$WORK/b.ndjson")" "$(tail -n +2 "$WORK/a.ndjson")" \

@@ -435,6 +435,10 @@ class PostgresStore final : public Database, private core::StorageTx {
 
     std::string describe() const override { return m_describe; }
 
+    void refresh_statistics() override {
+        m_conn.exec("refreshing the planner's statistics", "ANALYZE jobs, history, pipelines");
+    }
+
   private:
     // --- StorageTx: called only inside write(); a LostRace unwinds to write() ---
     std::optional<core::Job> load_job_for_update(const std::string& uuid) override {
