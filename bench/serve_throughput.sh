@@ -56,7 +56,7 @@ request = function()
 end''')
 PY
 
-"$PJM" serve --listen 127.0.0.1:0 --actor-id bench --nonce-file "$WORK/nonces" 2>"$WORK/serve.log" &
+"$PJM" serve --listen 127.0.0.1:0 --actor-id bench --nonce-file "$WORK/nonces" ${SERVE_ARGS:-} 2>"$WORK/serve.log" &
 SERVER_PID=$!
 PORT=""
 for _ in $(seq 1 100); do

@@ -17,6 +17,7 @@
 #include <asio/ssl.hpp>
 #include <asio/steady_timer.hpp>
 #include <asio/strand.hpp>
+#include <asio/thread_pool.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
 #include <atomic>
@@ -178,6 +179,7 @@ struct HttpServer::Impl {
     std::set<std::shared_ptr<Connection>> conns;
     mutable std::mutex tls_mutex;
     std::shared_ptr<asio::ssl::context> tls_context; // null: plain HTTP
+    std::unique_ptr<asio::thread_pool> waiting;      // HttpApp::waits requests, while run() runs
 
     awaitable<void> accept_loop();
     awaitable<void> session(std::shared_ptr<Connection> c);
@@ -413,11 +415,25 @@ awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> c) {
                     req.has_header("Transfer-Encoding");
             unread = close;
         } else {
-            try {
-                app.on_request(req, res);
-            } catch (const std::exception& e) {
-                res = app.refusal(500, std::string("internal error: ") + e.what());
-            }
+            auto handle = [&] {
+                try {
+                    app.on_request(req, res);
+                } catch (const std::exception& e) {
+                    res = app.refusal(500, std::string("internal error: ") + e.what());
+                }
+            };
+            // A request that waits does so on a waiting thread; the coroutine comes back to
+            // its strand when it is done (the socket is not touched meanwhile).
+            if (waiting && app.waits(req))
+                co_await asio::co_spawn(
+                    waiting->get_executor(),
+                    [&]() -> awaitable<void> {
+                        handle();
+                        co_return;
+                    },
+                    asio::use_awaitable);
+            else
+                handle();
         }
         close = close || res.close || connection_has(req, "close") ||
                 (req.minor_version == 0 && !connection_has(req, "keep-alive"));
@@ -531,6 +547,8 @@ bool HttpServer::tls() const {
 
 void HttpServer::run() {
     Impl& s = *m_impl;
+    if (s.limits.waiting_threads > 0)
+        s.waiting = std::make_unique<asio::thread_pool>(s.limits.waiting_threads);
     asio::co_spawn(s.accept_strand, s.accept_loop(), asio::detached);
     std::vector<std::thread> threads;
     for (std::size_t i = 1; i < std::max<std::size_t>(s.limits.threads, 1); ++i)
@@ -538,6 +556,7 @@ void HttpServer::run() {
     s.ioc.run();
     for (auto& t : threads)
         t.join();
+    if (s.waiting) s.waiting->join(); // what still waits finishes; its reply goes nowhere
 }
 
 void HttpServer::stop() {

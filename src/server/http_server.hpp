@@ -19,6 +19,9 @@ struct ServerLimits {
     std::size_t max_body = 1024 * 1024;  // after its Content-Encoding is undone, too
     std::size_t max_connections = 10000; // beyond, new connections wait in the accept queue
     std::size_t threads = 16;            // threads that read, handle and write
+    // Threads for requests that wait on something else than the CPU (HttpApp::waits): while
+    // one waits, the threads above serve other connections.
+    std::size_t waiting_threads = 64;
     std::size_t keep_alive_requests = 1000;
     std::chrono::milliseconds head_timeout{10'000};      // first byte to the end of the head
     std::chrono::milliseconds request_timeout{30'000};   // first byte to the end of the body
@@ -38,6 +41,9 @@ class HttpApp {
     virtual std::optional<Response> on_head(Request& req) = 0;
     // The whole request, body included.
     virtual void on_request(Request& req, Response& res) = 0;
+    // Whether on_request will mostly wait (pjm serve: a message waits for the commit that
+    // makes it durable): such requests run on the waiting threads.
+    virtual bool waits(const Request& /*req*/) const { return false; }
     // A reply the server makes itself (a malformed request, a limit passed, a timeout).
     virtual Response refusal(int status, const std::string& message) = 0;
     // After each reply is sent (or could not be): for the request log. `req` holds what was

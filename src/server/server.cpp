@@ -45,6 +45,8 @@ class App : public HttpApp {
     std::optional<Response> on_head(Request& req) override { return route_head(m_ctx, req); }
 
     void on_request(Request& req, Response& res) override { handle(m_ctx, req, res); }
+    // A POST hands its message (or pipeline) to the writer and waits for the commit.
+    bool waits(const Request& req) const override { return req.method == "POST"; }
 
     Response refusal(int status, const std::string& message) override {
         Response res;

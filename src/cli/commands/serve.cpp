@@ -162,8 +162,9 @@ void add_serve_command(Command& root, Context& ctx) {
         .positive()
         .show_default();
     sub.option("--threads", args->threads,
-               "Threads that handle requests, 1 to 256 (default: 8 per core, 16 to 64); "
-               "waiting connections hold none")
+               "Threads that read, handle and write requests, 1 to 256 (default: 2 per core, "
+               "4 to 64); waiting connections hold none, nor do messages waiting for their "
+               "commit")
         .positive();
     sub.option("--case", args->key_case,
                "Keys of Abaco results: snake (execution_id), camel (executionId), or both, "
