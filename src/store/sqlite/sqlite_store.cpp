@@ -115,10 +115,6 @@ class SqliteStore final : public Database, private core::StorageTx {
             // Without automatic checkpoints a commit still copies the WAL once it passes
             // 50,000 pages (about 200 MB), should nothing else do it.
             sqlite3_wal_autocheckpoint(m_db, options.automatic_checkpoints ? 1000 : 50000);
-            // A WAL that grew under a burst (pjm serve's reached 280 MB in
-            // bench/retention_soak.sh) is cut back to this size when it starts over, rather
-            // than keeping its largest size on disk for good.
-            if (!read_only) exec(m_db, "PRAGMA journal_size_limit = 67108864");
         } catch (...) {
             m_statements.clear();
             sqlite3_close(m_db);
