@@ -51,12 +51,11 @@ database() {
 # year, so that lists page through them as through a real site's.
 generate() {
     python3 - "$1" "$EVENTS" "$2" <<'PY'
-import base64, json, os, sys, uuid
+import base64, json, os, sys, time, uuid
 n, events, path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 pipeline = "10655601-97e3-501a-bd16-69d961fa92db"
 t0 = 1_764_547_200  # 2025-12-01
 def when(s, ms):
-    import time
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(s)) + ".%03dZ" % ms
 with open(path, "w") as f:
     f.write(json.dumps({"format": "pjm-export", "version": 1, "exported": when(t0, 0),

@@ -19,16 +19,8 @@ for tool in wrk sqlite3; do
 done
 FAKETIME_LIB=$(ls /usr/lib/*/faketime/libfaketimeMT.so.1 2>/dev/null | head -1)
 [ -n "$FAKETIME_LIB" ] || { echo "retention_soak: skipped, faketime is not installed"; exit 0; }
-WORK=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-export PJM_DATABASE="$WORK/soak.db" HOME="$WORK"
-NONCE=soak-nonce-$RANDOM$RANDOM$RANDOM
-echo "$NONCE" >"$WORK/nonces"
+source "$(dirname "$0")/lib.bash"
+bench_setup soak
 P=$("$PJM" --local pipeline add --name soak)
 for i in 1 2 3 4 5 6 7 8; do
     read -r uuid token < <("$PJM" --local create --pipeline "$P" --archive-path /a --data "{\"i\": $i}" \
@@ -51,19 +43,11 @@ request = function()
 end''')
 PY
 
-# Only the wall clock runs fast (the executions' times, the retention's cut-off): serve's own
-# periods (the checkpointer's 100 ms, the pruner's minute) are on the monotonic clock, left real.
-LD_PRELOAD=$FAKETIME_LIB FAKETIME="+0 x$SPEED" FAKETIME_DONT_FAKE_MONOTONIC=1 "$PJM" serve --listen 127.0.0.1:0 --actor-id soak --nonce-file "$WORK/nonces" \
-    --keep-executions 7d 2>"$WORK/serve.log" &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 200); do
-    PORT=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/serve.log")
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-[ -n "$PORT" ] || { echo "retention_soak: the server did not start" >&2; cat "$WORK/serve.log" >&2; exit 1; }
-BASE="http://127.0.0.1:$PORT"
+# Only the wall clock runs fast (the executions' times, the retention's cut-off, the pruner's
+# period): the monotonic clock (timeouts, the checkpointer's 100 ms, waits) stays real.
+serve_start env LD_PRELOAD="$FAKETIME_LIB" FAKETIME="+0 x$SPEED" FAKETIME_DONT_FAKE_MONOTONIC=1 \
+    "$PJM" serve --listen 127.0.0.1:0 --actor-id soak --nonce-file "$WORK/nonces" \
+    --keep-executions 7d
 messages() { curl -s "$BASE/metrics" | awk '/^pjm_messages_total/ {n += $NF} END {print n + 0}'; }
 sample() {
     local rows size rss

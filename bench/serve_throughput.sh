@@ -16,16 +16,8 @@ if ! command -v wrk >/dev/null; then
     echo "serve_throughput: skipped, wrk is not installed (apt-get install wrk)"
     exit 0
 fi
-WORK=$(mktemp -d)
-SERVER_PID=""
-cleanup() {
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-export PJM_DATABASE="$WORK/bench.db" HOME="$WORK"
-NONCE=bench-nonce-$RANDOM$RANDOM$RANDOM
-echo "$NONCE" >"$WORK/nonces"
+source "$(dirname "$0")/lib.bash"
+bench_setup bench
 
 P=$("$PJM" --local pipeline add --name bench)
 mk() { # mk N : prints "uuid token" of a new, running job
@@ -56,16 +48,9 @@ request = function()
 end''')
 PY
 
-"$PJM" serve --listen 127.0.0.1:0 --actor-id bench --nonce-file "$WORK/nonces" ${SERVE_ARGS:-} 2>"$WORK/serve.log" &
-SERVER_PID=$!
-PORT=""
-for _ in $(seq 1 100); do
-    PORT=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$WORK/serve.log")
-    [ -n "$PORT" ] && break
-    sleep 0.05
-done
-[ -n "$PORT" ] || { echo "serve_throughput: the server did not start" >&2; cat "$WORK/serve.log" >&2; exit 1; }
-BASE="http://127.0.0.1:$PORT"
+# (SERVE_ARGS: more options for serve, such as --threads N.)
+# shellcheck disable=SC2086
+serve_start "$PJM" serve --listen 127.0.0.1:0 --actor-id bench --nonce-file "$WORK/nonces" ${SERVE_ARGS:-}
 
 history_rows() { sqlite3 "$PJM_DATABASE" "SELECT count(*) FROM history"; }
 # The server's CPU time so far (user + system), in clock ticks: a figure the machine's other

@@ -124,24 +124,13 @@ class Flusher {
             std::size_t end = batch_end(queue, i);
             if (end - i >= 2) {
                 if (auto replies = send_batch(queue, i, end)) {
-                    for (std::size_t k = i; k < end; ++k) {
-                        if (k - i < replies->size()) {
-                            blocked = !settle(*queue[k], (*replies)[k - i]);
-                        } else if (!blocked) {
-                            // Not handled, yet nothing before it was refused: still queued.
-                            blocked = !settle(*queue[k], not_handled());
-                        } else {
-                            counted(m_report.still_queued, queue[k]->id,
-                                    label(*queue[k]) + " waits behind an earlier message");
-                        }
-                        if (blocked && k + 1 < end) {
-                            for (std::size_t w = k + 1; w < end; ++w)
-                                counted(m_report.still_queued, queue[w]->id,
-                                        label(*queue[w]) + " waits behind an earlier message");
-                            break;
-                        }
-                    }
-                    i = end - 1;
+                    // Each reply settles its message (one the manager did not reach is still
+                    // queued); after the first not delivered, this loop lets the rest wait.
+                    std::size_t k = i;
+                    for (; k < end && !blocked; ++k)
+                        blocked = !settle(*queue[k], k - i < replies->size() ? (*replies)[k - i]
+                                                                             : not_handled());
+                    i = k - 1;
                     continue;
                 }
             }

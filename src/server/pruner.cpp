@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 
 namespace pjm::server {
 
@@ -37,13 +38,11 @@ void Pruner::stop() {
 
 void Pruner::run() {
     std::unique_lock<std::mutex> lock(m_mutex);
-    std::int64_t last = 0;
-    bool first = true;
+    std::optional<std::int64_t> last; // when it last pruned, on the clock
     while (!m_stopping) {
         std::int64_t now = m_clock.now_ms();
         // At start, once a period has passed, and when the clock was set back.
-        if (first || now - last >= m_period.count() || now < last) {
-            first = false;
+        if (!last || now - *last >= m_period.count() || now < *last) {
             last = now;
             lock.unlock();
             prune();

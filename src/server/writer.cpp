@@ -132,7 +132,6 @@ void Writer::handle_batch(std::deque<Item>& batch) {
         m_storage->write_batch([&] {
             broken.clear();
             for (std::size_t i = 0; i < batch.size(); ++i) {
-                const Submission& s = batch[i].submission;
                 Handled& h = results[i];
                 h = Handled{}; // (write_batch may run this again after a lost race)
                 Chain* chain = batch[i].chain.get();
@@ -142,37 +141,8 @@ void Writer::handle_batch(std::deque<Item>& batch) {
                     h.outcome.message = "not handled: a message before it was not accepted";
                     continue;
                 }
-                struct BreakUnlessAccepted {
-                    Chain* chain;
-                    const Handled& h;
-                    std::vector<Chain*>& broken;
-                    ~BreakUnlessAccepted() {
-                        if (chain && !h.accepted()) broken.push_back(chain);
-                    }
-                } chain_guard{chain, h, broken};
-                // Inside the transaction: a repeat in the same batch finds the first one.
-                if (s.idempotent) {
-                    if (auto prior = m_storage->get_execution(s.execution_id)) {
-                        compare_digests(prior->request_digest, s.request_digest, h);
-                        h.outcome = outcome_of(*prior);
-                        h.execution = std::move(*prior);
-                        h.replayed = true;
-                        h.recorded = true;
-                        continue;
-                    }
-                }
-                h.outcome = s.message ? m_handler.handle(*s.message) : s.refusal;
-                h.execution = make_execution(s.execution_id, m_actor_id, h.outcome, s.message,
-                                             s.received_ms, m_clock.now_ms());
-                h.execution.request_digest = s.request_digest;
-                h.execution.executor = s.executor;
-                h.execution.worker_id = s.worker_id;
-                // A storage failure saved nothing of the message (its savepoint was rolled
-                // back) and may pass: it is not kept under an Idempotency-Key, or every retry
-                // of the message would get the failure back instead of being applied.
-                if (s.idempotent && h.outcome.kind == core::ErrorKind::storage) continue;
-                m_storage->add_execution(h.execution);
-                h.recorded = true;
+                handle_one(batch[i].submission, h);
+                if (chain && !h.accepted()) broken.push_back(chain);
             }
         });
         for (Chain* c : broken)
@@ -193,6 +163,33 @@ void Writer::handle_batch(std::deque<Item>& batch) {
     }
     for (std::size_t i = 0; i < batch.size(); ++i)
         batch[i].reply.set_value(std::move(results[i]));
+}
+
+// One message, inside the batch's transaction.
+void Writer::handle_one(const Submission& s, Handled& h) {
+    // Inside the transaction: a repeat in the same batch finds the first one.
+    if (s.idempotent) {
+        if (auto prior = m_storage->get_execution(s.execution_id)) {
+            compare_digests(prior->request_digest, s.request_digest, h);
+            h.outcome = outcome_of(*prior);
+            h.execution = std::move(*prior);
+            h.replayed = true;
+            h.recorded = true;
+            return;
+        }
+    }
+    h.outcome = s.message ? m_handler.handle(*s.message) : s.refusal;
+    h.execution = make_execution(s.execution_id, m_actor_id, h.outcome, s.message, s.received_ms,
+                                 m_clock.now_ms());
+    h.execution.request_digest = s.request_digest;
+    h.execution.executor = s.executor;
+    h.execution.worker_id = s.worker_id;
+    // A storage failure saved nothing of the message (its savepoint was rolled back) and may
+    // pass: it is not kept under an Idempotency-Key, or every retry of the message would get
+    // the failure back instead of being applied.
+    if (s.idempotent && h.outcome.kind == core::ErrorKind::storage) return;
+    m_storage->add_execution(h.execution);
+    h.recorded = true;
 }
 
 std::optional<std::string> Writer::failing() const {

@@ -92,6 +92,7 @@ class Writer {
     };
     void run();
     void handle_batch(std::deque<Item>& batch);
+    void handle_one(const Submission& s, Handled& h);
     static void fail_batch(std::deque<Item>& batch, std::vector<Handled>& results,
                            const std::string& why);
 
