@@ -10,6 +10,7 @@
 #include <array>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/executor_work_guard.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
@@ -138,14 +139,18 @@ struct Connection {
     std::vector<char> tls_buffer;
     asio::steady_timer watchdog;
     Clock::time_point deadline = k_never;
-    bool timed_out = false; // the last read or write was cancelled at its deadline
-    bool idle = false;      // waiting for the first byte of a request
-    bool closing = false;   // the server stops: close once the reply in flight is sent
+    Clock::time_point armed = k_never; // when the watchdog's timer fires
+    bool timed_out = false;            // the last read or write was cancelled at its deadline
+    bool idle = false;                 // waiting for the first byte of a request
+    bool closing = false;              // the server stops: close once the reply in flight is sent
     std::string remote;
 
+    // The watchdog is woken only when the deadline comes before its timer: a later deadline
+    // (or none) is found when the timer fires, so a request's reads and writes, which move the
+    // deadline on, cost no timer operation.
     void set_deadline(Clock::time_point t) {
         deadline = t;
-        watchdog.cancel();
+        if (t < armed) watchdog.cancel();
     }
 };
 
@@ -166,10 +171,28 @@ enum class Ended { no, quietly, refused };
 struct HttpServer::Impl {
     Impl(const ServerLimits& l, HttpApp& a) : limits(l), app(a) {}
 
+    static std::vector<std::unique_ptr<asio::io_context>> make_loops(std::size_t n) {
+        std::vector<std::unique_ptr<asio::io_context>> out;
+        for (std::size_t i = 0; i < std::max<std::size_t>(n, 1); ++i)
+            out.push_back(std::make_unique<asio::io_context>(1));
+        return out;
+    }
+    // Once nothing is left to serve, the loops may return (accept_strand only).
+    void let_loops_end() { keep_running.clear(); }
+    void stop_loops() {
+        for (auto& loop : loops)
+            loop->stop();
+    }
+
     ServerLimits limits;
     HttpApp& app;
-    asio::io_context ioc;
-    asio::strand<asio::io_context::executor_type> accept_strand = asio::make_strand(ioc);
+    // One event loop per thread, each run by its own thread alone: a connection lives on one
+    // loop from accept to close, so its handlers never cross threads and no loop's queue is
+    // contended (one loop run by every thread spent its time on that queue's lock).
+    std::vector<std::unique_ptr<asio::io_context>> loops = make_loops(limits.threads);
+    std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+    std::size_t next_loop = 0; // where the next connection goes (accept_strand only)
+    asio::strand<asio::io_context::executor_type> accept_strand = asio::make_strand(*loops[0]);
     tcp::acceptor acceptor{accept_strand};
     asio::steady_timer slot_timer{accept_strand};
     asio::steady_timer grace_timer{accept_strand};
@@ -179,7 +202,7 @@ struct HttpServer::Impl {
     std::set<std::shared_ptr<Connection>> conns;
     mutable std::mutex tls_mutex;
     std::shared_ptr<asio::ssl::context> tls_context; // null: plain HTTP
-    std::unique_ptr<asio::thread_pool> waiting;      // HttpApp::waits requests, while run() runs
+    std::unique_ptr<asio::thread_pool> waiting;      // Handling::waiting requests, while run() runs
 
     awaitable<void> accept_loop();
     awaitable<void> session(std::shared_ptr<Connection> c);
@@ -187,6 +210,7 @@ struct HttpServer::Impl {
     awaitable<std::size_t> read_some(Connection& c, std::string& buf, Clock::time_point until);
     awaitable<bool> write_all(Connection& c, const std::string& data);
     awaitable<void> linger_close(Connection& c);
+    awaitable<void> finished(Request& req, Response& res);
     void ended(const std::shared_ptr<Connection>& c);
 };
 
@@ -199,7 +223,8 @@ awaitable<void> HttpServer::Impl::watch(std::shared_ptr<Connection> c) {
             c->socket.cancel(ec);
             continue;
         }
-        c->watchdog.expires_at(c->deadline);
+        c->armed = c->deadline;
+        c->watchdog.expires_at(c->armed);
         co_await c->watchdog.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
 }
@@ -265,6 +290,41 @@ awaitable<void> HttpServer::Impl::linger_close(Connection& c) {
     c.socket.close(ec);
 }
 
+// Starts an asynchronous request and completes when its finish has run its last step on the
+// coroutine's own executor.
+awaitable<void> HttpServer::Impl::finished(Request& req, Response& res) {
+    co_await asio::async_initiate<decltype(asio::use_awaitable), void()>(
+        [this, &req, &res](auto handler) {
+            using Handler = decltype(handler);
+            struct Waiting {
+                explicit Waiting(Handler h) : resume(std::move(h)) {}
+                Handler resume;
+                std::atomic<bool> called{false};
+            };
+            auto w = std::make_shared<Waiting>(std::move(handler));
+            auto finish = [this, w, &res](std::function<void()> then) {
+                if (w->called.exchange(true)) return; // once only
+                auto ex = asio::get_associated_executor(w->resume);
+                asio::post(ex, [this, w, &res, then = std::move(then)] {
+                    try {
+                        if (then) then();
+                    } catch (const std::exception& e) {
+                        res = app.refusal(500, std::string("internal error: ") + e.what());
+                    }
+                    std::move(w->resume)();
+                });
+            };
+            try {
+                app.start_request(req, res, finish);
+            } catch (const std::exception& e) {
+                // (It must not throw; if it did before finishing, the request ends here.)
+                std::string why = e.what();
+                finish([this, &res, why] { res = app.refusal(500, "internal error: " + why); });
+            }
+        },
+        asio::use_awaitable);
+}
+
 void HttpServer::Impl::ended(const std::shared_ptr<Connection>& c) {
     asio::error_code ec;
     c->socket.close(ec);
@@ -276,7 +336,10 @@ void HttpServer::Impl::ended(const std::shared_ptr<Connection>& c) {
     --live;
     asio::post(accept_strand, [this] {
         slot_timer.cancel();
-        if (stopping && live == 0) grace_timer.cancel();
+        if (stopping && live == 0) {
+            grace_timer.cancel();
+            let_loops_end();
+        }
     });
 }
 
@@ -423,8 +486,12 @@ awaitable<void> HttpServer::Impl::session(std::shared_ptr<Connection> c) {
                 }
             };
             // A request that waits does so on a waiting thread; the coroutine comes back to
-            // its strand when it is done (the socket is not touched meanwhile).
-            if (waiting && app.waits(req))
+            // its strand when it is done (the socket is not touched meanwhile). An
+            // asynchronous one holds no thread: its finish brings the coroutine back.
+            auto how = app.handling(req);
+            if (how == HttpApp::Handling::asynchronous)
+                co_await finished(req, res);
+            else if (waiting && how == HttpApp::Handling::waiting)
                 co_await asio::co_spawn(
                     waiting->get_executor(),
                     [&]() -> awaitable<void> {
@@ -459,7 +526,7 @@ awaitable<void> HttpServer::Impl::accept_loop() {
             co_await slot_timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
             continue;
         }
-        tcp::socket socket(asio::make_strand(ioc));
+        tcp::socket socket(asio::make_strand(*loops[next_loop++ % loops.size()]));
         co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
         if (stopping || !acceptor.is_open()) co_return;
         if (ec) {
@@ -497,7 +564,7 @@ HttpServer::HttpServer(const ServerLimits& limits, HttpApp& app)
 HttpServer::~HttpServer() = default;
 
 int HttpServer::listen(const std::string& host, int port) {
-    tcp::resolver resolver(m_impl->ioc);
+    tcp::resolver resolver(*m_impl->loops[0]);
     auto endpoints = resolver.resolve(host, std::to_string(port),
                                       tcp::resolver::passive | tcp::resolver::numeric_service);
     tcp::endpoint endpoint = endpoints.begin()->endpoint();
@@ -549,11 +616,13 @@ void HttpServer::run() {
     Impl& s = *m_impl;
     if (s.limits.waiting_threads > 0)
         s.waiting = std::make_unique<asio::thread_pool>(s.limits.waiting_threads);
+    for (auto& loop : s.loops)
+        s.keep_running.push_back(asio::make_work_guard(*loop));
     asio::co_spawn(s.accept_strand, s.accept_loop(), asio::detached);
     std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < std::max<std::size_t>(s.limits.threads, 1); ++i)
-        threads.emplace_back([&s] { s.ioc.run(); });
-    s.ioc.run();
+    for (std::size_t i = 1; i < s.loops.size(); ++i)
+        threads.emplace_back([&s, i] { s.loops[i]->run(); });
+    s.loops[0]->run();
     for (auto& t : threads)
         t.join();
     if (s.waiting) s.waiting->join(); // what still waits finishes; its reply goes nowhere
@@ -575,10 +644,13 @@ void HttpServer::stop() {
                 asio::error_code ignored;
                 if (c->idle) c->socket.cancel(ignored);
             });
-        if (s.live == 0) return;
+        if (s.live == 0) {
+            s.let_loops_end();
+            return;
+        }
         s.grace_timer.expires_after(s.limits.stop_grace);
         s.grace_timer.async_wait([&s](asio::error_code e) {
-            if (!e) s.ioc.stop();
+            if (!e) s.stop_loops();
         });
     });
 }

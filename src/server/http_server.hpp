@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,7 +20,7 @@ struct ServerLimits {
     std::size_t max_body = 1024 * 1024;  // after its Content-Encoding is undone, too
     std::size_t max_connections = 10000; // beyond, new connections wait in the accept queue
     std::size_t threads = 16;            // threads that read, handle and write
-    // Threads for requests that wait on something else than the CPU (HttpApp::waits): while
+    // Threads for requests that wait on something else than the CPU (Handling::waiting): while
     // one waits, the threads above serve other connections.
     std::size_t waiting_threads = 64;
     std::size_t keep_alive_requests = 1000;
@@ -41,9 +42,22 @@ class HttpApp {
     virtual std::optional<Response> on_head(Request& req) = 0;
     // The whole request, body included.
     virtual void on_request(Request& req, Response& res) = 0;
-    // Whether on_request will mostly wait (pjm serve: a message waits for the commit that
-    // makes it durable): such requests run on the waiting threads.
-    virtual bool waits(const Request& /*req*/) const { return false; }
+    // How a request is handled once it is whole: on_request on the connection's thread
+    // (`inline_`); on_request on one of the waiting threads, for one that mostly waits on
+    // something else than the CPU (`waiting`); or started by start_request, which returns
+    // at once and has the request finished later (`asynchronous`: pjm serve's messages,
+    // which wait for the commit that makes them durable, holding no thread meanwhile).
+    enum class Handling { inline_, waiting, asynchronous };
+    virtual Handling handling(const Request& /*req*/) const { return Handling::inline_; }
+    // Ends an asynchronous request: called once, from any thread, with what is left to do on
+    // the connection's thread before the reply is sent (filling `res`; may be empty).
+    using Finish = std::function<void(std::function<void()> then)>;
+    // For Handling::asynchronous: starts the request and returns; `req` and `res` stay as
+    // they are until `finish` has been called and its `then` has run. Must not throw.
+    virtual void start_request(Request& req, Response& res, Finish finish) {
+        on_request(req, res);
+        finish({});
+    }
     // A reply the server makes itself (a malformed request, a limit passed, a timeout).
     virtual Response refusal(int status, const std::string& message) = 0;
     // After each reply is sent (or could not be): for the request log. `req` holds what was

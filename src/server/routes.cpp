@@ -2,9 +2,11 @@
 #include "server/routes.hpp"
 
 #include "server/envelope.hpp"
+#include "server/route_pattern.hpp"
 
+#include <algorithm>
 #include <array>
-#include <regex>
+#include <future>
 #include <set>
 
 namespace pjm::server {
@@ -27,16 +29,6 @@ std::string_view method_name(Method m) {
     return "";
 }
 
-const std::array<std::regex, std::size(k_routes)>& patterns() {
-    static const auto compiled = [] {
-        std::array<std::regex, std::size(k_routes)> out;
-        for (std::size_t i = 0; i < out.size(); ++i)
-            out[i] = std::regex(k_routes[i].pattern);
-        return out;
-    }();
-    return compiled;
-}
-
 // A path segment with its %-escapes decoded; nothing when one is malformed or it decodes to
 // hold '/' (a segment must not become two).
 std::optional<std::string> decoded_segment(const std::string& s) {
@@ -45,22 +37,22 @@ std::optional<std::string> decoded_segment(const std::string& s) {
     return out;
 }
 
-// The row taking `method` on `path`, its groups decoded into `matches`; -1 when none does.
+// The row taking `method` on `path`, its segments decoded into `matches` (the whole path
+// first); -1 when none does.
 int find_route(std::string_view method, const std::string& path,
                std::vector<std::string>& matches) {
     if (method == "HEAD") method = "GET";
+    std::vector<std::string_view> segments;
     for (std::size_t i = 0; i < std::size(k_routes); ++i) {
         if (method_name(k_routes[i].method) != method) continue;
-        std::smatch m;
-        if (!std::regex_match(path, m, patterns()[i])) continue;
-        std::vector<std::string> groups{m[0].str()};
-        bool ok = true;
-        for (std::size_t g = 1; g < m.size() && ok; ++g) {
-            auto d = decoded_segment(m[g].str());
-            ok = d.has_value();
-            if (ok) groups.push_back(std::move(*d));
+        segments.clear();
+        if (!match_route(k_routes[i].pattern, path, segments)) continue;
+        std::vector<std::string> groups{path};
+        for (std::string_view segment : segments) {
+            auto d = decoded_segment(std::string(segment));
+            if (!d) return -1;
+            groups.push_back(std::move(*d));
         }
-        if (!ok) return -1;
         matches = std::move(groups);
         return static_cast<int>(i);
     }
@@ -113,7 +105,22 @@ std::optional<Response> route_head(ServerContext& ctx, Request& req) {
 
 void handle(ServerContext& ctx, const Request& req, Response& res) {
     res.tapis = is_tapis(req.path);
-    k_routes[static_cast<std::size_t>(req.route)].handler(ctx, req, res);
+    const Route& row = k_routes[static_cast<std::size_t>(req.route)];
+    if (row.handler) return row.handler(ctx, req, res);
+    // (An asynchronous route called this way: it is finished before this returns.)
+    std::promise<std::function<void()>> step;
+    auto then = step.get_future();
+    row.start(ctx, req, res, [&step](std::function<void()> f) { step.set_value(std::move(f)); });
+    if (auto f = then.get()) f();
+}
+
+bool asynchronous(const Request& req) {
+    return req.route >= 0 && k_routes[static_cast<std::size_t>(req.route)].start != nullptr;
+}
+
+void start(ServerContext& ctx, const Request& req, Response& res, Finish finish) {
+    res.tapis = is_tapis(req.path);
+    k_routes[static_cast<std::size_t>(req.route)].start(ctx, req, res, std::move(finish));
 }
 
 } // namespace pjm::server

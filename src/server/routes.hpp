@@ -4,9 +4,12 @@
 #pragma once
 
 #include "server/http.hpp"
+#include "server/http_server.hpp"
 
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace pjm::server {
 
@@ -15,8 +18,15 @@ enum class Method { get, post, put, patch, delete_ };
 // A route's handler: the request is whole (its body read and decoded) and, under /actors/v2,
 // admitted (credentials and, when the path names one, the actor id checked).
 using RouteHandler = void(ServerContext& ctx, const Request& req, Response& res);
+// A route whose handler starts the request and returns: it calls `finish` once, from any
+// thread, with the step that fills `res` on the connection's thread (HttpApp::start_request).
+using Finish = HttpApp::Finish;
+using AsyncRouteHandler = void(ServerContext& ctx, const Request& req, Response& res,
+                               Finish finish);
 
-RouteHandler post_message, post_message_batch, get_messages;     // routes_messages.cpp
+AsyncRouteHandler start_message; // routes_messages.cpp
+
+RouteHandler post_message_batch, get_messages;                   // routes_messages.cpp
 RouteHandler list_executions, get_execution, get_execution_logs; // routes_executions.cpp
 RouteHandler get_job, list_jobs;                                 // routes_jobs.cpp
 RouteHandler get_health, get_metrics;                            // routes_service.cpp
@@ -25,32 +35,32 @@ RouteHandler list_pipelines, add_pipeline, make_admin_token;     // routes_admin
 
 struct Route {
     Method method;
-    // Matched against the whole path as sent (ECMAScript); under /actors/v2/, group 1 is the
-    // actor id. Groups are %-decoded after matching; one that decodes to hold '/' matches not.
+    // Matched against the whole path as sent (route_pattern.hpp): `{tree}` is /actors/v2 or
+    // /v3/actors, `{}` one segment (taken into the matches: under the actors trees the first is
+    // the actor id), a final `/?` an optional trailing slash, anything else itself. Segments are
+    // %-decoded after matching; one that decodes to hold '/' matches not.
     const char* pattern;
-    RouteHandler* handler;
+    RouteHandler* handler;               // null for an asynchronous route
     Access access = Access::credentials; // under the actors trees: who may use it
+    AsyncRouteHandler* start = nullptr;  // an asynchronous route's handler
 };
 
 // Tried in this order; a HEAD is answered by its path's GET.
 inline constexpr Route k_routes[] = {
-    {Method::post, R"((?:/actors/v2|/v3/actors)/([^/]+)/messages/?)", post_message},
-    {Method::post, R"((?:/actors/v2|/v3/actors)/([^/]+)/messages/batch/?)", post_message_batch},
-    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/messages/?)", get_messages},
-    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/executions/?)", list_executions},
-    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/executions/([^/]+)/?)", get_execution},
-    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/executions/([^/]+)/logs/?)",
-     get_execution_logs},
-    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/jobs/([^/]+)/?)", get_job},
-    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/jobs/?)", list_jobs},
-    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/pipelines/?)", list_pipelines,
-     Access::either},
-    {Method::post, R"((?:/actors/v2|/v3/actors)/([^/]+)/pipelines/?)", add_pipeline, Access::admin},
-    {Method::post, R"((?:/actors/v2|/v3/actors)/([^/]+)/admin-token/?)", make_admin_token,
-     Access::admin},
-    {Method::get, R"((?:/actors/v2|/v3/actors)/?)", list_actors},
-    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/?)", get_actor},
-    {Method::get, R"((?:/actors/v2|/v3/actors)/([^/]+)/workers/?)", list_workers},
+    {Method::post, "{tree}/{}/messages/?", nullptr, Access::credentials, start_message},
+    {Method::post, "{tree}/{}/messages/batch/?", post_message_batch},
+    {Method::get, "{tree}/{}/messages/?", get_messages},
+    {Method::get, "{tree}/{}/executions/?", list_executions},
+    {Method::get, "{tree}/{}/executions/{}/?", get_execution},
+    {Method::get, "{tree}/{}/executions/{}/logs/?", get_execution_logs},
+    {Method::get, "{tree}/{}/jobs/{}/?", get_job},
+    {Method::get, "{tree}/{}/jobs/?", list_jobs},
+    {Method::get, "{tree}/{}/pipelines/?", list_pipelines, Access::either},
+    {Method::post, "{tree}/{}/pipelines/?", add_pipeline, Access::admin},
+    {Method::post, "{tree}/{}/admin-token/?", make_admin_token, Access::admin},
+    {Method::get, "{tree}/?", list_actors},
+    {Method::get, "{tree}/{}/?", get_actor},
+    {Method::get, "{tree}/{}/workers/?", list_workers},
     {Method::get, "/healthz", get_health},
     {Method::get, "/metrics", get_metrics},
 };
@@ -61,6 +71,9 @@ inline constexpr Route k_routes[] = {
 std::optional<Response> route_head(ServerContext& ctx, Request& req);
 // Runs the handler of the row route_head found.
 void handle(ServerContext& ctx, const Request& req, Response& res);
+// Whether that row's handler is asynchronous; then start() runs it.
+bool asynchronous(const Request& req);
+void start(ServerContext& ctx, const Request& req, Response& res, Finish finish);
 // The methods a path answers ("GET, HEAD, POST"); empty for a path that is no route.
 std::string allowed_methods(const std::string& path);
 

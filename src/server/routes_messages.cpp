@@ -173,23 +173,15 @@ std::optional<std::string> idempotency_header(const Request& req) {
 
 } // namespace
 
-void post_message(ServerContext& ctx, const Request& req, Response& res) {
-    auto t0 = std::chrono::steady_clock::now();
-    auto query = query_of(req);
-    if (!query) return reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
-    Incoming in{message_text(req), *query, {}, req.body};
-    try {
-        in.idempotency_key = idempotency_header(req);
-    } catch (const std::invalid_argument& e) {
-        return reply(ctx, res, 400, e.what());
-    }
-    std::string shown;
-    Handled h = ctx.writer.submit(submission_for(ctx, req, in, shown));
+// The reply to a message, once the writer has handled it (on the connection's thread).
+void answer_message(ServerContext& ctx, const Request& req, Response& res, Handled& h,
+                    const std::string& shown, bool synchronous_reply,
+                    std::chrono::steady_clock::time_point t0) {
     MessageReply r = reply_for(ctx, req, h, shown, t0);
     res.log_detail = r.log_detail;
     // _abaco_synchronous=true: as Abaco, the reply is the execution's logs once it completed,
     // not an envelope; pjm's headers say what the logs cannot (docs/protocol.md#synchronous).
-    if (h.recorded && !(h.replayed && h.other_body) && synchronous(*query)) {
+    if (h.recorded && !(h.replayed && h.other_body) && synchronous_reply) {
         res.status = 200;
         res.set_content(h.execution.log, "text/html; charset=utf-8");
         res.set_header("X-Pjm-Execution-Id", h.execution.id);
@@ -199,6 +191,32 @@ void post_message(ServerContext& ctx, const Request& req, Response& res) {
     reply(ctx, res, r.status, r.message, std::move(r.result));
     // A storage failure (503) saved nothing: the client may try again in a moment.
     if (h.outcome.kind == core::ErrorKind::storage) res.set_header("Retry-After", "1");
+}
+
+// POST …/messages: checked and classified on the connection's thread, handed to the writer,
+// answered on the connection's thread once its commit is done; no thread waits meanwhile.
+void start_message(ServerContext& ctx, const Request& req, Response& res, Finish finish) {
+    auto t0 = std::chrono::steady_clock::now();
+    auto refuse = [&](int status, std::string why) {
+        reply(ctx, res, status, why);
+        finish({});
+    };
+    auto query = query_of(req);
+    if (!query) return refuse(400, "the URL's query string has a malformed %-escape");
+    Incoming in{message_text(req), *query, {}, req.body};
+    try {
+        in.idempotency_key = idempotency_header(req);
+    } catch (const std::invalid_argument& e) {
+        return refuse(400, e.what());
+    }
+    auto shown = std::make_shared<std::string>();
+    Submission s = submission_for(ctx, req, in, *shown);
+    bool sync = synchronous(*query);
+    ctx.writer.submit_async(std::move(s), [&ctx, &req, &res, finish, shown, sync, t0](Handled h) {
+        finish([&ctx, &req, &res, shown, sync, t0, h = std::move(h)]() mutable {
+            answer_message(ctx, req, res, h, *shown, sync, t0);
+        });
+    });
 }
 
 // POST …/messages/batch (pjm's own; docs/protocol.md#message-batches): one job's queued

@@ -45,8 +45,15 @@ class App : public HttpApp {
     std::optional<Response> on_head(Request& req) override { return route_head(m_ctx, req); }
 
     void on_request(Request& req, Response& res) override { handle(m_ctx, req, res); }
-    // A POST hands its message (or pipeline) to the writer and waits for the commit.
-    bool waits(const Request& req) const override { return req.method == "POST"; }
+    // A message goes to the writer and is answered once its commit is done, holding no
+    // thread; the other POSTs (a batch, a pipeline) wait for theirs on a waiting thread.
+    Handling handling(const Request& req) const override {
+        if (asynchronous(req)) return Handling::asynchronous;
+        return req.method == "POST" ? Handling::waiting : Handling::inline_;
+    }
+    void start_request(Request& req, Response& res, Finish finish) override {
+        start(m_ctx, req, res, std::move(finish));
+    }
 
     Response refusal(int status, const std::string& message) override {
         Response res;

@@ -62,40 +62,51 @@ std::uint64_t Writer::batches() const {
     return m_batches;
 }
 
-Handled Writer::submit(Submission s) {
-    std::future<Handled> reply;
+bool Writer::enqueue(std::vector<Item>& items) {
     {
         std::lock_guard lock(m_mutex);
-        if (m_stopping) {
-            Handled h;
-            h.outcome = storage_failure("the server is shutting down");
-            return h;
-        }
-        m_queue.push_back(Item{std::move(s), {}, nullptr});
-        reply = m_queue.back().reply.get_future();
+        if (m_stopping) return false;
+        for (Item& item : items)
+            m_queue.push_back(std::move(item));
     }
     m_cv.notify_one();
-    return reply.get();
+    return true;
+}
+
+void Writer::submit_async(Submission s, Done done) {
+    std::vector<Item> items;
+    items.push_back(Item{std::move(s), std::move(done), nullptr});
+    if (enqueue(items)) return;
+    Handled h;
+    h.outcome = storage_failure("the server is shutting down");
+    items[0].reply(std::move(h));
+}
+
+Handled Writer::submit(Submission s) {
+    auto reply = std::make_shared<std::promise<Handled>>();
+    auto answered = reply->get_future();
+    submit_async(std::move(s), [reply](Handled h) { reply->set_value(std::move(h)); });
+    return answered.get();
 }
 
 std::vector<Handled> Writer::submit_chain(std::vector<Submission> chain) {
     std::vector<std::future<Handled>> replies;
+    std::vector<Item> items;
     replies.reserve(chain.size());
-    {
-        std::lock_guard lock(m_mutex);
-        if (m_stopping) {
-            std::vector<Handled> out(chain.size());
-            for (Handled& h : out)
-                h.outcome = storage_failure("the server is shutting down");
-            return out;
-        }
-        auto state = std::make_shared<Chain>();
-        for (Submission& s : chain) {
-            m_queue.push_back(Item{std::move(s), {}, state});
-            replies.push_back(m_queue.back().reply.get_future());
-        }
+    items.reserve(chain.size());
+    auto state = std::make_shared<Chain>();
+    for (Submission& s : chain) {
+        auto reply = std::make_shared<std::promise<Handled>>();
+        replies.push_back(reply->get_future());
+        items.push_back(
+            Item{std::move(s), [reply](Handled h) { reply->set_value(std::move(h)); }, state});
     }
-    m_cv.notify_one();
+    if (!enqueue(items)) {
+        std::vector<Handled> out(chain.size());
+        for (Handled& h : out)
+            h.outcome = storage_failure("the server is shutting down");
+        return out;
+    }
     std::vector<Handled> out;
     out.reserve(replies.size());
     for (auto& r : replies)
@@ -162,7 +173,7 @@ void Writer::handle_batch(std::deque<Item>& batch) {
         m_failing = std::move(failing);
     }
     for (std::size_t i = 0; i < batch.size(); ++i)
-        batch[i].reply.set_value(std::move(results[i]));
+        batch[i].reply(std::move(results[i]));
 }
 
 // One message, inside the batch's transaction.

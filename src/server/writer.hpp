@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -65,6 +66,12 @@ class Writer {
 
     // Blocks until the message's transaction has committed (or failed). Thread-safe.
     Handled submit(Submission s);
+    // Queues the message and returns; `done` is called once, on the writer's thread, after
+    // the transaction has committed (or failed), or at once when the writer has stopped. It
+    // should only hand the reply on: every message queued behind waits while it runs.
+    // Thread-safe.
+    using Done = std::function<void(Handled)>;
+    void submit_async(Submission s, Done done);
     // Messages that must be applied in this order, each only if all before it were accepted
     // (one job's queued messages, from a sender's outbox): queued together, so that they share
     // commits with each other; handled as submit() handles one. The first one not accepted
@@ -87,9 +94,11 @@ class Writer {
     };
     struct Item {
         Submission submission;
-        std::promise<Handled> reply;
+        Done reply;
         std::shared_ptr<Chain> chain; // of a submit_chain(); null for submit()
     };
+    // Queues `items` (one message, or a chain in order) unless stopping; false if it is.
+    bool enqueue(std::vector<Item>& items);
     void run();
     void handle_batch(std::deque<Item>& batch);
     void handle_one(const Submission& s, Handled& h);
