@@ -46,12 +46,19 @@ std::string under_to_camel(std::string_view key) {
 
 namespace {
 
-nlohmann::json object_in_case(const nlohmann::json& doc, KeyCase c) {
+// (Values are moved, not copied: a reply's job document is taken over whole.)
+nlohmann::json object_in_case(nlohmann::json doc, KeyCase c) {
     nlohmann::json out = nlohmann::json::object();
-    for (const auto& [key, value] : doc.items()) {
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+        const std::string& key = it.key();
         std::string camel = key.starts_with('_') ? key : under_to_camel(key);
-        if (c != KeyCase::camel || camel == key) out[key] = value;
-        if (c != KeyCase::snake && camel != key) out[camel] = value;
+        bool as_is = c != KeyCase::camel || camel == key;
+        bool as_camel = c != KeyCase::snake && camel != key;
+        if (as_is && as_camel) out[camel] = it.value();
+        if (as_is)
+            out[key] = std::move(it.value());
+        else if (as_camel)
+            out[camel] = std::move(it.value());
     }
     return out;
 }
@@ -60,10 +67,10 @@ nlohmann::json object_in_case(const nlohmann::json& doc, KeyCase c) {
 
 nlohmann::json in_case(nlohmann::json doc, KeyCase c) {
     if (c == KeyCase::snake) return doc;
-    if (doc.is_object()) return object_in_case(doc, c);
+    if (doc.is_object()) return object_in_case(std::move(doc), c);
     if (doc.is_array())
         for (auto& item : doc)
-            if (item.is_object()) item = object_in_case(item, c);
+            if (item.is_object()) item = object_in_case(std::move(item), c);
     return doc;
 }
 

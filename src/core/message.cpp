@@ -265,10 +265,16 @@ Classified classify(const json& body, const QueryParams& query) {
         if (auto ambiguous = two_readings(body, query))
             return {std::nullopt, Error{ErrorKind::invalid, *ambiguous}};
 
-    // The first kind the message is, in the registry's order.
+    // The first kind the message is, in the registry's order; the reasons each kind refuses
+    // it are worded only when none takes it.
+    {
+        SchemaVerdictOnly verdicts;
+        for (const KindSpec& k : kinds)
+            if (KindRead r = k.read(body, query); r.message) return {std::move(*r.message), {}};
+    }
     for (const KindSpec& k : kinds) {
         KindRead r = k.read(body, query);
-        if (r.message) return {std::move(*r.message), {}};
+        if (r.message) return {std::move(*r.message), {}}; // (not reached: none took it above)
         if (r.considered) reasons.emplace_back(k.kind, std::move(r.errors));
     }
 

@@ -28,4 +28,19 @@ std::string_view schema_text(std::string_view name);
 // Schemas are parsed once per process, on first use.
 std::vector<std::string> schema_errors(std::string_view name, const nlohmann::json& value);
 
+// While one lives on a thread, schema_errors() there only gives the verdict: it stops at the
+// first failure and gives one placeholder reason instead of every reason worded (which costs
+// more than the check). Classification tries each kind so first, and asks for the reasons only
+// when no kind takes the message.
+class SchemaVerdictOnly {
+  public:
+    SchemaVerdictOnly();
+    ~SchemaVerdictOnly();
+    SchemaVerdictOnly(const SchemaVerdictOnly&) = delete;
+    SchemaVerdictOnly& operator=(const SchemaVerdictOnly&) = delete;
+
+  private:
+    bool m_previous;
+};
+
 } // namespace pjm::core

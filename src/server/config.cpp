@@ -105,17 +105,18 @@ ServeConfig config_from(const pjm_serve_options& o) {
     if (o.uuid_domain && *o.uuid_domain) c.handler.uuid_domain = o.uuid_domain;
     std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
     // Connections hold no thread while they wait (docs/http.md): threads only read, handle and
-    // write, and a message's wait for its commit is on the waiting threads (ServerLimits), so
-    // a few per core do. More made reads slower (threads 16: 29,800 reads/s, p99 10.9 ms;
-    // threads 4: 31,000/s, p99 3.0 ms; BENCHMARKS.md).
+    // write, and a message waiting for its commit holds none, so a few per core do. On two
+    // cores 6 threads served more than 4 (reads 45,000/s against 42,000) and than 8 (the same
+    // reads, a longer tail); BENCHMARKS.md.
     if (o.threads > static_cast<int>(k_max_threads))
         throw std::invalid_argument("--threads " + std::to_string(o.threads) + " is over " +
                                     std::to_string(k_max_threads) +
                                     ": threads only handle requests, connections do not hold "
                                     "them; a few per core is plenty");
     c.threads = o.threads > 0 ? static_cast<std::size_t>(o.threads)
-                              : std::clamp<std::size_t>(2 * cores, 4, 64);
-    c.read_threads = std::max<std::size_t>(4, 2 * cores);
+                              : std::clamp<std::size_t>(3 * cores, 4, 64);
+    // A read connection for each thread: no thread waits for another's.
+    c.read_threads = c.threads;
     c.verbose = o.verbose;
     c.version = o.version ? o.version : "";
     if (o.key_case && *o.key_case) {

@@ -162,7 +162,7 @@ void add_serve_command(Command& root, Context& ctx) {
         .positive()
         .show_default();
     sub.option("--threads", args->threads,
-               "Threads that read, handle and write requests, 1 to 256 (default: 2 per core, "
+               "Threads that read, handle and write requests, 1 to 256 (default: 3 per core, "
                "4 to 64); waiting connections hold none, nor do messages waiting for their "
                "commit")
         .positive();
