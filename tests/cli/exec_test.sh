@@ -34,6 +34,27 @@ last | grep -q '"host": "' || fail "fail data lacks host: $(last)"
 check
 last | grep -q '"duration_s": ' || fail "fail data lacks duration_s: $(last)"
 
+# Inside a batch job, run names the scheduler's job (Slurm first; PBS; none outside both).
+first() { "$PJM" --local --json status "$JOB" | python3 -c "
+import json, sys
+h = [e for e in json.load(sys.stdin)['history'] if e['name'] == 'run'][-1]
+print(json.dumps(h['data'].get('scheduler'), sort_keys=True))"; }
+for case in "slurm|SLURM_JOB_ID=4242 SLURM_CLUSTER_NAME=hpc1 PBS_JOBID=9.pbs|{\"cluster\": \"hpc1\", \"job_id\": \"4242\", \"name\": \"slurm\"}" \
+    "pbs|PBS_JOBID=77.server1 PBS_SERVER=server1|{\"job_id\": \"77.server1\", \"name\": \"pbs\", \"server\": \"server1\"}" \
+    "bare slurm|SLURM_JOB_ID=5|{\"job_id\": \"5\", \"name\": \"slurm\"}" \
+    "none|SLURM_JOB_ID=|null"; do
+    IFS='|' read -r what vars want <<<"$case"
+    setup_job "sched-${what// /-}" '{"n": 5}'
+    # shellcheck disable=SC2086
+    env -u SLURM_JOB_ID -u SLURM_CLUSTER_NAME -u PBS_JOBID -u PBS_SERVER $vars \
+        "$PJM" --local exec "$JOB" --token "$TOKEN" -- true >"$OUT" 2>"$ERR"
+    RC=$?
+    expect_rc 0 "exec in a $what job"
+    expect_eq "$(first)" "$want" "run's scheduler in a $what job"
+    check
+done
+export PJM_JOB_UUID=$JOB PJM_TOKEN=$TOKEN
+
 # A signal sent to pjm reaches the command.
 setup_job third '{"n": 3}'
 export PJM_JOB_UUID=$JOB PJM_TOKEN=$TOKEN

@@ -9,9 +9,11 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <iostream>
+#include <optional>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,6 +75,27 @@ int report(Context& ctx, const std::string& uuid, const std::optional<std::strin
     return code;
 }
 
+// The batch scheduler's name for the job this command runs in, from the environment it gives
+// the job (docs/integrations.md#schedulers): {name: slurm, job_id, cluster?} or {name: pbs,
+// job_id, server?}; null outside a scheduler. Kept in the run entry, so that what the
+// scheduler reports later about its job can be matched to this PipelineJob.
+nlohmann::json scheduler_facts() {
+    auto env = [](const char* name) -> std::optional<std::string> {
+        const char* v = std::getenv(name);
+        if (v == nullptr || *v == '\0') return std::nullopt;
+        return std::string(v);
+    };
+    auto facts = [&](const char* scheduler, const std::string& id, const char* where_key,
+                     const char* where_var) {
+        nlohmann::json f = {{"name", scheduler}, {"job_id", id}};
+        if (auto where = env(where_var)) f[where_key] = *where;
+        return f;
+    };
+    if (auto id = env("SLURM_JOB_ID")) return facts("slurm", *id, "cluster", "SLURM_CLUSTER_NAME");
+    if (auto id = env("PBS_JOBID")) return facts("pbs", *id, "server", "PBS_SERVER");
+    return nullptr;
+}
+
 // A refusal of run that sending again will not change: the job is unknown, the token wrong, the
 // state does not allow run, the message is invalid. (75, queued, and 7, unreachable, may pass.)
 bool refused_for_good(int code) {
@@ -102,7 +125,9 @@ int run_exec(Context& ctx, ExecArgs a) {
     std::string uuid = ctx.job_uuid(a.uuid);
     auto token = ctx.token(a.token);
     std::string host = hostname();
-    int run = report(ctx, uuid, token, "run", {{"host", host}, {"command", a.command}}, a.strict);
+    nlohmann::json run_data = {{"host", host}, {"command", a.command}};
+    if (auto scheduler = scheduler_facts(); !scheduler.is_null()) run_data["scheduler"] = scheduler;
+    int run = report(ctx, uuid, token, "run", run_data, a.strict);
     if (a.strict && refused_for_good(run)) {
         std::cerr << "pjm: error: --strict: not starting " << a.command.front()
                   << ": the job's run was refused (exit " << run
@@ -185,7 +210,8 @@ void add_exec_command(Command& root, Context& ctx) {
         "The command's stdin, stdout and stderr pass through, signals are forwarded, and pjm",
         "exits with the command's status; events that cannot be sent never change it. With",
         "--strict a refused run (3, 4, 5, 6) stops the command from starting; a manager that",
-        "cannot be reached (75, 7) does not.",
+        "cannot be reached (75, 7) does not. Inside a Slurm or PBS job, run's data names it:",
+        "scheduler {name, job_id, cluster or server}.",
     }));
     sub.on_run([&ctx, args] { return run_exec(ctx, *args); });
 }
