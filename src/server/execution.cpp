@@ -6,6 +6,8 @@
 #include "core/timefmt.hpp"
 #include "util/printable.hpp"
 
+#include <chrono>
+
 namespace pjm::server {
 
 namespace {
@@ -35,7 +37,17 @@ std::optional<std::string> job_uuid_of(const core::Outcome& outcome,
 } // namespace
 
 std::string new_execution_id() {
-    std::string id;
+    // The time first (milliseconds since 1970, 7 base-62 digits, which sort as the alphabet
+    // does), then random characters: ids made one after the other land side by side in the
+    // executions table's index, so a commit of many messages rewrites one of its pages, not
+    // one per message (random ids: a quarter of the bytes serve wrote per commit).
+    constexpr std::size_t time_digits = 7;
+    auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch())
+                                             .count());
+    std::string id(time_digits, '0');
+    for (std::size_t i = time_digits; i-- > 0; ms /= k_alphabet.size())
+        id[i] = k_alphabet[ms % k_alphabet.size()];
     while (id.size() < k_id_length) {
         for (std::uint8_t b : core::random_bytes(k_id_length)) {
             // 62 * 4 = 248: bytes from 248 up would favour the first characters.

@@ -31,7 +31,8 @@ struct Links {
     }
 };
 
-// A new random execution id: 16 characters of [0-9A-Za-z].
+// A new execution id: 16 characters of [0-9A-Za-z], the time in milliseconds (7 characters,
+// so that ids sort in the order they were made, to a millisecond) then 9 random ones.
 std::string new_execution_id();
 // Whether `id` could be an execution id (what GET routes accept before asking the database).
 bool plausible_execution_id(std::string_view id);

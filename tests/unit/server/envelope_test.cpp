@@ -3,7 +3,10 @@
 #include "server/envelope.hpp"
 #include "server/execution.hpp"
 
+#include <chrono>
+#include <cstdint>
 #include <set>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -51,6 +54,27 @@ TEST(ExecutionId, RandomSixteenAlphanumerics) {
     EXPECT_FALSE(plausible_execution_id("../etc"));
     EXPECT_FALSE(plausible_execution_id(std::string(65, 'a')));
     EXPECT_TRUE(plausible_execution_id("abc-DEF_123"));
+}
+
+// Ids made one after the other sort in that order (they share the executions index's last
+// page), and the time they start with reads back.
+TEST(ExecutionId, StartsWithTheTimeSoLaterIdsSortAfter) {
+    auto before = std::chrono::system_clock::now();
+    std::string first = new_execution_id();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    std::string second = new_execution_id();
+    EXPECT_LT(first, second);
+    const std::string_view digits =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    std::int64_t ms = 0;
+    for (char c : first.substr(0, 7))
+        ms = ms * 62 + static_cast<std::int64_t>(digits.find(c));
+    auto since =
+        ms -
+        std::chrono::duration_cast<std::chrono::milliseconds>(before.time_since_epoch()).count();
+    EXPECT_GE(since, 0);
+    EXPECT_LT(since, 1000);
+    EXPECT_NE(first.substr(7), second.substr(7));
 }
 
 core::Outcome event_outcome() {
