@@ -171,10 +171,13 @@ enum class Ended { no, quietly, refused };
 struct HttpServer::Impl {
     Impl(const ServerLimits& l, HttpApp& a) : limits(l), app(a) {}
 
-    static std::vector<std::unique_ptr<asio::io_context>> make_loops(std::size_t n) {
+    static std::vector<std::unique_ptr<asio::io_context>> make_loops(std::size_t threads,
+                                                                     std::size_t per_loop) {
+        threads = std::max<std::size_t>(threads, 1);
+        per_loop = std::clamp<std::size_t>(per_loop, 1, threads);
         std::vector<std::unique_ptr<asio::io_context>> out;
-        for (std::size_t i = 0; i < std::max<std::size_t>(n, 1); ++i)
-            out.push_back(std::make_unique<asio::io_context>(1));
+        for (std::size_t i = 0; i < (threads + per_loop - 1) / per_loop; ++i)
+            out.push_back(std::make_unique<asio::io_context>(static_cast<int>(per_loop)));
         return out;
     }
     // Once nothing is left to serve, the loops may return (accept_strand only).
@@ -186,10 +189,12 @@ struct HttpServer::Impl {
 
     ServerLimits limits;
     HttpApp& app;
-    // One event loop per thread, each run by its own thread alone: a connection lives on one
-    // loop from accept to close, so its handlers never cross threads and no loop's queue is
-    // contended (one loop run by every thread spent its time on that queue's lock).
-    std::vector<std::unique_ptr<asio::io_context>> loops = make_loops(limits.threads);
+    // Event loops of `threads_per_loop` threads each: a connection lives on one loop from
+    // accept to close. One loop run by every thread spent its time on that loop's lock; a loop
+    // per thread stalled a loop's connections whenever the kernel took its thread off the
+    // CPU (docs/http.md).
+    std::vector<std::unique_ptr<asio::io_context>> loops =
+        make_loops(limits.threads, limits.threads_per_loop);
     std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
     std::size_t next_loop = 0; // where the next connection goes (accept_strand only)
     asio::strand<asio::io_context::executor_type> accept_strand = asio::make_strand(*loops[0]);
@@ -620,8 +625,9 @@ void HttpServer::run() {
         s.keep_running.push_back(asio::make_work_guard(*loop));
     asio::co_spawn(s.accept_strand, s.accept_loop(), asio::detached);
     std::vector<std::thread> threads;
-    for (std::size_t i = 1; i < s.loops.size(); ++i)
-        threads.emplace_back([&s, i] { s.loops[i]->run(); });
+    // Thread i runs loop i % loops: each loop gets its share of the threads.
+    for (std::size_t i = 1; i < std::max<std::size_t>(s.limits.threads, 1); ++i)
+        threads.emplace_back([&s, i] { s.loops[i % s.loops.size()]->run(); });
     s.loops[0]->run();
     for (auto& t : threads)
         t.join();

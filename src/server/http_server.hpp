@@ -20,6 +20,7 @@ struct ServerLimits {
     std::size_t max_body = 1024 * 1024;  // after its Content-Encoding is undone, too
     std::size_t max_connections = 10000; // beyond, new connections wait in the accept queue
     std::size_t threads = 16;            // threads that read, handle and write
+    std::size_t threads_per_loop = 2;    // threads sharing one event loop and its connections
     // Threads for requests that wait on something else than the CPU (Handling::waiting): while
     // one waits, the threads above serve other connections.
     std::size_t waiting_threads = 64;
