@@ -64,6 +64,8 @@ std::string_view to_string(Disposition d) {
         return "duplicate";
     case Disposition::stale:
         return "stale";
+    case Disposition::omitted:
+        return "omitted";
     }
     return "applied";
 }
@@ -159,6 +161,14 @@ Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) 
                 out.duplicate_of = *first;
                 return false;
             }
+        }
+        // A report the sender counts itself and the history does not keep: checked as any
+        // message up to here (job, token), then acknowledged.
+        if (callback && !callback->keep) {
+            out = unchanged(Disposition::omitted, *job,
+                            fmt::format("{}: {} is not kept in the history; nothing changed",
+                                        m.uuid, reported(*callback, m.event)));
+            return false;
         }
         if (!job->visible) {
             if (!callback) {

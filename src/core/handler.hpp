@@ -31,8 +31,9 @@ enum class Disposition {
     applied,   // the change was made
     duplicate, // the sender's notification was recorded before: nothing changed
     stale,     // the job has moved past the reported status: nothing changed
+    omitted,   // a report the history does not keep (CallbackFacts::keep): nothing changed
 };
-std::string_view to_string(Disposition d); // "applied", "duplicate", "stale"
+std::string_view to_string(Disposition d); // "applied", "duplicate", "stale", "omitted"
 
 struct Outcome {
     ErrorKind kind = ErrorKind::ok;

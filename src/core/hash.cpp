@@ -77,4 +77,18 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     return out;
 }
 
+std::optional<std::string> base64_decode(std::string_view text) {
+    if (text.size() % 4 != 0) return std::nullopt;
+    base64_decode_ctx ctx;
+    base64_decode_init(&ctx);
+    std::string out(BASE64_DECODE_LENGTH(text.size()), '\0');
+    std::size_t length = out.size();
+    if (!base64_decode_update(&ctx, &length, reinterpret_cast<std::uint8_t*>(out.data()),
+                              text.size(), text.data()) ||
+        !base64_decode_final(&ctx))
+        return std::nullopt;
+    out.resize(length);
+    return out;
+}
+
 } // namespace pjm::core

@@ -22,5 +22,8 @@ std::string base64(const std::uint8_t* data, std::size_t size);
 // The bytes of unpadded base64url text (as in a JWT: no '='); nothing when the
 // text is not base64url.
 std::optional<std::string> base64url_decode(std::string_view text);
+// The bytes of base64 text (the standard alphabet, padded, as in HTTP Basic credentials);
+// nothing when the text is not base64.
+std::optional<std::string> base64_decode(std::string_view text);
 
 } // namespace pjm::core

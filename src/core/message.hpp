@@ -31,6 +31,7 @@ enum class MessageKind {
     create_action,
     agave_callback,
     tapis_notification,
+    nextflow_weblog,
     url_params
 };
 std::string_view to_string(MessageKind k); // "PipelineJobEvent", …
@@ -62,11 +63,14 @@ struct CreateAction {
 
 // What a platform callback says besides its event (docs/protocol.md#callbacks).
 struct CallbackFacts {
-    std::string sender; // "Agave", "Tapis v3"
+    std::string sender; // "Agave", "Tapis v3", "Nextflow"
     std::string status; // the status as the platform wrote it ("FINISHED"), or its event type
     // The sender's id for this notification: a second message with the same key for the same
     // job is a duplicate. Empty: the sender gives none.
     std::string dedupe_key;
+    // False: the report is acknowledged but the history does not keep it (a Nextflow task
+    // that did not fail: docs/integrations.md#nextflow); nothing changes.
+    bool keep = true;
 };
 
 struct Message {

@@ -83,6 +83,30 @@ std::optional<std::string> bearer_of(std::string_view header) {
     return std::string(header);
 }
 
+// The password of an "Authorization: Basic <base64 of user:password>" header, which senders
+// that speak no other scheme use (Nextflow's weblog.basicToken): a bearer token as the
+// password is taken as that bearer token, whatever the user. Nothing for another scheme or a
+// malformed credential.
+std::optional<std::string> basic_password_of(std::string_view header) {
+    while (!header.empty() && is_space(header.front()))
+        header.remove_prefix(1);
+    constexpr std::string_view scheme = "basic";
+    if (header.size() <= scheme.size()) return std::nullopt;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return std::nullopt;
+    if (!is_space(header[scheme.size()])) return std::nullopt;
+    header.remove_prefix(scheme.size());
+    while (!header.empty() && is_space(header.front()))
+        header.remove_prefix(1);
+    while (!header.empty() && is_space(header.back()))
+        header.remove_suffix(1);
+    auto decoded = core::base64_decode(header);
+    if (!decoded) return std::nullopt;
+    auto colon = decoded->find(':');
+    if (colon == std::string::npos || colon + 1 == decoded->size()) return std::nullopt;
+    return decoded->substr(colon + 1);
+}
+
 } // namespace
 
 std::vector<std::string> parse_secret_lines(std::string_view text) {
@@ -138,6 +162,7 @@ AuthResult Authenticator::check_v2(const Presented& p) const {
                        "under /actors/v2 send 'Authorization: Bearer <token>' or x-nonce");
     std::optional<std::string> bearer =
         p.authorization ? bearer_of(*p.authorization) : std::nullopt;
+    if (!bearer && p.authorization) bearer = basic_password_of(*p.authorization);
     std::size_t bearer_at = bearer ? position_of(m_bearers, *bearer) : 0;
     std::size_t nonce_at = p.nonce ? position_of(m_nonces, *p.nonce) : 0;
     if (bearer_at) return {AuthStatus::ok, {}, "bearer-" + std::to_string(bearer_at)};
@@ -149,7 +174,8 @@ AuthResult Authenticator::check_v2(const Presented& p) const {
                 {}};
     std::string why;
     if (p.authorization && !bearer)
-        why = "the Authorization header is not 'Bearer <token>'";
+        why = "the Authorization header is neither 'Bearer <token>' nor 'Basic' credentials "
+              "with a bearer token as the password";
     else if (bearer)
         why = m_bearers.empty() ? "this manager accepts no bearer tokens" : "unknown bearer token";
     if (p.nonce) {

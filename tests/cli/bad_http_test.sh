@@ -418,9 +418,12 @@ CASES=$(cat <<'EOF'
 401|unknown nonce|the bearer as the nonce|send POST "$M?uuid=$JOB&name=update&token=$TOKEN&x-nonce=$BEARER" --no-bearer -d '{}'
 401|unknown nonce|an empty nonce|send POST "$M?uuid=$JOB&name=update&token=$TOKEN&x-nonce=" --no-bearer -d '{}'
 401|x-nonce URL parameter is given more than once|the nonce twice, a wrong one first|send POST "$M?uuid=$JOB&name=update&token=$TOKEN&x-nonce=x&x-nonce=$NONCE" --no-bearer -d '{}'
-401|is not 'Bearer <token>'|'Bearer' without a token|send POST "$M" --no-bearer -H 'Authorization: Bearer' -d "$EV"
-401|is not 'Bearer <token>'|Basic authentication with the bearer as password|send POST "$M" --no-bearer -H "Authorization: Basic $(printf 'u:%s' "$BEARER" | base64 -w0)" -d "$EV"
-401|is not 'Bearer <token>'|the bearer without a scheme|send POST "$M" --no-bearer -H "Authorization: $BEARER" -d "$EV"
+401|neither 'Bearer <token>' nor 'Basic'|'Bearer' without a token|send POST "$M" --no-bearer -H 'Authorization: Bearer' -d "$EV"
+401|unknown bearer token|Basic authentication with a wrong password|send POST "$M" --no-bearer -H "Authorization: Basic $(printf 'u:x%s' "$BEARER" | base64 -w0)" -d "$EV"
+401|unknown bearer token|Basic authentication with the nonce as password|send POST "$M" --no-bearer -H "Authorization: Basic $(printf 'u:%s' "$NONCE" | base64 -w0)" -d "$EV"
+401|neither 'Bearer <token>' nor 'Basic'|Basic authentication with the bearer as the user, no password|send POST "$M" --no-bearer -H "Authorization: Basic $(printf '%s:' "$BEARER" | base64 -w0)" -d "$EV"
+401|neither 'Bearer <token>' nor 'Basic'|Basic authentication that is not base64|send POST "$M" --no-bearer -H "Authorization: Basic u:$BEARER" -d "$EV"
+401|neither 'Bearer <token>' nor 'Basic'|the bearer without a scheme|send POST "$M" --no-bearer -H "Authorization: $BEARER" -d "$EV"
 401|the Authorization header is given more than once|two Authorization headers, a wrong one first|send POST "$M" --no-bearer -H 'Authorization: Bearer wrong' -H "Authorization: Bearer $BEARER" -d "$EV"
 400|a bare CR in its header|a bare CR inside the Authorization value (never a line end)|raw 'POST %s HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x\r%s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"
 400|a bare CR in its header|a bare CR hiding an Authorization header in another header|raw 'POST %s HTTP/1.1\r\nHost: x\r\nX-Note: hi\rAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n%s' "$M" "$BEARER" "${#EV}" "$EV"

@@ -306,7 +306,7 @@ refused 401 "an unknown nonce" -X POST --data '{}' \
     "$M?uuid=$JOB&name=update&token=$TOKEN&x-nonce=wrong-$NONCE"
 refused 401 "a nonce given as a bearer token" -X POST -H "Authorization: Bearer $NONCE" \
     --data "{\"uuid\": \"$JOB\", \"name\": \"update\", \"token\": \"$TOKEN\"}" "$M"
-refused 401 "Basic authentication" -X POST -u "user:$BEARER" \
+refused 401 "Basic authentication with the nonce as password" -X POST -u "user:$NONCE" \
     --data "{\"uuid\": \"$JOB\", \"name\": \"update\", \"token\": \"$TOKEN\"}" "$M"
 refused 403 "a wrong job token" "${B[@]}" \
     --data "{\"uuid\": \"$JOB\", \"name\": \"update\", \"token\": \"0123456789abcdef\"}" "$M"

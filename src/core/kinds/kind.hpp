@@ -54,6 +54,7 @@ const KindSpec& delete_kind();
 const KindSpec& create_kind();
 const KindSpec& agave_kind();
 const KindSpec& tapis_kind();
+const KindSpec& nextflow_kind();
 const KindSpec& url_params_kind();
 
 // Shared by the kinds' files.

@@ -5,6 +5,7 @@
 #include "core/message.hpp"
 
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -822,6 +823,126 @@ TEST(TapisNotification, RefusalsNameWhatIsMissing) {
     EXPECT_NE(c.error.message.find("not a valid TapisNotification"), std::string::npos)
         << c.error.message;
     EXPECT_NE(c.error.message.find("/event"), std::string::npos) << c.error.message;
+}
+
+} // namespace
+} // namespace pjm::core
+
+// --- Nextflow weblog (docs/integrations.md#nextflow) ---------------------------------------
+
+namespace pjm::core {
+namespace {
+
+json nextflow(const std::string& name) {
+    std::ifstream in(std::string(PJM_FIXTURES_DIR) + "/nextflow/" + name + ".json");
+    return json::parse(in);
+}
+
+Message nextflow_message(const std::string& fixture, const std::string& more = "") {
+    Classified c = classify(nextflow(fixture), query("uuid=" + k_job + "&token=" + k_token + more));
+    if (!c.message) throw std::runtime_error(fixture + ": " + c.error.message);
+    return *c.message;
+}
+
+TEST(NextflowWeblog, RunEventsMapToTheLifecycle) {
+    struct Case {
+        const char* fixture;
+        Event event;
+    };
+    for (auto [fixture, event] :
+         {Case{"started", Event::run}, Case{"completed", Event::finish},
+          Case{"completed_failed", Event::fail}, Case{"error", Event::update},
+          Case{"process_failed", Event::update}, Case{"process_completed", Event::update}}) {
+        Message m = nextflow_message(fixture);
+        EXPECT_EQ(m.kind, MessageKind::nextflow_weblog) << fixture;
+        EXPECT_TRUE(is_callback(m.kind));
+        const auto& e = std::get<EventMessage>(m.body);
+        EXPECT_EQ(e.event, event) << fixture;
+        EXPECT_EQ(e.uuid, k_job);
+        EXPECT_EQ(e.token, k_token);
+        ASSERT_TRUE(m.callback);
+        EXPECT_EQ(m.callback->sender, "Nextflow");
+        EXPECT_EQ(e.data.at("nextflow").at("runName"), "friendly_pesquet") << fixture;
+    }
+}
+
+TEST(NextflowWeblog, WhatTheHistoryKeepsOfARun) {
+    Message started = nextflow_message("started");
+    const json& d = std::get<EventMessage>(started.body).data;
+    EXPECT_EQ(d.at("nextflow").at("utcTime"), "2026-11-30T09:00:00Z");
+    EXPECT_EQ(d.at("workflow").at("commitId"), "4bcced898ee23600bd8c249ff085f8f88db90e7c");
+    EXPECT_EQ(d.at("workflow").at("manifest"), (json{{"name", "lab/align"}, {"version", "2.1.0"}}));
+    EXPECT_EQ(d.at("workflow").at("nextflow_version"), "23.10.1");
+    EXPECT_EQ(d.at("parameters").at("genome"), "GRCh38");
+    EXPECT_FALSE(d.at("workflow").contains("stats")) << "the start's empty counts are left out";
+
+    Message failed = nextflow_message("completed_failed");
+    const json& w = std::get<EventMessage>(failed.body).data.at("workflow");
+    EXPECT_EQ(w.at("success"), false);
+    EXPECT_EQ(w.at("exitStatus"), 137);
+    EXPECT_EQ(
+        w.at("tasks"),
+        (json{{"succeedCount", 1}, {"cachedCount", 0}, {"failedCount", 1}, {"ignoredCount", 0}}));
+    EXPECT_NE(w.at("errorMessage").get<std::string>().find("exit status (137)"), std::string::npos);
+}
+
+TEST(NextflowWeblog, ProcessEventsAreKeptAsTheUrlSays) {
+    // Default (tasks=failures): a task that failed is kept, compactly; the others are not.
+    Message ok = nextflow_message("process_completed");
+    EXPECT_FALSE(ok.callback->keep);
+    Message bad = nextflow_message("process_failed");
+    EXPECT_TRUE(bad.callback->keep);
+    const json& task = std::get<EventMessage>(bad.body).data.at("task");
+    EXPECT_EQ(task.at("status"), "FAILED");
+    EXPECT_EQ(task.at("exit"), 137);
+    EXPECT_EQ(task.at("name"), "ALIGN (sample2)");
+    EXPECT_FALSE(task.contains("script")) << "the script stays in the execution, not the history";
+    EXPECT_FALSE(task.contains("%cpu"));
+    for (const char* f : {"process_submitted", "process_started"})
+        EXPECT_FALSE(nextflow_message(f).callback->keep) << f;
+    EXPECT_TRUE(nextflow_message("error").callback->keep) << "an error is always kept";
+    // tasks=all keeps every process event; tasks=none none of them (errors still).
+    for (const char* f : {"process_submitted", "process_started", "process_completed"})
+        EXPECT_TRUE(nextflow_message(f, "&tasks=all").callback->keep) << f;
+    EXPECT_FALSE(nextflow_message("process_failed", "&tasks=none").callback->keep);
+    EXPECT_TRUE(nextflow_message("error", "&tasks=none").callback->keep);
+    // Run events are always kept.
+    for (const char* f : {"started", "completed"})
+        EXPECT_TRUE(nextflow_message(f, "&tasks=none").callback->keep) << f;
+}
+
+TEST(NextflowWeblog, EachEventOfARunHasItsOwnKey) {
+    std::set<std::string> keys;
+    for (const char* f : {"started", "process_submitted", "process_started", "process_completed",
+                          "process_failed", "error", "completed"})
+        keys.insert(nextflow_message(f).callback->dedupe_key);
+    EXPECT_EQ(keys.size(), 7u);
+    EXPECT_EQ(nextflow_message("started").callback->dedupe_key,
+              "nextflow:170aa09c-105f-49d0-99b4-8eb6a146e4a7:friendly_pesquet:started");
+    // A resumed run keeps the run id but not the run name: its events are new.
+    json resumed = nextflow("started");
+    resumed["runName"] = "silly_turing";
+    Classified c = classify(resumed, query("uuid=" + k_job + "&token=" + k_token));
+    ASSERT_TRUE(c.message);
+    EXPECT_NE(c.message->callback->dedupe_key, nextflow_message("started").callback->dedupe_key);
+}
+
+TEST(NextflowWeblog, RefusalsSayWhatIsWrong) {
+    auto q = query("uuid=" + k_job + "&token=" + k_token);
+    json no_success = nextflow("completed");
+    no_success["metadata"]["workflow"].erase("success");
+    EXPECT_NE(refusal(no_success, q).find("says whether the run succeeded"), std::string::npos);
+    json unknown = nextflow("started");
+    unknown["event"] = "paused";
+    EXPECT_NE(refusal(unknown, q).find("not a valid NextflowWeblog"), std::string::npos);
+    EXPECT_NE(
+        refusal(nextflow("started"), query("uuid=" + k_job + "&token=" + k_token + "&tasks=some"))
+            .find("URL parameter tasks: 'some' is not failures"),
+        std::string::npos);
+    EXPECT_NE(refusal(nextflow("started"), query("token=" + k_token)).find("uuid"),
+              std::string::npos);
+    // A body with nothing of Nextflow's is not refused in Nextflow's name.
+    EXPECT_EQ(refusal(json{{"foo", 1}}, q).find("NextflowWeblog"), std::string::npos);
 }
 
 } // namespace

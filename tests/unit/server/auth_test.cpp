@@ -1,4 +1,5 @@
 // pjm serve's credentials: the files' format and the check before any body is read.
+#include "core/hash.hpp"
 #include "server/auth.hpp"
 #include "test_support.hpp"
 
@@ -46,6 +47,28 @@ TEST(Authenticator, AcceptsAKnownBearerOrNonce) {
     // One good credential is enough.
     EXPECT_TRUE(v2(a, "Bearer wrong", "n1").ok());
     EXPECT_TRUE(v2(a, "Bearer b1", "wrong").ok());
+}
+
+// Basic credentials (Nextflow's weblog.basicToken) with a bearer token as the password: any
+// user, the password compared as a bearer token is.
+TEST(Authenticator, BasicWithABearerTokenAsPassword) {
+    Authenticator a({"b1"}, {"n1"}, false);
+    auto basic = [](const std::string& user_password) {
+        return "Basic " + core::base64(reinterpret_cast<const std::uint8_t*>(user_password.data()),
+                                       user_password.size());
+    };
+    EXPECT_TRUE(v2(a, basic("nextflow:b1"), std::nullopt).ok());
+    EXPECT_TRUE(v2(a, basic(":b1"), std::nullopt).ok());
+    EXPECT_TRUE(v2(a, "basic  " + basic("u:b1").substr(6) + " ", std::nullopt).ok());
+    EXPECT_EQ(v2(a, basic("u:b1"), std::nullopt).identity, "bearer-1");
+    EXPECT_TRUE(v2(a, basic("u:p:b1"), std::nullopt).status == AuthStatus::refused);
+    EXPECT_EQ(v2(a, basic("b1:"), std::nullopt).status, AuthStatus::refused);
+    EXPECT_EQ(v2(a, basic("b1"), std::nullopt).status, AuthStatus::refused);
+    EXPECT_EQ(v2(a, basic("u:n1"), std::nullopt).status, AuthStatus::refused); // not a nonce
+    EXPECT_EQ(v2(a, "Basic u:b1", std::nullopt).status, AuthStatus::refused);  // not base64
+    AuthResult wrong = v2(a, basic("u:b2"), std::nullopt);
+    EXPECT_NE(wrong.message.find("unknown bearer token"), std::string::npos);
+    EXPECT_EQ(wrong.message.find("b2"), std::string::npos);
 }
 
 TEST(Authenticator, MissingAndUnknownAreTold) {
