@@ -40,14 +40,18 @@ run_case() {
     url="$BASE/actors/v2/bench/messages?uuid=$job&token=$token&x-nonce=$NONCE&tasks=$mode"
     curl -sf -o /dev/null -H 'Content-Type: application/json' \
         --data-binary @"$FIXTURES/started.json" "$url"
-    : >"$WORK/requests"
-    for i in $(seq 1 "$TASKS"); do
-        printf 'url = "%s"\ndata-binary = "@%s/bodies/%d.json"\noutput = "/dev/null"\nwrite-out = "%%{http_code}\\n"\nnext\n' \
-            "$url" "$WORK" "$i" >>"$WORK/requests"
-    done
+    # (Options in curl's config file hold for one URL each, up to the next `next`.)
+    python3 - "$url" "$WORK" "$TASKS" >"$WORK/requests" <<'PY'
+import sys
+url, work, tasks = sys.argv[1], sys.argv[2], int(sys.argv[3])
+blocks = [f'url = "{url}"\ndata-binary = "@{work}/bodies/{i}.json"\n'
+          f'header = "Content-Type: application/json"\noutput = "/dev/null"\n'
+          f'write-out = "%{{http_code}}\\n"\n' for i in range(1, tasks + 1)]
+print("next\n".join(blocks), end="")
+PY
     start=$(date +%s.%N)
-    curl -s --parallel --parallel-max 16 -H 'Content-Type: application/json' \
-        --config "$WORK/requests" >"$WORK/codes"
+    curl --no-progress-meter --parallel --parallel-max 16 --config "$WORK/requests" \
+        >"$WORK/codes"
     end=$(date +%s.%N)
     curl -sf -o /dev/null -H 'Content-Type: application/json' \
         --data-binary @"$FIXTURES/completed.json" "$url"
