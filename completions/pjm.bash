@@ -5,7 +5,7 @@
 
 _pjm_events="run update resource fail finish index indexed validate validated finalize reject retire reset ready"
 _pjm_states="CREATED RUNNING FAILED FINISHED INDEXING VALIDATING VALIDATED REJECTED FINALIZED RETIRED RESET"
-_pjm_schema_kinds="event delete create agave tapis nextflow urlparams"
+_pjm_schema_kinds="event delete create agave tapis nextflow cromwell urlparams"
 _pjm_tapis_categories="JOB_NEW_STATUS JOB_INPUT_TRANSACTION_ID JOB_ARCHIVE_TRANSACTION_ID JOB_SUBSCRIPTION JOB_SHARE_EVENT JOB_ERROR_MESSAGE JOB_USER_EVENT ALL"
 
 # _pjm_children PATH: the subcommands of a command ("" is pjm itself).

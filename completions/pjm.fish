@@ -217,7 +217,7 @@ complete -c pjm -n '__pjm_is handle' -l query -x -d 'The URL\'s query string'
 
 # pjm fsm, pjm schema KIND
 complete -c pjm -n '__pjm_is fsm' -l dot -d 'Print a Graphviz digraph'
-complete -c pjm -n '__pjm_is schema 0' -a 'event delete create agave tapis nextflow urlparams'
+complete -c pjm -n '__pjm_is schema 0' -a 'event delete create agave tapis nextflow cromwell urlparams'
 
 # pjm db init|migrate
 complete -c pjm -n '__pjm_is db' -a init -d 'Create the database and its tables'

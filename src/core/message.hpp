@@ -32,6 +32,7 @@ enum class MessageKind {
     agave_callback,
     tapis_notification,
     nextflow_weblog,
+    cromwell_callback,
     url_params
 };
 std::string_view to_string(MessageKind k); // "PipelineJobEvent", …

@@ -55,6 +55,7 @@ const KindSpec& create_kind();
 const KindSpec& agave_kind();
 const KindSpec& tapis_kind();
 const KindSpec& nextflow_kind();
+const KindSpec& cromwell_kind();
 const KindSpec& url_params_kind();
 
 // Shared by the kinds' files.

@@ -13,9 +13,9 @@ std::span<const KindSpec> message_kinds() {
     // pjm's own messages first (their schemas are strict: nothing else fits them), then the
     // platform callbacks (recognised by their shape), and last the URL-parameter form, which
     // takes any JSON object as data.
-    static const std::array<std::reference_wrapper<const KindSpec>, 7> order = {
-        event_kind(), delete_kind(),   create_kind(),    agave_kind(),
-        tapis_kind(), nextflow_kind(), url_params_kind()};
+    static const std::array<std::reference_wrapper<const KindSpec>, 8> order = {
+        event_kind(), delete_kind(),   create_kind(),   agave_kind(),
+        tapis_kind(), nextflow_kind(), cromwell_kind(), url_params_kind()};
     static const std::vector<KindSpec> kinds(order.begin(), order.end());
     return kinds;
 }

@@ -947,3 +947,57 @@ TEST(NextflowWeblog, RefusalsSayWhatIsWrong) {
 
 } // namespace
 } // namespace pjm::core
+
+// --- Cromwell workflow callbacks (docs/integrations.md#cromwell) ----------------------------
+
+namespace pjm::core {
+namespace {
+
+json cromwell(const std::string& name) {
+    std::ifstream in(std::string(PJM_FIXTURES_DIR) + "/cromwell/" + name + ".json");
+    return json::parse(in);
+}
+
+TEST(CromwellCallback, TerminalStatesMapToFinishOrFail) {
+    struct Case {
+        const char* fixture;
+        Event event;
+    };
+    for (auto [fixture, event] : {Case{"succeeded", Event::finish}, Case{"failed", Event::fail},
+                                  Case{"aborted", Event::fail}}) {
+        Classified c = classify(cromwell(fixture), query("uuid=" + k_job + "&token=" + k_token));
+        ASSERT_TRUE(c.message) << fixture << ": " << c.error.message;
+        EXPECT_EQ(c.message->kind, MessageKind::cromwell_callback);
+        EXPECT_TRUE(is_callback(c.message->kind));
+        const auto& e = std::get<EventMessage>(c.message->body);
+        EXPECT_EQ(e.event, event) << fixture;
+        EXPECT_EQ(e.uuid, k_job);
+        EXPECT_EQ(e.token, k_token);
+        EXPECT_EQ(c.message->callback->sender, "Cromwell");
+        EXPECT_EQ(e.data.at("cromwell").at("workflowId"), "00001111-2222-3333-4444-555566667777");
+    }
+    Classified ok = classify(cromwell("succeeded"), query("uuid=" + k_job + "&token=" + k_token));
+    const json& d = std::get<EventMessage>(ok.message->body).data;
+    EXPECT_EQ(d.at("outputs").at("align.reads_mapped"), 1893202);
+    EXPECT_FALSE(d.contains("failures")) << "an empty list is left out";
+    Classified bad = classify(cromwell("failed"), query("uuid=" + k_job + "&token=" + k_token));
+    const json& f = std::get<EventMessage>(bad.message->body).data;
+    EXPECT_NE(f.at("failures").at(0).get<std::string>().find("return code 137"), std::string::npos);
+    EXPECT_FALSE(f.contains("outputs"));
+    EXPECT_EQ(bad.message->callback->dedupe_key,
+              "cromwell:00001111-2222-3333-4444-555566667777:FAILED");
+}
+
+TEST(CromwellCallback, RefusalsSayWhatIsWrong) {
+    auto q = query("uuid=" + k_job + "&token=" + k_token);
+    json running = cromwell("succeeded");
+    running["state"] = "Running";
+    std::string why = refusal(running, q);
+    EXPECT_NE(why.find("not a valid CromwellCallback"), std::string::npos) << why;
+    EXPECT_NE(refusal(cromwell("succeeded"), query("token=" + k_token)).find("uuid"),
+              std::string::npos);
+    EXPECT_EQ(refusal(json{{"foo", 1}}, q).find("CromwellCallback"), std::string::npos);
+}
+
+} // namespace
+} // namespace pjm::core
