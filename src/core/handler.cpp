@@ -2,6 +2,7 @@
 
 #include "core/callbacks.hpp"
 #include "core/reads.hpp"
+#include "core/scheduler_claims.hpp"
 #include "core/schemas.hpp"
 #include "core/timefmt.hpp"
 #include "util/printable.hpp"
@@ -54,6 +55,24 @@ std::string reported(const CallbackFacts& cb, Event e) {
     return fmt::format("{} status {} ({})", cb.sender, shown_status(cb), to_string(e));
 }
 
+// How many claims on one scheduler job id are read to find the one a report means: ids are
+// reused (Slurm's wrap after 67 million jobs, or start again on a new cluster).
+constexpr std::size_t k_claims_read = 16;
+
+// A scheduler's report of a job no PipelineJob claims: acknowledged, not kept.
+Outcome unclaimed(const CallbackFacts& cb, Event e) {
+    Outcome o;
+    o.disposition = Disposition::unclaimed;
+    o.message = fmt::format(
+        "{} is for {}{}, which no PipelineJob claims; nothing changed", reported(cb, e),
+        util::printable(util::shortened(cb.scheduler_job->key, k_echo_max)),
+        cb.scheduler_job->cluster
+            ? " on cluster " +
+                  util::printable(util::shortened(*cb.scheduler_job->cluster, k_echo_max))
+            : std::string());
+    return o;
+}
+
 } // namespace
 
 std::string_view to_string(Disposition d) {
@@ -66,6 +85,8 @@ std::string_view to_string(Disposition d) {
         return "stale";
     case Disposition::omitted:
         return "omitted";
+    case Disposition::unclaimed:
+        return "unclaimed";
     }
     return "applied";
 }
@@ -119,14 +140,28 @@ bool Handler::is_job_token(const Job& job, const std::optional<std::string>& tok
 
 Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) {
     Outcome out;
+    const bool by_claim = callback && callback->scheduler_job;
     m_storage.write([&](StorageTx& tx) {
-        auto job = tx.load_job_for_update(m.uuid);
+        // A scheduler's report names its own job: the PipelineJob is the one that claimed it.
+        std::string uuid = m.uuid;
+        if (by_claim) {
+            auto claim = claim_for(tx.find_claims(callback->scheduler_job->key, k_claims_read),
+                                   *callback->scheduler_job);
+            if (!claim) {
+                out = unclaimed(*callback, m.event);
+                return false;
+            }
+            uuid = claim->job_uuid;
+        }
+        auto job = tx.load_job_for_update(uuid);
         if (!job) {
-            out = not_found_job(m.uuid);
+            out = not_found_job(uuid);
             return false;
         }
         std::string_view name = to_string(m.event);
-        if (!m.token) {
+        // The route that takes a scheduler's reports checked its sender's credential; they
+        // carry no job token (docs/integrations.md#slurm).
+        if (!m.token && !by_claim) {
             out = fail(ErrorKind::unauthorized,
                        fmt::format("event '{}' needs a token: the job's own token or an admin "
                                    "token (--token or PJM_TOKEN)",
@@ -135,7 +170,8 @@ Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) 
         }
         // The job's own token is checked first: one hash, where an admin token takes two
         // (this window's and the previous one's).
-        bool own = !is_admin_only(m.event) && is_job_token(*job, m.token);
+        bool own = by_claim ? !is_admin_only(m.event)
+                            : !is_admin_only(m.event) && is_job_token(*job, m.token);
         bool admin = !own && is_admin(m.token);
         if (is_admin_only(m.event) && !admin) {
             out = fail(ErrorKind::unauthorized,
@@ -148,16 +184,16 @@ Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) 
             out = fail(ErrorKind::unauthorized,
                        fmt::format("token refused for job {}: it is neither this job's token "
                                    "nor a valid admin token",
-                                   m.uuid));
+                                   uuid));
             return false;
         }
         // A platform's retry of a notification it delivered before: its first answer stands.
         if (callback && !callback->dedupe_key.empty()) {
-            if (auto first = tx.find_receipt(m.uuid, callback->dedupe_key)) {
+            if (auto first = tx.find_receipt(uuid, callback->dedupe_key)) {
                 out = unchanged(Disposition::duplicate, *job,
                                 fmt::format("{}: {} is a duplicate, recorded before as history "
                                             "entry {}; nothing changed",
-                                            m.uuid, reported(*callback, m.event), *first));
+                                            uuid, reported(*callback, m.event), *first));
                 out.duplicate_of = *first;
                 return false;
             }
@@ -166,19 +202,19 @@ Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) 
         // message up to here (job, token), then acknowledged.
         if (callback && !callback->keep) {
             out = unchanged(Disposition::omitted, *job,
-                            fmt::format("{}: {} is not kept in the history; nothing changed",
-                                        m.uuid, reported(*callback, m.event)));
+                            fmt::format("{}: {} is not kept in the history; nothing changed", uuid,
+                                        reported(*callback, m.event)));
             return false;
         }
         if (!job->visible) {
             if (!callback) {
-                out = hidden_job(m.uuid);
+                out = hidden_job(uuid);
                 return false;
             }
             out = unchanged(Disposition::stale, *job,
                             fmt::format("{}: {} is stale: the job has been deleted (hidden); "
                                         "nothing changed",
-                                        m.uuid, reported(*callback, m.event)));
+                                        uuid, reported(*callback, m.event)));
             return false;
         }
         auto next = transition(job->state, m.event);
@@ -189,7 +225,7 @@ Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) 
                 out = unchanged(Disposition::stale, *job,
                                 fmt::format("{}: {} is stale: the job is already {}; nothing "
                                             "changed",
-                                            m.uuid, reported(*callback, m.event),
+                                            uuid, reported(*callback, m.event),
                                             to_string(job->state)));
                 return false;
             }
@@ -199,12 +235,11 @@ Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) 
             std::string allowed;
             for (Event e : allowed_events(job->state))
                 allowed += (allowed.empty() ? "" : ", ") + std::string(to_string(e));
-            out =
-                fail(ErrorKind::conflict,
-                     fmt::format("event '{}' is not allowed in state {} (job {}); allowed "
-                                 "from {}; in {} the job accepts: {}",
-                                 name, to_string(job->state), m.uuid, state_list(sources(m.event)),
-                                 to_string(job->state), allowed.empty() ? "nothing" : allowed));
+            out = fail(ErrorKind::conflict,
+                       fmt::format("event '{}' is not allowed in state {} (job {}); allowed "
+                                   "from {}; in {} the job accepts: {}",
+                                   name, to_string(job->state), uuid, state_list(sources(m.event)),
+                                   to_string(job->state), allowed.empty() ? "nothing" : allowed));
             return false;
         }
         State before = job->state;
@@ -233,9 +268,12 @@ Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) 
         }
         HistoryEntry entry = append(m.event, m.data);
         if (callback && !callback->dedupe_key.empty())
-            tx.add_receipt(m.uuid, callback->dedupe_key, entry.uuid, now);
+            tx.add_receipt(uuid, callback->dedupe_key, entry.uuid, now);
+        if (m.event == Event::run)
+            if (auto claim = claim_in_run_data(m.data))
+                tx.add_claim(claim->key, SchedulerClaim{uuid, claim->cluster, now});
         out.message =
-            fmt::format("{} {}: {} -> {}", m.uuid, name, to_string(before), to_string(job->state));
+            fmt::format("{} {}: {} -> {}", uuid, name, to_string(before), to_string(job->state));
         if (!steps.empty())
             out.message +=
                 fmt::format(" ({} inferred first: its notification was lost)", inferred_names);

@@ -32,8 +32,10 @@ enum class Disposition {
     duplicate, // the sender's notification was recorded before: nothing changed
     stale,     // the job has moved past the reported status: nothing changed
     omitted,   // a report the history does not keep (CallbackFacts::keep): nothing changed
+    unclaimed, // a scheduler's report of a job no PipelineJob claims: nothing changed
 };
-std::string_view to_string(Disposition d); // "applied", "duplicate", "stale", "omitted"
+// "applied", "duplicate", "stale", "omitted", "unclaimed"
+std::string_view to_string(Disposition d);
 
 struct Outcome {
     ErrorKind kind = ErrorKind::ok;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -33,6 +34,7 @@ enum class MessageKind {
     tapis_notification,
     nextflow_weblog,
     cromwell_callback,
+    slurm_jobcomp,
     url_params
 };
 std::string_view to_string(MessageKind k); // "PipelineJobEvent", …
@@ -62,8 +64,20 @@ struct CreateAction {
     std::optional<std::string> session;
 };
 
+// A scheduler's job as a report names it: key "slurm:4242" (scheduler_claim_key), and the
+// cluster when the report says which.
+struct SchedulerJobRef {
+    std::string key;
+    std::optional<std::string> cluster;
+};
+
 // What a platform callback says besides its event (docs/protocol.md#callbacks).
 struct CallbackFacts {
+    CallbackFacts() = default;
+    CallbackFacts(std::string sender_, std::string status_, std::string dedupe_key_)
+        : sender(std::move(sender_)), status(std::move(status_)),
+          dedupe_key(std::move(dedupe_key_)) {}
+
     std::string sender; // "Agave", "Tapis v3", "Nextflow"
     std::string status; // the status as the platform wrote it ("FINISHED"), or its event type
     // The sender's id for this notification: a second message with the same key for the same
@@ -72,6 +86,11 @@ struct CallbackFacts {
     // False: the report is acknowledged but the history does not keep it (a Nextflow task
     // that did not fail: docs/integrations.md#nextflow); nothing changes.
     bool keep = true;
+    // Set when the report names a scheduler's job rather than a PipelineJob (Slurm's job
+    // completion records: docs/integrations.md#slurm): the job is the one whose run entry
+    // claimed that scheduler job (SchedulerClaim), found in the message's transaction, and the
+    // EventMessage has no uuid and no token (the route's credential stands for the sender).
+    std::optional<SchedulerJobRef> scheduler_job;
 };
 
 struct Message {

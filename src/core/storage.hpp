@@ -21,6 +21,15 @@ class StorageError : public std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A PipelineJob's claim on a scheduler's job (docs/integrations.md#slurm): written when a run
+// entry's data names the scheduler job it runs in ({"scheduler": {"name", "job_id", …}}, as
+// pjm exec records it), so the scheduler's own report of that job's end finds the PipelineJob.
+struct SchedulerClaim {
+    std::string job_uuid;
+    std::optional<std::string> cluster; // the Slurm cluster or PBS server, when known
+    std::string claimed;                // when (RFC 3339, as stored)
+};
+
 // Operations inside one write transaction; the job row read here stays locked until commit.
 class StorageTx {
   public:
@@ -41,6 +50,11 @@ class StorageTx {
                                                     const std::string& key) = 0;
     virtual void add_receipt(const std::string& job_uuid, const std::string& key,
                              const std::string& entry_uuid, const std::string& received) = 0;
+    // Scheduler claims, keyed by scheduler_claim_key(): a job claiming the same key again
+    // replaces its claim; removed with the job.
+    virtual void add_claim(const std::string& key, const SchedulerClaim& claim) = 0;
+    // The claims on `key`, newest first, at most `limit` (scheduler job ids are reused).
+    virtual std::vector<SchedulerClaim> find_claims(const std::string& key, std::size_t limit) = 0;
 };
 
 // Which part of a job's history a read returns. Entries are numbered 1, 2, … in the order they

@@ -6,6 +6,7 @@
 #include "store/execution_log.hpp"
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <pwd.h>
 #include <stdexcept>
 #include <thread>
@@ -85,6 +86,14 @@ ServeConfig config_from(const pjm_serve_options& o) {
         throw std::invalid_argument("--keep-executions must be at least 7 days: an execution is "
                                     "what answers a repeated Idempotency-Key");
     c.keep_executions_s = o.keep_executions_s;
+    c.jobcomp_from = comma_list(o.jobcomp_from);
+    for (const std::string& a : c.jobcomp_from) {
+        unsigned char buf[16];
+        if (inet_pton(AF_INET, a.c_str(), buf) != 1 && inet_pton(AF_INET6, a.c_str(), buf) != 1)
+            throw std::invalid_argument("--jobcomp-from '" + a +
+                                        "' is not an IP address: give slurmctld's address as "
+                                        "the manager sees it (127.0.0.1 on the same host)");
+    }
     c.tls_cert = optional_text(o.tls_cert);
     c.tls_key = optional_text(o.tls_key);
     if (c.tls_cert.has_value() != c.tls_key.has_value())

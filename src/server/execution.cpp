@@ -28,6 +28,8 @@ std::optional<std::string> job_uuid_of(const core::Outcome& outcome,
             using T = std::decay_t<decltype(m)>;
             if constexpr (std::is_same_v<T, core::CreateAction>)
                 return std::nullopt;
+            else if (m.uuid.empty()) // a scheduler's report no PipelineJob claims
+                return std::nullopt;
             else
                 return m.uuid;
         },

@@ -25,6 +25,9 @@ using AsyncRouteHandler = void(ServerContext& ctx, const Request& req, Response&
                                Finish finish);
 
 AsyncRouteHandler start_message; // routes_messages.cpp
+AsyncRouteHandler start_jobcomp; // routes_jobcomp.cpp
+// Whether `remote` (an IP address as the connection gives it) is on --jobcomp-from.
+bool jobcomp_sender_allowed(const ServeConfig& config, const std::string& remote);
 
 RouteHandler post_message_batch, get_messages;                   // routes_messages.cpp
 RouteHandler list_executions, get_execution, get_execution_logs; // routes_executions.cpp
@@ -50,6 +53,7 @@ inline constexpr Route k_routes[] = {
     {Method::post, "{tree}/{}/messages/?", nullptr, Access::credentials, start_message},
     {Method::post, "{tree}/{}/messages/batch/?", post_message_batch},
     {Method::get, "{tree}/{}/messages/?", get_messages},
+    {Method::post, "{tree}/{}/jobcomp/{}/{}/?", nullptr, Access::credentials, start_jobcomp},
     {Method::get, "{tree}/{}/executions/?", list_executions},
     {Method::get, "{tree}/{}/executions/{}/?", get_execution},
     {Method::get, "{tree}/{}/executions/{}/logs/?", get_execution_logs},

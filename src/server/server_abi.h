@@ -10,7 +10,7 @@
 extern "C" {
 #endif
 
-#define PJM_SERVER_ABI_VERSION 5
+#define PJM_SERVER_ABI_VERSION 6
 
 struct pjm_serve_options {
     const char* listen;          /* "ADDR:PORT", "[v6addr]:PORT"; port 0 picks a free one */
@@ -36,6 +36,8 @@ struct pjm_serve_options {
     const char* tls_key;          /* PEM private key of tls_cert; given exactly when tls_cert is */
     const char* admin_credential_file; /* values that open the admin routes; NULL: closed */
     long long keep_executions_s;       /* delete executions older than this; 0: keep them all */
+    const char* jobcomp_from; /* IP addresses that may post Slurm job completion records,
+                                 comma-separated; NULL: the jobcomp route is closed */
 };
 
 /* The loader requires this symbol: PJM_SERVER_ABI_VERSION of the module. */

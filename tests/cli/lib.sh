@@ -145,7 +145,8 @@ db_dump() {
         for t in "pjm_schema_migrations ORDER BY version" "settings ORDER BY key" \
             "pipelines ORDER BY uuid" "jobs ORDER BY uuid" "history ORDER BY job_uuid, seq" \
             "executions ORDER BY id" "execution_totals ORDER BY actor_id, worker_id" \
-            "callback_receipts ORDER BY job_uuid, dedupe_key"; do
+            "callback_receipts ORDER BY job_uuid, dedupe_key" \
+            "scheduler_claims ORDER BY claim_key, job_uuid"; do
             args+=(-c "\\echo -- ${t%% *}" -c "SELECT * FROM $t")
         done
         psql "$PJM_DATABASE" -XqAt -v ON_ERROR_STOP=1 "${args[@]}" 2>&1

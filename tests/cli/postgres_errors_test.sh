@@ -50,21 +50,21 @@ DB=$(new_postgres_database schema)
 export PJM_DATABASE=$DB
 run db init
 expect_rc 0 "db init"
-expect_out "initialized at schema version 7" "db init on an empty database"
+expect_out "initialized at schema version 8" "db init on an empty database"
 run --local pipeline add --name p
 expect_rc 0 "a pipeline"
 psql "$DB" -XqAt -c "INSERT INTO pjm_schema_migrations (version) VALUES (99)"
 case_8 "schema version 99" "a schema newer than this pjm" --local pipeline list
 expect_err "upgrade pjm" "a newer schema: says what to do"
 case_8 "upgrade pjm" "db migrate never downgrades" db migrate
-psql "$DB" -XqAt -c "DELETE FROM pjm_schema_migrations WHERE version > 1" -c "DROP TABLE executions" -c "DROP TABLE execution_totals" -c "DROP FUNCTION pjm_count_execution" -c "DROP TABLE callback_receipts" -c "DROP INDEX jobs_by_updated"
+psql "$DB" -XqAt -c "DELETE FROM pjm_schema_migrations WHERE version > 1" -c "DROP TABLE executions" -c "DROP TABLE execution_totals" -c "DROP FUNCTION pjm_count_execution" -c "DROP TABLE callback_receipts" -c "DROP INDEX jobs_by_updated" -c "DROP TABLE scheduler_claims"
 case_8 "pjm db migrate" "a schema older than this pjm" --local pipeline list
 run db init
 expect_rc 0 "db init on an older schema"
-expect_out "older than this pjm's 7" "db init on an older schema leaves it and says so"
+expect_out "older than this pjm's 8" "db init on an older schema leaves it and says so"
 run db migrate
 expect_rc 0 "db migrate"
-expect_out "migrated from schema version 1 to 7" "db migrate says what it did"
+expect_out "migrated from schema version 1 to 8" "db migrate says what it did"
 run --local pipeline list
 expect_rc 0 "after db migrate"
 expect_out "p" "the data survived the migration"

@@ -37,6 +37,7 @@ struct ServeArgs {
     std::string tls_key;
     std::string admin_credential_file;
     std::string keep_executions;
+    std::vector<std::string> jobcomp_from;
 };
 
 std::string joined(const std::vector<std::string>& items) {
@@ -92,6 +93,8 @@ int run_serve(Context& ctx, const ServeArgs& a) {
     o.key_case = a.key_case.c_str();
     auto optional = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
     std::string tenants = joined(a.tapis_tenants), users = joined(a.tapis_users);
+    std::string jobcomp_from = joined(a.jobcomp_from);
+    o.jobcomp_from = optional(jobcomp_from);
     o.tapis_token_file = optional(a.tapis_token_file);
     o.tapis_public_key = optional(a.tapis_public_key);
     o.tapis_tenants = optional(tenants);
@@ -156,6 +159,11 @@ void add_serve_command(Command& root, Context& ctx) {
                "Delete executions that started longer ago than this (at least 7d; e.g. 30d), at "
                "start and every minute; default: keep them all")
         .type_name("DURATION");
+    sub.option("--jobcomp-from", args->jobcomp_from,
+               "Take Slurm's job completion records (jobcomp/elasticsearch, on the actor's "
+               "jobcomp/INDEX/_doc route) from this IP address, slurmctld's; repeat for more; "
+               "without it the route is closed")
+        .type_name("ADDR");
     sub.flag("--no-auth", args->no_auth,
              "Accept requests without credentials (a trusted network only)");
     sub.option("--max-body", args->max_body, "Largest accepted message body, in bytes")

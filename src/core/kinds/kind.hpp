@@ -56,7 +56,12 @@ const KindSpec& agave_kind();
 const KindSpec& tapis_kind();
 const KindSpec& nextflow_kind();
 const KindSpec& cromwell_kind();
+const KindSpec& slurm_kind();
 const KindSpec& url_params_kind();
+
+// A Slurm job completion record as pjm serve's /jobcomp/ route reads it (no other door takes
+// this kind: the record carries no job credential; docs/integrations.md#slurm).
+KindRead read_slurm_jobcomp(const nlohmann::json& body);
 
 // Shared by the kinds' files.
 namespace kinds {

@@ -541,9 +541,38 @@ class PostgresStore final : public Database, private core::StorageTx {
                     Race::retry);
     }
 
+    void add_claim(const std::string& key, const core::SchedulerClaim& claim) override {
+        m_conn.exec("recording a scheduler claim",
+                    "INSERT INTO scheduler_claims (claim_key, job_uuid, cluster, claimed) "
+                    "VALUES ($1, $2, $3, $4) ON CONFLICT (claim_key, job_uuid) DO UPDATE "
+                    "SET cluster = excluded.cluster, claimed = excluded.claimed",
+                    {key.c_str(), claim.job_uuid.c_str(),
+                     claim.cluster ? claim.cluster->c_str() : nullptr, claim.claimed.c_str()},
+                    Race::retry);
+    }
+
+    std::vector<core::SchedulerClaim> find_claims(const std::string& key,
+                                                  std::size_t limit) override {
+        std::string n = std::to_string(limit);
+        Result r = m_conn.exec("reading scheduler claims",
+                               "SELECT job_uuid, cluster, claimed FROM scheduler_claims "
+                               "WHERE claim_key = $1 ORDER BY claimed DESC, job_uuid LIMIT $2",
+                               {key.c_str(), n.c_str()}, Race::retry);
+        std::vector<core::SchedulerClaim> out;
+        for (int i = 0; i < r.rows(); ++i) {
+            core::SchedulerClaim c{r.text(i, 0), std::nullopt, r.text(i, 2)};
+            if (!r.null(i, 1)) c.cluster = r.text(i, 1);
+            out.push_back(std::move(c));
+        }
+        return out;
+    }
+
     void remove_job(const std::string& uuid) override {
         m_conn.exec("removing a job's receipts",
                     "DELETE FROM callback_receipts WHERE job_uuid = $1", {uuid.c_str()},
+                    Race::retry);
+        m_conn.exec("removing a job's scheduler claims",
+                    "DELETE FROM scheduler_claims WHERE job_uuid = $1", {uuid.c_str()},
                     Race::retry);
         m_conn.exec("removing a job's history", "DELETE FROM history WHERE job_uuid = $1",
                     {uuid.c_str()}, Race::retry);

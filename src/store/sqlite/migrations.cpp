@@ -14,7 +14,7 @@ namespace pjm::store::sqlite {
 namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only.
-constexpr std::array<const char*, 7> k_migrations = {
+constexpr std::array<const char*, 8> k_migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -129,6 +129,19 @@ CREATE TABLE callback_receipts (
 -- A list's pages without a filter (docs/protocol.md#job-lists): the newest jobs first, read
 -- through an index rather than sorted out of every row.
 CREATE INDEX jobs_by_updated ON jobs(updated, uuid);
+)sql",
+    R"sql(
+-- Scheduler jobs claimed by PipelineJobs (docs/integrations.md#slurm): a run entry naming the
+-- scheduler job it runs in ("slurm:4242") lets the scheduler's report of that job's end find
+-- the PipelineJob. Kept as long as the job.
+CREATE TABLE scheduler_claims (
+    claim_key TEXT NOT NULL,
+    job_uuid  TEXT NOT NULL,
+    cluster   TEXT,
+    claimed   TEXT NOT NULL,
+    PRIMARY KEY (claim_key, job_uuid)
+) WITHOUT ROWID;
+CREATE INDEX scheduler_claims_by_job ON scheduler_claims(job_uuid);
 )sql",
 };
 

@@ -406,10 +406,35 @@ class SqliteStore final : public Database, private core::StorageTx {
         s.run();
     }
 
+    void add_claim(const std::string& key, const core::SchedulerClaim& claim) override {
+        auto& s = stmt("INSERT INTO scheduler_claims (claim_key, job_uuid, cluster, claimed) "
+                       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (claim_key, job_uuid) DO UPDATE "
+                       "SET cluster = excluded.cluster, claimed = excluded.claimed");
+        s.bind(1, std::string_view(key)).bind(2, std::string_view(claim.job_uuid));
+        s.bind(3, claim.cluster).bind(4, std::string_view(claim.claimed));
+        s.run();
+    }
+
+    std::vector<core::SchedulerClaim> find_claims(const std::string& key,
+                                                  std::size_t limit) override {
+        auto& s = stmt("SELECT job_uuid, cluster, claimed FROM scheduler_claims "
+                       "WHERE claim_key = ?1 ORDER BY claimed DESC, job_uuid LIMIT ?2");
+        s.bind(1, std::string_view(key)).bind(2, static_cast<std::int64_t>(limit));
+        std::vector<core::SchedulerClaim> out;
+        while (s.step()) {
+            out.push_back(core::SchedulerClaim{s.text(0), s.optional_text(1), s.text(2)});
+        }
+        s.reset();
+        return out;
+    }
+
     void remove_job(const std::string& uuid) override {
         auto& r = stmt("DELETE FROM callback_receipts WHERE job_uuid = ?1");
         r.bind(1, std::string_view(uuid));
         r.run();
+        auto& c = stmt("DELETE FROM scheduler_claims WHERE job_uuid = ?1");
+        c.bind(1, std::string_view(uuid));
+        c.run();
         auto& h = stmt("DELETE FROM history WHERE job_uuid = ?1");
         h.bind(1, std::string_view(uuid));
         h.run();

@@ -2,6 +2,7 @@
 // database): the order of checks, authorization, the lifecycle, and that a refused message
 // changes nothing.
 #include "core/handler.hpp"
+#include "core/kinds/kind.hpp"
 #include "store/store.hpp"
 #include "test_databases.hpp"
 
@@ -243,6 +244,115 @@ class CallbackTest : public HandlerTest {
     }
 };
 
+// --- scheduler reports (docs/integrations.md#slurm) --------------------------------------------
+
+class SlurmTest : public HandlerTest {
+  protected:
+    Outcome run_in_slurm(const std::string& slurm_id, const std::string& cluster = "c1") {
+        json body = {
+            {"uuid", job},
+            {"name", "run"},
+            {"token", token},
+            {"data",
+             {{"scheduler", {{"name", "slurm"}, {"job_id", slurm_id}, {"cluster", cluster}}}}}};
+        return handler->handle(body, {});
+    }
+    Outcome record(std::uint64_t slurm_id, const std::string& state, const std::string& end,
+                   const std::optional<std::string>& cluster = std::nullopt) {
+        json body = {{"jobid", slurm_id},  {"state", state},          {"@end", end},
+                     {"exit_code", "0:0"}, {"script", "#!/bin/sh\n"}, {"container", ""}};
+        if (cluster) body["cluster"] = *cluster;
+        KindRead r = read_slurm_jobcomp(body);
+        if (!r.message) {
+            Outcome o;
+            o.kind = ErrorKind::invalid;
+            return o;
+        }
+        return handler->handle(*r.message);
+    }
+};
+
+TEST_P(SlurmTest, ARecordMovesTheJobThatClaimedItsSlurmJob) {
+    ASSERT_TRUE(run_in_slurm("4242").applied());
+    Outcome o = record(4242, "TIMEOUT", "2026-01-01T01:00:00");
+    ASSERT_TRUE(o.applied()) << o.message;
+    EXPECT_EQ(o.message_kind, MessageKind::slurm_jobcomp);
+    ASSERT_TRUE(o.job);
+    EXPECT_EQ(o.job->uuid, job);
+    EXPECT_EQ(o.job->state, State::failed);
+    const json& d = o.entry->data.at("slurm");
+    EXPECT_EQ(d.at("state"), "TIMEOUT");
+    EXPECT_EQ(d.at("jobid"), 4242);
+    EXPECT_FALSE(d.contains("script")) << "the script stays in the execution";
+    EXPECT_FALSE(d.contains("container")) << "empty fields are left out";
+    // The same record again is a duplicate; another end of the same Slurm job is stale.
+    EXPECT_EQ(record(4242, "TIMEOUT", "2026-01-01T01:00:00").disposition, Disposition::duplicate);
+    EXPECT_EQ(record(4242, "COMPLETED", "2026-01-01T02:00:00").disposition, Disposition::stale);
+}
+
+TEST_P(SlurmTest, ARecordNoJobClaimsIsAnsweredAndKeepsNothing) {
+    ASSERT_TRUE(run_in_slurm("4242", "c1").applied());
+    json before = snapshot();
+    for (auto [id, cluster] : {std::pair<std::uint64_t, std::optional<std::string>>{99, {}},
+                               {4242, std::string("c2")}}) {
+        Outcome o = record(id, "FAILED", "2026-01-01T01:00:00", cluster);
+        ASSERT_TRUE(o.ok()) << o.message;
+        EXPECT_EQ(o.disposition, Disposition::unclaimed);
+        EXPECT_FALSE(o.job);
+        EXPECT_NE(o.message.find("no PipelineJob claims"), std::string::npos) << o.message;
+    }
+    EXPECT_EQ(snapshot(), before);
+    // The claim's own cluster, or a record that names none, finds it.
+    EXPECT_TRUE(record(4242, "COMPLETED", "2026-01-01T01:00:00", std::string("c1")).applied());
+}
+
+TEST_P(SlurmTest, OnlyARunEntryClaimsAndTheNewestClaimWins) {
+    // An update naming a scheduler job claims nothing.
+    json update = {{"uuid", job},
+                   {"name", "update"},
+                   {"token", token},
+                   {"data", {{"scheduler", {{"name", "slurm"}, {"job_id", "7"}}}}}};
+    ASSERT_TRUE(handler->handle(update, {}).applied());
+    EXPECT_EQ(record(7, "FAILED", "x").disposition, Disposition::unclaimed);
+    // Two jobs claim Slurm job 7 (ids are reused): the newer claim takes the record.
+    ASSERT_TRUE(run_in_slurm("7").applied());
+    std::string first = job;
+    Outcome second = handler->handle(
+        json{{"pipeline_uuid", pipeline}, {"archive_path", "/a"}, {"data", {{"n", 2}}}}, {});
+    ASSERT_TRUE(second.ok());
+    job = second.job->uuid;
+    token = *second.token;
+    clock.advance_ms(1000);
+    ASSERT_TRUE(run_in_slurm("7").applied());
+    Outcome o = record(7, "FAILED", "x");
+    ASSERT_TRUE(o.applied()) << o.message;
+    EXPECT_EQ(o.job->uuid, job);
+    EXPECT_EQ(storage->get_job(first, HistoryWindow::none())->state, State::running);
+}
+
+TEST(SlurmRecord, StatesMapAndForeignBodiesAreRefused) {
+    auto event_of = [](const std::string& state) {
+        KindRead r = read_slurm_jobcomp(json{{"jobid", 1}, {"state", state}});
+        return r.message ? std::get<EventMessage>(r.message->body).event : Event::create;
+    };
+    EXPECT_EQ(event_of("COMPLETED"), Event::finish);
+    for (const char* s : {"FAILED", "TIMEOUT", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL",
+                          "DEADLINE", "CANCELLED", "PREEMPTED"})
+        EXPECT_EQ(event_of(s), Event::fail) << s;
+    EXPECT_EQ(event_of("REQUEUED"), Event::update);
+    for (const json& bad :
+         {json{{"jobid", 1}}, json{{"state", "FAILED"}}, json{{"jobid", "1"}, {"state", "FAILED"}},
+          json{{"jobid", 0}, {"state", "FAILED"}}, json{{"jobid", 1}, {"state", "failed <b>"}},
+          json::array()}) {
+        KindRead r = read_slurm_jobcomp(bad);
+        EXPECT_FALSE(r.message) << bad.dump();
+        EXPECT_FALSE(r.errors.empty()) << bad.dump();
+    }
+    // The messages route never takes a record for a message of this kind.
+    Classified c = classify(json{{"jobid", 1}, {"state", "FAILED"}}, {});
+    EXPECT_FALSE(c.message && c.message->kind == MessageKind::slurm_jobcomp);
+}
+
 TEST_P(CallbackTest, TapisStatusesMoveTheJob) {
     Outcome o = notify("QUEUED", "e-1");
     ASSERT_TRUE(o.applied()) << o.message;
@@ -462,6 +572,8 @@ namespace {
 INSTANTIATE_TEST_SUITE_P(Backends, HandlerTest, ::testing::ValuesIn(test::storage_backends()),
                          test::backend_name);
 INSTANTIATE_TEST_SUITE_P(Backends, CallbackTest, ::testing::ValuesIn(test::storage_backends()),
+                         test::backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, SlurmTest, ::testing::ValuesIn(test::storage_backends()),
                          test::backend_name);
 
 } // namespace

@@ -30,7 +30,7 @@ TEST(Schemas, EveryKindsSchemaIsBundled) {
         kinds.insert(std::string(k.schema));
     EXPECT_EQ(names, kinds);
     EXPECT_EQ(names, (std::set<std::string>{"agave", "create", "cromwell", "delete", "event",
-                                            "nextflow", "tapis", "urlparams"}));
+                                            "nextflow", "slurm", "tapis", "urlparams"}));
     EXPECT_TRUE(schema_text("nonexistent").empty());
 }
 

@@ -133,7 +133,7 @@ TEST(PostgresStore, EmptyDatabaseIsInitializedOnceUnderConcurrentFirstUse) {
     EXPECT_EQ(failures, 0);
     EXPECT_EQ(db.query("SELECT string_agg(version::text, ',' ORDER BY version) FROM "
                        "pjm_schema_migrations"),
-              "1,2,3,4,5,6,7");
+              "1,2,3,4,5,6,7,8");
     EXPECT_EQ(db.query("SELECT count(*) FROM settings WHERE key = 'admin_secret'"), "1");
 }
 
@@ -151,7 +151,7 @@ TEST(PostgresStore, OlderSchemaWaitsForExplicitMigrate) {
     // Back to version 1, as an older pjm left it.
     db.query(
         "DROP TABLE executions; DROP TABLE execution_totals; DROP FUNCTION pjm_count_execution; "
-        "DROP TABLE callback_receipts; DROP INDEX jobs_by_updated");
+        "DROP TABLE callback_receipts; DROP INDEX jobs_by_updated; DROP TABLE scheduler_claims");
     db.query("DELETE FROM pjm_schema_migrations WHERE version >= 2");
     std::string msg = open_error(db.url());
     EXPECT_NE(msg.find("schema version 1"), std::string::npos) << msg;
@@ -162,7 +162,7 @@ TEST(PostgresStore, OlderSchemaWaitsForExplicitMigrate) {
     SchemaReport r = update_schema(db.url(), SchemaAction::migrate);
     EXPECT_EQ(r.before, 1);
     EXPECT_EQ(r.after, r.current);
-    EXPECT_EQ(r.current, 7);
+    EXPECT_EQ(r.current, 8);
     auto s = open(db.url());
     EXPECT_FALSE(s->get_execution("none"));
 }

@@ -286,6 +286,52 @@ TEST_P(StoreConformance, CallbackReceiptsAreKeptPerJobAndKey) {
     });
 }
 
+// Scheduler claims (docs/integrations.md#slurm): newest first, one per (key, job) (a second
+// claim replaces the first), read within a transaction, removed with the job.
+TEST_P(StoreConformance, SchedulerClaimsAreNewestFirstAndGoWithTheJob) {
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    insert(make_job(j2, p1, "2026-01-01T00:00:01.000Z"));
+    s->write([&](core::StorageTx& tx) {
+        EXPECT_TRUE(tx.find_claims("slurm:42", 16).empty());
+        tx.add_claim("slurm:42", {j1, std::string("c1"), "2026-01-01T00:00:02.000Z"});
+        tx.add_claim("slurm:42", {j2, std::nullopt, "2026-01-01T00:00:03.000Z"});
+        tx.add_claim("slurm:43", {j1, std::string("c1"), "2026-01-01T00:00:04.000Z"});
+        auto claims = tx.find_claims("slurm:42", 16);
+        EXPECT_EQ(claims.size(), 2u) << "seen in its transaction";
+        return true;
+    });
+    s.reset();
+    s = open(db->url());
+    s->write([&](core::StorageTx& tx) {
+        auto claims = tx.find_claims("slurm:42", 16);
+        EXPECT_EQ(claims.size(), 2u);
+        if (claims.size() == 2) {
+            EXPECT_EQ(claims[0].job_uuid, j2) << "newest first";
+            EXPECT_FALSE(claims[0].cluster);
+            EXPECT_EQ(claims[1].job_uuid, j1);
+            EXPECT_EQ(claims[1].cluster, "c1");
+            EXPECT_EQ(claims[1].claimed, "2026-01-01T00:00:02.000Z");
+        }
+        EXPECT_EQ(tx.find_claims("slurm:42", 1).size(), 1u) << "the limit";
+        // j1 claims 42 again, later: its claim is replaced, and now the newest.
+        tx.add_claim("slurm:42", {j1, std::string("c2"), "2026-01-01T00:00:05.000Z"});
+        claims = tx.find_claims("slurm:42", 16);
+        EXPECT_EQ(claims.size(), 2u);
+        if (!claims.empty()) {
+            EXPECT_EQ(claims[0].job_uuid, j1);
+            EXPECT_EQ(claims[0].cluster, "c2");
+        }
+        tx.remove_job(j1);
+        return true;
+    });
+    s->write([&](core::StorageTx& tx) {
+        auto claims = tx.find_claims("slurm:42", 16);
+        EXPECT_EQ(claims.size(), 1u) << "removed with its job";
+        EXPECT_TRUE(tx.find_claims("slurm:43", 16).empty());
+        return false;
+    });
+}
+
 TEST_P(StoreConformance, UnknownPipelineViolatesForeignKey) {
     EXPECT_THROW(insert(make_job(j1, "10600000-0000-5000-8000-00000000dead", "2026")),
                  core::StorageError);
