@@ -5,7 +5,7 @@
 
 _pjm_events="run update resource fail finish index indexed validate validated finalize reject retire reset ready"
 _pjm_states="CREATED RUNNING FAILED FINISHED INDEXING VALIDATING VALIDATED REJECTED FINALIZED RETIRED RESET"
-_pjm_schema_kinds="event delete create agave tapis nextflow cromwell slurm urlparams"
+_pjm_schema_kinds="event delete create agave tapis nextflow cromwell slurm cloudevents urlparams"
 _pjm_tapis_categories="JOB_NEW_STATUS JOB_INPUT_TRANSACTION_ID JOB_ARCHIVE_TRANSACTION_ID JOB_SUBSCRIPTION JOB_SHARE_EVENT JOB_ERROR_MESSAGE JOB_USER_EVENT ALL"
 
 # _pjm_children PATH: the subcommands of a command ("" is pjm itself).
@@ -41,7 +41,7 @@ _pjm_options() {
     "db prune") echo "--executions-older-than" ;;
     "outbox drop") echo "--job --all" ;;
     exec) echo "--token --strict" ;;
-    serve) echo "--listen --tls-cert --tls-key --admin-credential-file --keep-executions --jobcomp-from --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
+    serve) echo "--listen --tls-cert --tls-key --admin-credential-file --keep-executions --jobcomp-from --cloudevents-map --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
     export) echo "--output --force" ;;
     import) echo "--keep-settings" ;;
     esac
@@ -59,7 +59,7 @@ _pjm_takes_value() {
         --tapis-token-file | --tapis-public-key | --tapis-tenant | --tapis-user | \
         --tls-cert | --tls-key | --admin-credential-file | --platform | --events | --ttl-minutes | \
         --output | --color | --template | --until | --interval | --cursor | --since | \
-        --keep-executions | --executions-older-than | --jobcomp-from)
+        --keep-executions | --executions-older-than | --jobcomp-from | --cloudevents-map)
         return 0
         ;;
     esac
@@ -138,7 +138,7 @@ _pjm() {
 
     if [[ -n $value_of ]]; then
         case $value_of in
-        --config | --db | --cacert | --bearer-file | --nonce-file | --batch | --output | \
+        --config | --db | --cacert | --bearer-file | --nonce-file | --cloudevents-map | --batch | --output | \
             --tapis-token-file | --tapis-public-key | --tls-cert | --tls-key | --admin-credential-file) _pjm_files "$given" "$cur" ;;
         --outbox) _pjm_files "$given" "$cur" d ;;
         --data) [[ $cur == @* ]] && _pjm_files "$given@" "${cur#@}" ;;

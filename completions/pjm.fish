@@ -6,7 +6,7 @@ set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --act
     --data --batch --pipeline --archive-path --archive-system --session --history --before --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
     --bearer-file --nonce-file --max-body --threads --case --output --color --tapis-token-file \
-    --tapis-public-key --tapis-tenant --tapis-user --template --until --interval --cursor --since --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file --keep-executions --jobcomp-from --executions-older-than
+    --tapis-public-key --tapis-tenant --tapis-user --template --until --interval --cursor --since --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file --keep-executions --jobcomp-from --cloudevents-map --executions-older-than
 
 function __pjm_children --description 'The subcommands of a pjm command'
     switch "$argv[1]"
@@ -217,7 +217,7 @@ complete -c pjm -n '__pjm_is handle' -l query -x -d 'The URL\'s query string'
 
 # pjm fsm, pjm schema KIND
 complete -c pjm -n '__pjm_is fsm' -l dot -d 'Print a Graphviz digraph'
-complete -c pjm -n '__pjm_is schema 0' -a 'event delete create agave tapis nextflow cromwell slurm urlparams'
+complete -c pjm -n '__pjm_is schema 0' -a 'event delete create agave tapis nextflow cromwell slurm cloudevents urlparams'
 
 # pjm db init|migrate
 complete -c pjm -n '__pjm_is db' -a init -d 'Create the database and its tables'
@@ -251,6 +251,7 @@ complete -c pjm -n '__pjm_is serve' -l case -x -a 'snake camel both' -d 'Keys of
 complete -c pjm -n '__pjm_is serve' -l tapis-token-file -r -F -d 'File of accepted X-Tapis-Token values'
 complete -c pjm -n '__pjm_is serve' -l tapis-public-key -r -F -d "PEM file of the Tapis tenant's public key"
 complete -c pjm -n '__pjm_is serve' -l keep-executions -x -d 'Delete executions older than this (at least 7d)'
+complete -c pjm -n '__pjm_is serve' -l cloudevents-map -r -F -d 'JSON file mapping CloudEvent types to events'
 complete -c pjm -n '__pjm_is serve' -l jobcomp-from -x -d 'Take Slurm job completion records from this IP address'
 complete -c pjm -n '__pjm_is serve' -l admin-credential-file -r -F -d 'File of admin credentials: opens the admin routes'
 complete -c pjm -n '__pjm_is serve' -l tls-cert -r -F -d 'Serve HTTPS with this PEM certificate chain'

@@ -35,6 +35,7 @@ enum class MessageKind {
     nextflow_weblog,
     cromwell_callback,
     slurm_jobcomp,
+    cloudevent,
     url_params
 };
 std::string_view to_string(MessageKind k); // "PipelineJobEvent", …

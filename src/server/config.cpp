@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <fstream>
 #include <pwd.h>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <unistd.h>
@@ -16,6 +18,22 @@
 namespace pjm::server {
 
 namespace {
+
+// --cloudevents-map FILE, read and checked whole: a mistake stops pjm serve before it starts.
+core::CloudEventsMap cloudevents_map_from(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::invalid_argument("--cloudevents-map " + path + ": cannot be read");
+    std::stringstream text;
+    text << in.rdbuf();
+    nlohmann::json doc = nlohmann::json::parse(text.str(), nullptr, false);
+    if (doc.is_discarded())
+        throw std::invalid_argument("--cloudevents-map " + path + ": not valid JSON");
+    try {
+        return core::parse_cloudevents_map(doc);
+    } catch (const std::invalid_argument& e) {
+        throw std::invalid_argument("--cloudevents-map " + path + ": " + e.what());
+    }
+}
 
 std::optional<std::string> optional_text(const char* s) {
     if (!s || !*s) return std::nullopt;
@@ -86,6 +104,7 @@ ServeConfig config_from(const pjm_serve_options& o) {
         throw std::invalid_argument("--keep-executions must be at least 7 days: an execution is "
                                     "what answers a repeated Idempotency-Key");
     c.keep_executions_s = o.keep_executions_s;
+    if (o.cloudevents_map) c.cloudevents = cloudevents_map_from(o.cloudevents_map);
     c.jobcomp_from = comma_list(o.jobcomp_from);
     for (const std::string& a : c.jobcomp_from) {
         unsigned char buf[16];

@@ -3,6 +3,7 @@
 
 #include "core/handler.hpp"
 #include "core/key_case.hpp"
+#include "core/kinds/cloudevents.hpp"
 #include "core/message.hpp"
 #include "server/listen.hpp"
 #include "server/server_abi.h"
@@ -31,8 +32,11 @@ struct ServeConfig {
     bool no_auth = false;
     std::optional<std::string> admin_credential_file; // opens the admin routes
     std::int64_t keep_executions_s = 0;               // retention; 0: keep every execution
-    std::vector<std::string> jobcomp_from; // may post Slurm jobcomp records; empty: closed
-    std::optional<std::string> tls_cert;   // HTTPS: both or neither
+    std::vector<std::string> jobcomp_from;
+    // CloudEvent type -> event (--cloudevents-map); nothing: CloudEvents are refused.
+    std::optional<core::CloudEventsMap>
+        cloudevents;                     // may post Slurm jobcomp records; empty: closed
+    std::optional<std::string> tls_cert; // HTTPS: both or neither
     std::optional<std::string> tls_key;
     std::size_t max_body = k_default_max_body;
     core::HandlerConfig handler;

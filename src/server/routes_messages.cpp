@@ -3,6 +3,7 @@
 // GET on the same path answers as Abaco does (nothing is ever queued: handling is synchronous).
 #include "core/hash.hpp"
 #include "core/message.hpp"
+#include "server/cloudevents_http.hpp"
 #include "server/envelope.hpp"
 #include "server/routes.hpp"
 
@@ -90,10 +91,9 @@ struct MessageReply {
     std::string log_detail;
 };
 
-// Parsing and classifying need no database: done on the connection's thread. `shown` is the
-// message as the reply echoes it ("msg", as Abaco does), never with the tokens in it.
-Submission submission_for(ServerContext& ctx, const Request& req, const Incoming& in,
-                          std::string& shown) {
+// What every submission of a message carries besides the message: its execution id, the
+// Idempotency-Key's digests, who sent it and when.
+Submission submission_head(ServerContext& ctx, const Request& req, const Incoming& in) {
     Submission s;
     s.execution_id = in.idempotency_key
                          ? idempotent_execution_id(ctx.config.actor_id, *in.idempotency_key)
@@ -103,6 +103,47 @@ Submission submission_for(ServerContext& ctx, const Request& req, const Incoming
     s.received_ms = ctx.clock.now_ms();
     s.executor = req.identity;
     s.worker_id = ctx.config.worker_id;
+    return s;
+}
+
+// A CloudEvent (docs/integrations.md#cloudevents): read by its content mode, mapped by the
+// site's --cloudevents-map; never classified as another kind.
+Submission cloudevent_submission(ServerContext& ctx, const Request& req, const Incoming& in,
+                                 CloudEventMode mode, std::string& shown) {
+    Submission s = submission_head(ctx, req, in);
+    std::vector<std::string> tokens;
+    if (auto t = in.query.get("token")) tokens.push_back(*t);
+    shown = core::redact_tokens(in.body, tokens);
+    if (!ctx.config.cloudevents) {
+        s.refusal = refusal(core::ErrorKind::invalid,
+                            "this manager takes no CloudEvents: start pjm serve with "
+                            "--cloudevents-map FILE, the table of the event each CloudEvent "
+                            "type is");
+        return s;
+    }
+    CloudEventRead read = cloudevent_of(req, mode);
+    if (!read.event) {
+        s.refusal = refusal(core::ErrorKind::invalid, read.error);
+        return s;
+    }
+    core::KindRead r = core::read_cloudevent(*read.event, in.query, *ctx.config.cloudevents);
+    if (r.message) {
+        s.message = std::move(r.message);
+        return s;
+    }
+    std::string why = "not a valid CloudEvent (CloudEvents 1.0 with the pjm job's uuid and "
+                      "token in the URL): ";
+    for (std::size_t i = 0; i < r.errors.size(); ++i)
+        why += (i ? "; " : "") + r.errors[i];
+    s.refusal = refusal(core::ErrorKind::invalid, why);
+    return s;
+}
+
+// Parsing and classifying need no database: done on the connection's thread. `shown` is the
+// message as the reply echoes it ("msg", as Abaco does), never with the tokens in it.
+Submission submission_for(ServerContext& ctx, const Request& req, const Incoming& in,
+                          std::string& shown) {
+    Submission s = submission_head(ctx, req, in);
     core::ParsedBody parsed = core::parse_body(in.body);
     std::vector<std::string> tokens;
     if (auto t = in.query.get("token")) tokens.push_back(*t);
@@ -210,7 +251,9 @@ void start_message(ServerContext& ctx, const Request& req, Response& res, Finish
         return refuse(400, e.what());
     }
     auto shown = std::make_shared<std::string>();
-    Submission s = submission_for(ctx, req, in, *shown);
+    CloudEventMode ce = cloudevent_mode(req);
+    Submission s = ce == CloudEventMode::none ? submission_for(ctx, req, in, *shown)
+                                              : cloudevent_submission(ctx, req, in, ce, *shown);
     bool sync = synchronous(*query);
     ctx.writer.submit_async(std::move(s), [&ctx, &req, &res, finish, shown, sync, t0](Handled h) {
         finish([&ctx, &req, &res, shown, sync, t0, h = std::move(h)]() mutable {

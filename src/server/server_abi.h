@@ -38,6 +38,7 @@ struct pjm_serve_options {
     long long keep_executions_s;       /* delete executions older than this; 0: keep them all */
     const char* jobcomp_from; /* IP addresses that may post Slurm job completion records,
                                  comma-separated; NULL: the jobcomp route is closed */
+    const char* cloudevents_map; /* JSON file: CloudEvent type -> event; NULL: no CloudEvents */
 };
 
 /* The loader requires this symbol: PJM_SERVER_ABI_VERSION of the module. */

@@ -46,7 +46,7 @@ token	pjm token 	= admin job verify
 pipeline	pjm pipeline 	= add list
 db	pjm db 	= init migrate prune
 outbox	pjm outbox 	= drop flush list show
-kinds	pjm schema 	= agave create cromwell delete event nextflow slurm tapis urlparams
+kinds	pjm schema 	= agave cloudevents create cromwell delete event nextflow slurm tapis urlparams
 after_globals	pjm --local --db x.db --url https://h/m token a	= admin
 token_admin	pjm token admin --	+ --at --key --lifetime
 option_after_value	pjm --db x.db event run --to	= --token

@@ -190,6 +190,7 @@ void check(const Outcome& o, const Snapshot& before, const Snapshot& after) {
     case MessageKind::nextflow_weblog:
     case MessageKind::cromwell_callback:
     case MessageKind::slurm_jobcomp:
+    case MessageKind::cloudevent:
     case MessageKind::url_params: {
         if (was == before.end() || now == after.end()) bug("event on a missing job");
         if (!o.entry) bug("an accepted event without its history entry");

@@ -38,6 +38,7 @@ struct ServeArgs {
     std::string admin_credential_file;
     std::string keep_executions;
     std::vector<std::string> jobcomp_from;
+    std::string cloudevents_map;
 };
 
 std::string joined(const std::vector<std::string>& items) {
@@ -95,6 +96,7 @@ int run_serve(Context& ctx, const ServeArgs& a) {
     std::string tenants = joined(a.tapis_tenants), users = joined(a.tapis_users);
     std::string jobcomp_from = joined(a.jobcomp_from);
     o.jobcomp_from = optional(jobcomp_from);
+    o.cloudevents_map = optional(a.cloudevents_map);
     o.tapis_token_file = optional(a.tapis_token_file);
     o.tapis_public_key = optional(a.tapis_public_key);
     o.tapis_tenants = optional(tenants);
@@ -164,6 +166,10 @@ void add_serve_command(Command& root, Context& ctx) {
                "jobcomp/INDEX/_doc route) from this IP address, slurmctld's; repeat for more; "
                "without it the route is closed")
         .type_name("ADDR");
+    sub.option("--cloudevents-map", args->cloudevents_map,
+               "JSON file mapping CloudEvent types to events ({\"types\": {TYPE: EVENT, …}}): "
+               "take CloudEvents 1.0 on the messages route; without it they are refused")
+        .type_name("FILE");
     sub.flag("--no-auth", args->no_auth,
              "Accept requests without credentials (a trusted network only)");
     sub.option("--max-body", args->max_body, "Largest accepted message body, in bytes")

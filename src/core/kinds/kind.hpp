@@ -57,6 +57,7 @@ const KindSpec& tapis_kind();
 const KindSpec& nextflow_kind();
 const KindSpec& cromwell_kind();
 const KindSpec& slurm_kind();
+const KindSpec& cloudevents_kind();
 const KindSpec& url_params_kind();
 
 // A Slurm job completion record as pjm serve's /jobcomp/ route reads it (no other door takes

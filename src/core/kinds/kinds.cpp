@@ -13,11 +13,11 @@ std::span<const KindSpec> message_kinds() {
     // pjm's own messages first (their schemas are strict: nothing else fits them), then the
     // platform callbacks (recognised by their shape), and last the URL-parameter form, which
     // takes any JSON object as data.
-    // Slurm's job completion records are listed for their schema and name; classification
-    // never picks them (only the /jobcomp/ route of pjm serve reads one).
-    static const std::array<std::reference_wrapper<const KindSpec>, 9> order = {
-        event_kind(),    delete_kind(),   create_kind(), agave_kind(),     tapis_kind(),
-        nextflow_kind(), cromwell_kind(), slurm_kind(),  url_params_kind()};
+    // Slurm's job completion records and CloudEvents are listed for their schema and name;
+    // classification never picks them (pjm serve reads them by their route or content type).
+    static const std::array<std::reference_wrapper<const KindSpec>, 10> order = {
+        event_kind(),    delete_kind(),   create_kind(), agave_kind(),       tapis_kind(),
+        nextflow_kind(), cromwell_kind(), slurm_kind(),  cloudevents_kind(), url_params_kind()};
     static const std::vector<KindSpec> kinds(order.begin(), order.end());
     return kinds;
 }

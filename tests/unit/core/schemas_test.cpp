@@ -29,8 +29,8 @@ TEST(Schemas, EveryKindsSchemaIsBundled) {
     for (const KindSpec& k : message_kinds())
         kinds.insert(std::string(k.schema));
     EXPECT_EQ(names, kinds);
-    EXPECT_EQ(names, (std::set<std::string>{"agave", "create", "cromwell", "delete", "event",
-                                            "nextflow", "slurm", "tapis", "urlparams"}));
+    EXPECT_EQ(names, (std::set<std::string>{"agave", "cloudevents", "create", "cromwell", "delete",
+                                            "event", "nextflow", "slurm", "tapis", "urlparams"}));
     EXPECT_TRUE(schema_text("nonexistent").empty());
 }
 
