@@ -25,6 +25,13 @@ Outcome not_found_job(const std::string& uuid) {
     return fail(e.kind, e.message);
 }
 
+Outcome pipeline_not_found(const std::string& uuid) {
+    return fail(ErrorKind::not_found,
+                fmt::format("pipeline {} not found; register it with 'pjm pipeline add' or check "
+                            "'pjm pipeline list'",
+                            uuid));
+}
+
 Outcome hidden_job(const std::string& uuid) {
     return fail(ErrorKind::conflict,
                 fmt::format("job {} has been deleted (hidden); it takes no more events", uuid));
@@ -141,6 +148,7 @@ bool Handler::is_job_token(const Job& job, const std::optional<std::string>& tok
 Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) {
     Outcome out;
     const bool by_claim = callback && callback->scheduler_job;
+    const bool by_pipeline = m.create_if_missing.has_value();
     m_storage.write([&](StorageTx& tx) {
         // A scheduler's report names its own job: the PipelineJob is the one that claimed it.
         std::string uuid = m.uuid;
@@ -153,7 +161,22 @@ Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) 
             }
             uuid = claim->job_uuid;
         }
+        // A sender that names a pipeline: the job its create makes, made now if need be.
+        bool created = false;
+        if (by_pipeline)
+            uuid = m_uuids.job_uuid(m.create_if_missing->pipeline_uuid, m.create_if_missing->data);
         auto job = tx.load_job_for_update(uuid);
+        if (!job && by_pipeline) {
+            if (!tx.find_pipeline(m.create_if_missing->pipeline_uuid)) {
+                out = pipeline_not_found(m.create_if_missing->pipeline_uuid);
+                return false;
+            }
+            Job fresh = new_job(*m.create_if_missing, uuid);
+            tx.insert_job(fresh);
+            fresh.history.clear();
+            job = std::move(fresh);
+            created = true;
+        }
         if (!job) {
             out = not_found_job(uuid);
             return false;
@@ -161,7 +184,7 @@ Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) 
         std::string_view name = to_string(m.event);
         // The route that takes a scheduler's reports checked its sender's credential; they
         // carry no job token (docs/integrations.md#slurm).
-        if (!m.token && !by_claim) {
+        if (!m.token && !by_claim && !by_pipeline) {
             out = fail(ErrorKind::unauthorized,
                        fmt::format("event '{}' needs a token: the job's own token or an admin "
                                    "token (--token or PJM_TOKEN)",
@@ -170,8 +193,8 @@ Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) 
         }
         // The job's own token is checked first: one hash, where an admin token takes two
         // (this window's and the previous one's).
-        bool own = by_claim ? !is_admin_only(m.event)
-                            : !is_admin_only(m.event) && is_job_token(*job, m.token);
+        bool own = by_claim || by_pipeline ? !is_admin_only(m.event)
+                                           : !is_admin_only(m.event) && is_job_token(*job, m.token);
         bool admin = !own && is_admin(m.token);
         if (is_admin_only(m.event) && !admin) {
             out = fail(ErrorKind::unauthorized,
@@ -277,6 +300,7 @@ Outcome Handler::on_event(const EventMessage& m, const CallbackFacts* callback) 
         if (!steps.empty())
             out.message +=
                 fmt::format(" ({} inferred first: its notification was lost)", inferred_names);
+        if (created) out.message += " (the job was created for it)";
         out.job = std::move(*job);
         out.entry = std::move(entry);
         return true;
@@ -322,14 +346,29 @@ Outcome Handler::on_delete(const DeleteAction& m) {
     return out;
 }
 
+Job Handler::new_job(const CreateAction& m, const std::string& uuid) {
+    Job job;
+    job.uuid = uuid;
+    job.pipeline_uuid = m.pipeline_uuid;
+    job.archive_path = m.archive_path;
+    job.archive_system = m.archive_system;
+    job.data = m.data;
+    job.session = m.session;
+    job.state = State::created;
+    job.last_event = "create";
+    job.created = job.updated = rfc3339_ms(m_clock.now_ms());
+    job.salt = new_salt();
+    job.history.push_back(
+        HistoryEntry{m_uuids.random_event_uuid(), "create", job.created, nlohmann::json::object()});
+    job.event_count = 1;
+    return job;
+}
+
 Outcome Handler::on_create(const CreateAction& m) {
     Outcome out;
     m_storage.write([&](StorageTx& tx) {
         if (!tx.find_pipeline(m.pipeline_uuid)) {
-            out = fail(ErrorKind::not_found,
-                       fmt::format("pipeline {} not found; register it with 'pjm pipeline add' "
-                                   "or check 'pjm pipeline list'",
-                                   m.pipeline_uuid));
+            out = pipeline_not_found(m.pipeline_uuid);
             return false;
         }
         std::string uuid = m_uuids.job_uuid(m.pipeline_uuid, m.data);
@@ -341,20 +380,7 @@ Outcome Handler::on_create(const CreateAction& m) {
                                    existing->visible ? "" : ", deleted"));
             return false;
         }
-        Job job;
-        job.uuid = uuid;
-        job.pipeline_uuid = m.pipeline_uuid;
-        job.archive_path = m.archive_path;
-        job.archive_system = m.archive_system;
-        job.data = m.data;
-        job.session = m.session;
-        job.state = State::created;
-        job.last_event = "create";
-        job.created = job.updated = rfc3339_ms(m_clock.now_ms());
-        job.salt = new_salt();
-        job.history.push_back(HistoryEntry{m_uuids.random_event_uuid(), "create", job.created,
-                                           nlohmann::json::object()});
-        job.event_count = 1;
+        Job job = new_job(m, uuid);
         tx.insert_job(job);
         out.token = job_token(job.salt, job.uuid);
         out.entry = job.history.front();

@@ -69,6 +69,8 @@ class Handler {
     Outcome on_event(const EventMessage& m, const CallbackFacts* callback);
     Outcome on_delete(const DeleteAction& m);
     Outcome on_create(const CreateAction& m);
+    // A new job as `m` makes it (CREATED, its create entry, a new salt), not yet stored.
+    Job new_job(const CreateAction& m, const std::string& uuid);
     bool is_admin(const std::optional<std::string>& token) const;
     bool is_job_token(const Job& job, const std::optional<std::string>& token) const;
 

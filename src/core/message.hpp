@@ -44,25 +44,31 @@ std::string_view schema_name(MessageKind k);
 // Whether a kind is sent by a platform that retries (docs/protocol.md#callbacks).
 bool is_callback(MessageKind k);
 
-struct EventMessage {
-    std::string uuid;
-    Event event = Event::update;
-    nlohmann::json data = nlohmann::json::object();
-    std::optional<std::string> token;
-};
-
-struct DeleteAction {
-    std::string uuid;
-    bool force = false;
-    std::optional<std::string> token;
-};
-
 struct CreateAction {
     std::string pipeline_uuid;
     std::string archive_path;
     std::optional<std::string> archive_system;
     nlohmann::json data = nlohmann::json::object();
     std::optional<std::string> session;
+};
+
+struct EventMessage {
+    std::string uuid;
+    Event event = Event::update;
+    nlohmann::json data = nlohmann::json::object();
+    std::optional<std::string> token;
+    // Set when the sender names a pipeline instead of a job (Nextflow's job-creating mode:
+    // docs/integrations.md#nextflow): the job is the one this create makes (its uuid derived
+    // from the pipeline and data as for pjm create; uuid stays empty), made in the event's
+    // transaction when it does not exist yet. The server's credential stands for the sender:
+    // such a message carries no job token.
+    std::optional<CreateAction> create_if_missing;
+};
+
+struct DeleteAction {
+    std::string uuid;
+    bool force = false;
+    std::optional<std::string> token;
 };
 
 // A scheduler's job as a report names it: key "slurm:4242" (scheduler_claim_key), and the

@@ -140,6 +140,94 @@ PY
 replay "successful run" FINISHED 100 started process_submitted process_started process_completed completed
 replay "failed run" FAILED 200 started process_completed process_failed error completed_failed
 
+# --- the job-creating mode: the URL names a pipeline; each run is a job made by its first event
+run_fixture() { # run_fixture FIXTURE RUN_ID RUN_NAME : the fixture as that run's, in $WORK/run.json
+    python3 - "$FIXTURES/$1.json" "$2" "$3" >"$WORK/run-$1.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["runId"], d["runName"] = sys.argv[2], sys.argv[3]
+print(json.dumps(d))
+PY
+}
+by_pipeline() { # by_pipeline FIXTURE RUN_ID RUN_NAME [QUERY] : sent with ?pipeline=
+    run_fixture "$1" "$2" "$3"
+    CODE=$(curl -s -o "$OUT" -w '%{http_code}' -u "nextflow:$BEARER" -H 'Content-Type: application/json' \
+        --data-binary @"$WORK/run-$1.json" "$URL/messages?pipeline=$PIPELINE_UUID${4:-}" 2>"$ERR")
+}
+job_count() { "$PJM" --local --json list --pipeline "$PIPELINE_UUID" --limit 1000 |
+    python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'; }
+before=$(job_count)
+by_pipeline started run-a1 brave_turing
+expect_eq "$CODE" 200 "job-creating mode: started answered"
+expect_eq "$(json_field result.applied)" true "job-creating mode: applied"
+grep -q "the job was created for it" "$OUT" || fail "the reply does not say the job was created: $(head -c 400 "$OUT")"
+check
+NJ=$(json_field result.job.uuid)
+expect_eq "$(job_count)" $((before + 1)) "job-creating mode: one job made"
+expect_eq "$(history_of "$NJ")" "create run" "job-creating mode: create, then run"
+"$PJM" --local --json status "$NJ" >"$OUT"
+expect_eq "$(json_field data.nextflow.runId)" run-a1 "the job's data names the run"
+expect_eq "$(json_field archive_path)" "$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["metadata"]["workflow"]["workDir"])' "$FIXTURES/started.json")" \
+    "the archive path is the run's work folder"
+for fixture in process_completed process_failed error completed_failed; do
+    by_pipeline "$fixture" run-a1 brave_turing
+    expect_eq "$CODE" 200 "job-creating mode: $fixture answered"
+done
+expect_eq "$(state_of "$NJ")" FAILED "job-creating mode: the run failed"
+expect_eq "$(job_count)" $((before + 1)) "job-creating mode: the run's events found its job"
+# The job's UUID is pjm create's for that pipeline and data.
+run --local --json create --pipeline "$PIPELINE_UUID" --archive-path /x \
+    --data '{"nextflow": {"runId": "run-a1", "runName": "brave_turing"}}'
+expect_rc 6 "pjm create of the same pipeline and data: the job exists"
+expect_err "$NJ" "pjm create names the same job"
+# A resumed run (same id, new name) is a new job; a run whose started was lost is made by its
+# completed, with run inferred.
+by_pipeline completed run-a1 clever_hopper "&archive_path=/archive/resumed"
+RJ=$(json_field result.job.uuid)
+expect_eq "$(history_of "$RJ")" "create run finish" "a lost started: run inferred"
+"$PJM" --local --json status "$RJ" >"$OUT"
+expect_eq "$(json_field archive_path)" /archive/resumed "the URL's archive_path"
+expect_eq "$(job_count)" $((before + 2)) "a resumed run is a job of its own"
+# The same started from 4 connections at once, then the run replayed shuffled: one job.
+run_fixture started run-b2 eager_curie
+for i in 1 2 3 4; do
+    curl -s -o /dev/null -w '%{http_code}\n' -u "nextflow:$BEARER" -H 'Content-Type: application/json' \
+        --data-binary @"$WORK/run-started.json" "$URL/messages?pipeline=$PIPELINE_UUID" >"$WORK/nfcode-$i" &
+    nf_pids="${nf_pids:-} $!"
+done
+# shellcheck disable=SC2086 # one word per pid
+wait $nf_pids # not a bare wait: the server runs in the background too
+expect_eq "$(cat "$WORK"/nfcode-* | sort -u | tr -d '\n')" 200 "started at once: all answered 200"
+for round in 1 2 3; do
+    for fixture in $(printf '%s\n' started process_submitted process_started process_completed completed | shuf); do
+        by_pipeline "$fixture" run-b2 eager_curie
+        expect_eq "$CODE" 200 "round $round, $fixture: answered"
+    done
+done
+expect_eq "$(job_count)" $((before + 3)) "run b2: one job, whatever the order"
+by_pipeline started run-b2 eager_curie
+BJ=$(json_field result.job.uuid)
+expect_eq "$(history_of "$BJ")" "create run finish" "run b2: each event once"
+# Refusals: no pipeline of that UUID, not a pipeline UUID, a pipeline and a job at once.
+before=$(job_count)
+by_pipeline started run-c3 lone_wolf
+run_fixture started run-c3 lone_wolf
+CODE=$(curl -s -o "$OUT" -w '%{http_code}' -u "nextflow:$BEARER" --data-binary @"$WORK/run-started.json" \
+    "$URL/messages?pipeline=10600000-0000-5000-8000-00000000beef")
+expect_eq "$CODE" 404 "an unknown pipeline"
+grep -q "pipeline list" "$OUT" || fail "the refusal does not say where pipelines are: $(head -c 300 "$OUT")"
+check
+CODE=$(curl -s -o "$OUT" -w '%{http_code}' -u "nextflow:$BEARER" --data-binary @"$WORK/run-started.json" \
+    "$URL/messages?pipeline=align")
+expect_eq "$CODE" 400 "a pipeline that is not a UUID"
+CODE=$(curl -s -o "$OUT" -w '%{http_code}' -u "nextflow:$BEARER" --data-binary @"$WORK/run-started.json" \
+    "$URL/messages?pipeline=$PIPELINE_UUID&uuid=$NJ")
+expect_eq "$CODE" 400 "a pipeline and a job at once"
+CODE=$(curl -s -o "$OUT" -w '%{http_code}' --data-binary @"$WORK/run-started.json" \
+    "$URL/messages?pipeline=$PIPELINE_UUID")
+expect_eq "$CODE" 401 "no credentials"
+expect_eq "$(job_count)" $((before + 1)) "refusals made no job"
+
 # --- refusals change nothing
 new_job 5
 weblog started "$J" "$T"

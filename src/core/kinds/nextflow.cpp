@@ -6,6 +6,8 @@
 // which process events the history keeps.
 #include "core/kinds/kind.hpp"
 #include "core/schemas.hpp"
+#include "core/typed_uuid.hpp"
+#include "util/printable.hpp"
 
 #include <array>
 
@@ -90,6 +92,42 @@ const json& member(const json& obj, const char* key) {
     return it == obj.end() ? null : *it;
 }
 
+// The job-creating mode (docs/integrations.md#nextflow): the URL names a pipeline, and each run
+// (run id and name) is the job that pipeline and {"nextflow": {runId, runName}} make, created
+// by the first of its events that arrives. Its archive path: the URL's archive_path, else the
+// run's work folder when the event says it, else "nextflow:RUNNAME".
+std::optional<CreateAction> run_job(const json& body, const QueryParams& query,
+                                    std::vector<std::string>& errors) {
+    for (const char* key : {"uuid", "token"})
+        if (query.has(key))
+            errors.push_back(std::string("URL parameter ") + key +
+                             ": a URL that names a pipeline (the job-creating mode) names no "
+                             "job; give either pipeline, or uuid and token");
+    for (const char* key : {"pipeline", "archive_path"})
+        if (query.count(key) > 1)
+            errors.push_back(std::string("URL parameter ") + key + " is given more than once");
+    std::string pipeline = query.get("pipeline").value_or("");
+    if (!is_typed_uuid(pipeline, UuidType::pipeline))
+        errors.push_back("URL parameter pipeline: '" +
+                         util::printable(util::shortened(pipeline, 64)) +
+                         "' is not a pipeline UUID (pjm pipeline list shows them)");
+    auto archive = query.get("archive_path");
+    if (archive && archive->empty()) errors.push_back("URL parameter archive_path is empty");
+    if (!errors.empty()) return std::nullopt;
+    CreateAction c;
+    c.pipeline_uuid = pipeline;
+    c.data = json{{"nextflow", {{"runId", body.at("runId")}, {"runName", body.at("runName")}}}};
+    const json& workflow = member(member(body, "metadata"), "workflow");
+    const json& work_dir = member(workflow, "workDir");
+    if (archive)
+        c.archive_path = *archive;
+    else if (work_dir.is_string() && !work_dir.get<std::string>().empty())
+        c.archive_path = work_dir.get<std::string>();
+    else
+        c.archive_path = "nextflow:" + body.at("runName").get<std::string>();
+    return c;
+}
+
 KindRead read(const json& body, const QueryParams& query) {
     KindRead r;
     if (!body.is_object() || !(body.contains("runId") || body.contains("runName"))) {
@@ -105,12 +143,19 @@ KindRead read(const json& body, const QueryParams& query) {
         r.errors.push_back("/metadata/workflow/success: a completed event says whether the run "
                            "succeeded (true or false)");
     if (!r.errors.empty()) return r;
-    kinds::CallbackTarget target = kinds::callback_target(query);
-    if (!target.event) {
-        r.errors = std::move(target.errors);
-        return r;
+    EventMessage e;
+    if (query.has("pipeline")) {
+        auto create = run_job(body, query, r.errors);
+        if (!create) return r;
+        e.create_if_missing = std::move(create);
+    } else {
+        kinds::CallbackTarget target = kinds::callback_target(query);
+        if (!target.event) {
+            r.errors = std::move(target.errors);
+            return r;
+        }
+        e = std::move(*target.event);
     }
-    EventMessage e = std::move(*target.event);
     const json& trace = member(body, "trace");
     json run = {{"event", event}, {"runName", body.at("runName")}, {"runId", body.at("runId")}};
     if (auto t = kinds::opt_string(body, "utcTime")) run["utcTime"] = *t;
@@ -121,8 +166,8 @@ KindRead read(const json& body, const QueryParams& query) {
     if (event == "started") {
         e.event = Event::run;
         e.data["workflow"] = run_facts(workflow);
-        const json& params = member(body.at("metadata"), "parameters");
-        const json& old_params = member(body.at("metadata"), "params"); // nf-weblog before 1.0
+        const json& params = member(member(body, "metadata"), "parameters");
+        const json& old_params = member(member(body, "metadata"), "params"); // nf-weblog before 1.0
         if (params.is_object())
             e.data["parameters"] = params;
         else if (old_params.is_object())

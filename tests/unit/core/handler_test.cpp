@@ -330,6 +330,48 @@ TEST_P(SlurmTest, OnlyARunEntryClaimsAndTheNewestClaimWins) {
     EXPECT_EQ(storage->get_job(first, HistoryWindow::none())->state, State::running);
 }
 
+// Nextflow's job-creating mode (docs/integrations.md#nextflow): the URL names a pipeline.
+TEST_P(HandlerTest, NextflowRunsMakeTheirJobsInTheEventsTransaction) {
+    auto weblog = [&](const std::string& event, const std::string& pipeline_uuid,
+                      json extra = json::object()) {
+        json body = {{"runName", "brave_turing"},
+                     {"runId", "r-1"},
+                     {"event", event},
+                     {"utcTime", "2026-01-01T00:00:00Z"}};
+        body.update(extra);
+        return handler->handle(body, *QueryParams::parse("pipeline=" + pipeline_uuid));
+    };
+    json before = snapshot();
+    // A task event that is not kept makes no job; an unknown pipeline makes none either.
+    Outcome o = weblog("process_started", pipeline,
+                       {{"trace", {{"task_id", 1}, {"status", "RUNNING"}, {"name", "a"}}}});
+    ASSERT_TRUE(o.ok()) << o.message;
+    EXPECT_EQ(o.disposition, Disposition::omitted);
+    o = weblog("started", "10600000-0000-5000-8000-00000000beef");
+    EXPECT_EQ(o.kind, ErrorKind::not_found) << o.message;
+    EXPECT_EQ(snapshot(), before);
+    // The completed of a run whose started was lost: made, run inferred, finished; the UUID is
+    // pjm create's for the pipeline and {"nextflow": {runId, runName}}.
+    o = weblog("completed", pipeline,
+               {{"metadata", {{"workflow", {{"success", true}, {"workDir", "/w"}}}}}});
+    ASSERT_TRUE(o.applied()) << o.message;
+    std::string expected = handler->uuids().job_uuid(
+        pipeline, json{{"nextflow", {{"runId", "r-1"}, {"runName", "brave_turing"}}}});
+    EXPECT_EQ(o.job->uuid, expected);
+    EXPECT_EQ(o.job->state, State::finished);
+    EXPECT_EQ(o.job->archive_path, "/w");
+    auto stored = storage->get_job(expected, HistoryWindow::all());
+    ASSERT_TRUE(stored);
+    ASSERT_EQ(stored->history.size(), 3u);
+    EXPECT_EQ(stored->history[0].name, "create");
+    EXPECT_EQ(stored->history[1].name, "run");
+    EXPECT_EQ(stored->history[2].name, "finish");
+    // The run's started, late: stale, and no second job.
+    o = weblog("started", pipeline);
+    EXPECT_EQ(o.disposition, Disposition::stale) << o.message;
+    EXPECT_EQ(storage->find_jobs(filter([](auto& f) { f.include_hidden = true; })).size(), 2u);
+}
+
 TEST(SlurmRecord, StatesMapAndForeignBodiesAreRefused) {
     auto event_of = [](const std::string& state) {
         KindRead r = read_slurm_jobcomp(json{{"jobid", 1}, {"state", state}});

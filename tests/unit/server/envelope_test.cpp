@@ -111,8 +111,11 @@ TEST(Execution, ARefusalKeepsItsExitCodeAndTheMessagesJob) {
     o.message = "not allowed";
     core::Message m;
     m.kind = core::MessageKind::event;
-    m.body = core::EventMessage{
-        "107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee", core::Event::finalize, {}, std::nullopt};
+    m.body = core::EventMessage{"107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee",
+                                core::Event::finalize,
+                                {},
+                                std::nullopt,
+                                std::nullopt};
     auto e = make_execution("X2", "act", o, m, 0, 0);
     EXPECT_EQ(e.exit_code, 6);
     EXPECT_EQ(e.message_kind, "PipelineJobEvent");
