@@ -6,7 +6,8 @@
 #   outputs and failures kept in the entry;
 # - the same callback again (a retry) is a duplicate: 200, nothing changed; a later, other
 #   terminal state is stale: 200, nothing changed;
-# - several retries at once from 4 connections are recorded once;
+# - several retries at once from 4 connections are recorded once; every workflow's callback
+#   delivered 3 times, shuffled together, is recorded once;
 # - refusals (a state Cromwell never reports, a foreign body, no or a wrong credential) change
 #   nothing.
 source "$PJM_TEST_LIB"
@@ -88,6 +89,23 @@ wait $pids # not a bare wait: the server runs in the background too
 expect_eq "$(cat "$WORK"/code-* | sort -u | tr -d '\n')" 200 "retries at once: all answered 200"
 expect_eq "$(history_of "$J")" "create fail" "retries at once: recorded once"
 check
+
+# --- each workflow's callback delivered 3 times, all shuffled together: one entry each
+declare -A SHUF_JOB SHUF_TOKEN
+n=20
+for fixture in succeeded failed aborted; do
+    new_job "$n"
+    n=$((n + 1))
+    SHUF_JOB[$fixture]=$J
+    SHUF_TOKEN[$fixture]=$T
+done
+for fixture in $(printf '%s\n' succeeded failed aborted succeeded failed aborted succeeded failed aborted | shuf); do
+    callback "$fixture" "${SHUF_JOB[$fixture]}" "${SHUF_TOKEN[$fixture]}"
+    expect_eq "$CODE" 200 "shuffled $fixture: answered"
+done
+expect_eq "$(history_of "${SHUF_JOB[succeeded]}")" "create run finish" "shuffled: Succeeded recorded once"
+expect_eq "$(history_of "${SHUF_JOB[failed]}")" "create fail" "shuffled: Failed recorded once"
+expect_eq "$(history_of "${SHUF_JOB[aborted]}")" "create fail" "shuffled: Aborted recorded once"
 
 # --- refusals change nothing
 new_job 12
