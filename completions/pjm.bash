@@ -43,7 +43,7 @@ _pjm_options() {
     exec) echo "--token --strict" ;;
     serve) echo "--listen --tls-cert --tls-key --admin-credential-file --keep-executions --jobcomp-from --cloudevents-map --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
     export) echo "--output --force" ;;
-    import) echo "--keep-settings" ;;
+    import) echo "--keep-settings --from --dry-run --skip-invalid --aside" ;;
     esac
 }
 
@@ -59,7 +59,7 @@ _pjm_takes_value() {
         --tapis-token-file | --tapis-public-key | --tapis-tenant | --tapis-user | \
         --tls-cert | --tls-key | --admin-credential-file | --platform | --events | --ttl-minutes | \
         --output | --color | --template | --until | --interval | --cursor | --since | \
-        --keep-executions | --executions-older-than | --jobcomp-from | --cloudevents-map)
+        --keep-executions | --executions-older-than | --jobcomp-from | --cloudevents-map | --from | --aside)
         return 0
         ;;
     esac
@@ -138,9 +138,10 @@ _pjm() {
 
     if [[ -n $value_of ]]; then
         case $value_of in
-        --config | --db | --cacert | --bearer-file | --nonce-file | --cloudevents-map | --batch | --output | \
+        --config | --db | --cacert | --bearer-file | --nonce-file | --cloudevents-map | --aside | --batch | --output | \
             --tapis-token-file | --tapis-public-key | --tls-cert | --tls-key | --admin-credential-file) _pjm_files "$given" "$cur" ;;
         --outbox) _pjm_files "$given" "$cur" d ;;
+        --from) COMPREPLY=($(compgen -P "$given" -W "pjm datacatalog" -- "$cur")) ;;
         --data) [[ $cur == @* ]] && _pjm_files "$given@" "${cur#@}" ;;
         --state) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;
         --until) [[ $path == status ]] && COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;

@@ -269,6 +269,10 @@ complete -c pjm -n '__pjm_is subscription' -l token -x -d "The job's token (defa
 complete -c pjm -n '__pjm_is export' -s o -l output -r -F -d 'File to write (owner-only); default stdout'
 complete -c pjm -n '__pjm_is export' -l force -d 'Replace the --output file if it exists'
 complete -c pjm -n '__pjm_is import' -l keep-settings -d "Keep the database's own settings"
+complete -c pjm -n '__pjm_is import' -l from -x -a 'pjm datacatalog' -d 'What the files are'
+complete -c pjm -n '__pjm_is import' -l dry-run -d 'Report what would be imported; write nothing'
+complete -c pjm -n '__pjm_is import' -l skip-invalid -d 'Import the documents that can be'
+complete -c pjm -n '__pjm_is import' -l aside -r -F -d 'NDJSON file for fields pjm has no column for'
 complete -c pjm -n '__pjm_is import' -F -d 'The export to read, or - for stdin'
 
 # Job UUIDs, pipeline names and outbox ids where a command takes one (from pjm __complete).
