@@ -441,7 +441,8 @@ DatacatalogReport import_datacatalog(Database* db, const std::vector<Datacatalog
     }
     // A job's pipeline is in the files or in the database.
     for (std::size_t i = 0; i < pending.size(); ++i) {
-        auto& [where, job] = pending[i];
+        const std::string& where = pending[i].first;
+        core::Job& job = pending[i].second; // (not a structured binding: lambdas below take it)
         if (!pipelines_in_files.count(job.pipeline_uuid) &&
             !(db && db->get_pipeline(job.pipeline_uuid))) {
             report.refused.push_back({where, pending_ids[i],
