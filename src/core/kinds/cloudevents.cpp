@@ -17,16 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-bool never(const json&, const QueryParams&) {
-    return false;
-}
-
-KindRead not_by_classification(const json&, const QueryParams&) {
-    KindRead r;
-    r.considered = false;
-    return r;
-}
-
 // An event a map may name: any a job's own token may send, but create.
 Event mapped_event(const json& value, const std::string& where) {
     if (!value.is_string())
@@ -156,8 +146,8 @@ KindRead read_cloudevent(const json& event, const QueryParams& query, const Clou
 
 const KindSpec& cloudevents_kind() {
     static const KindSpec spec{MessageKind::cloudevent, "CloudEvent", "cloudevents",
-                               Role::callback,          true,         never,
-                               not_by_classification};
+                               Role::callback,          true,         kinds::never_by_shape,
+                               kinds::not_classified};
     return spec;
 }
 

@@ -82,6 +82,10 @@ struct CallbackTarget {
     std::vector<std::string> errors;
 };
 CallbackTarget callback_target(const QueryParams& query);
+// For the kinds classification never picks (their route or content type says what they are):
+// no body looks like them, and reading one by shape does not apply.
+bool never_by_shape(const nlohmann::json& body, const QueryParams& query);
+KindRead not_classified(const nlohmann::json& body, const QueryParams& query);
 // Text upper-cased in ASCII ("running" → "RUNNING").
 std::string upper(std::string_view text);
 // One row of a platform's status table.

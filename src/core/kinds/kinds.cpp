@@ -102,6 +102,16 @@ CallbackTarget callback_target(const QueryParams& query) {
     return t;
 }
 
+bool never_by_shape(const json&, const QueryParams&) {
+    return false;
+}
+
+KindRead not_classified(const json&, const QueryParams&) {
+    KindRead r;
+    r.considered = false;
+    return r;
+}
+
 std::string upper(std::string_view text) {
     std::string s;
     s.reserve(text.size());

@@ -36,16 +36,6 @@ constexpr std::array<const char*, 17> k_kept = {
     "@start",  "@end",         "elapsed",   "job_name",  "work_dir",     "std_out",
     "std_err", "array_job_id", "partition", "nodes",     "array_task_id"};
 
-bool never(const json&, const QueryParams&) {
-    return false;
-}
-
-KindRead not_by_classification(const json&, const QueryParams&) {
-    KindRead r;
-    r.considered = false;
-    return r;
-}
-
 } // namespace
 
 KindRead read_slurm_jobcomp(const json& body) {
@@ -74,8 +64,8 @@ KindRead read_slurm_jobcomp(const json& body) {
 
 const KindSpec& slurm_kind() {
     static const KindSpec spec{
-        MessageKind::slurm_jobcomp, "SlurmJobcomp", "slurm", Role::callback, true, never,
-        not_by_classification};
+        MessageKind::slurm_jobcomp, "SlurmJobcomp",       "slurm", Role::callback, true,
+        kinds::never_by_shape,      kinds::not_classified};
     return spec;
 }
 
