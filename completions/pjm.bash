@@ -42,7 +42,7 @@ _pjm_options() {
     "outbox drop") echo "--job --all" ;;
     exec) echo "--token --strict" ;;
     serve) echo "--listen --tls-cert --tls-key --admin-credential-file --keep-executions --jobcomp-from --cloudevents-map --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
-    export) echo "--output --force" ;;
+    export) echo "--format --output --force" ;;
     import) echo "--keep-settings --from --dry-run --skip-invalid --aside" ;;
     esac
 }
@@ -59,7 +59,7 @@ _pjm_takes_value() {
         --tapis-token-file | --tapis-public-key | --tapis-tenant | --tapis-user | \
         --tls-cert | --tls-key | --admin-credential-file | --platform | --events | --ttl-minutes | \
         --output | --color | --template | --until | --interval | --cursor | --since | \
-        --keep-executions | --executions-older-than | --jobcomp-from | --cloudevents-map | --from | --aside)
+        --keep-executions | --executions-older-than | --jobcomp-from | --cloudevents-map | --from | --aside | --format)
         return 0
         ;;
     esac
@@ -142,6 +142,7 @@ _pjm() {
             --tapis-token-file | --tapis-public-key | --tls-cert | --tls-key | --admin-credential-file) _pjm_files "$given" "$cur" ;;
         --outbox) _pjm_files "$given" "$cur" d ;;
         --from) COMPREPLY=($(compgen -P "$given" -W "pjm datacatalog" -- "$cur")) ;;
+        --format) COMPREPLY=($(compgen -P "$given" -W "ndjson ro-crate prov-json" -- "$cur")) ;;
         --data) [[ $cur == @* ]] && _pjm_files "$given@" "${cur#@}" ;;
         --state) COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;
         --until) [[ $path == status ]] && COMPREPLY=($(compgen -P "$given" -W "$_pjm_states" -- "${cur^^}")) ;;
@@ -173,7 +174,7 @@ _pjm() {
     fi
     case "$path:$args" in
     event:0) COMPREPLY=($(compgen -W "$_pjm_events" -- "$cur")) ;;
-    event:1 | status:0 | delete:0 | exec:0 | subscription:0 | "token job:0") _pjm_dynamic jobs "" "$cur" ;;
+    event:1 | status:0 | delete:0 | exec:0 | subscription:0 | "token job:0" | export:*) _pjm_dynamic jobs "" "$cur" ;;
     "outbox show:0" | "outbox drop:0") _pjm_dynamic outbox "" "$cur" ;;
     schema:0) COMPREPLY=($(compgen -W "$_pjm_schema_kinds" -- "$cur")) ;;
     handle:0 | import:0) _pjm_files "" "$cur" ;;

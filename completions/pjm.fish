@@ -6,7 +6,7 @@ set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --act
     --data --batch --pipeline --archive-path --archive-system --session --history --before --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
     --bearer-file --nonce-file --max-body --threads --case --output --color --tapis-token-file \
-    --tapis-public-key --tapis-tenant --tapis-user --template --until --interval --cursor --since --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file --keep-executions --jobcomp-from --cloudevents-map --executions-older-than
+    --tapis-public-key --tapis-tenant --tapis-user --template --until --interval --cursor --since --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file --keep-executions --jobcomp-from --cloudevents-map --executions-older-than --from --aside --format
 
 function __pjm_children --description 'The subcommands of a pjm command'
     switch "$argv[1]"
@@ -266,7 +266,8 @@ complete -c pjm -n '__pjm_is subscription' -l ttl-minutes -x -d 'Tapis v3: how l
 complete -c pjm -n '__pjm_is subscription' -l token -x -d "The job's token (default PJM_TOKEN)"
 
 # pjm export / pjm import
-complete -c pjm -n '__pjm_is export' -s o -l output -r -F -d 'File to write (owner-only); default stdout'
+complete -c pjm -n '__pjm_is export' -l format -x -a 'ndjson ro-crate prov-json' -d 'What to write'
+complete -c pjm -n '__pjm_is export' -s o -l output -r -F -d 'File to write; ro-crate: a folder or a .zip; default stdout'
 complete -c pjm -n '__pjm_is export' -l force -d 'Replace the --output file if it exists'
 complete -c pjm -n '__pjm_is import' -l keep-settings -d "Keep the database's own settings"
 complete -c pjm -n '__pjm_is import' -l from -x -a 'pjm datacatalog' -d 'What the files are'
@@ -276,5 +277,5 @@ complete -c pjm -n '__pjm_is import' -l aside -r -F -d 'NDJSON file for fields p
 complete -c pjm -n '__pjm_is import' -F -d 'The export to read, or - for stdin'
 
 # Job UUIDs, pipeline names and outbox ids where a command takes one (from pjm __complete).
-complete -c pjm -n '__pjm_is event 1; or __pjm_is status 0; or __pjm_is delete 0; or __pjm_is exec 0; or __pjm_is subscription 0; or __pjm_is "token job" 0' -a '(__pjm_dynamic jobs)'
+complete -c pjm -n '__pjm_is event 1; or __pjm_is status 0; or __pjm_is delete 0; or __pjm_is exec 0; or __pjm_is subscription 0; or __pjm_is "token job" 0; or __pjm_is export' -a '(__pjm_dynamic jobs)'
 complete -c pjm -n '__pjm_is "outbox show" 0; or __pjm_is "outbox drop" 0' -a '(__pjm_dynamic outbox)'

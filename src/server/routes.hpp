@@ -32,6 +32,7 @@ bool jobcomp_sender_allowed(const ServeConfig& config, const std::string& remote
 RouteHandler post_message_batch, get_messages;                   // routes_messages.cpp
 RouteHandler list_executions, get_execution, get_execution_logs; // routes_executions.cpp
 RouteHandler get_job, list_jobs;                                 // routes_jobs.cpp
+RouteHandler get_job_ro_crate, get_job_prov;                     // routes_provenance.cpp
 RouteHandler get_health, get_metrics;                            // routes_service.cpp
 RouteHandler list_actors, get_actor, list_workers;               // routes_actors.cpp
 RouteHandler list_pipelines, add_pipeline, make_admin_token;     // routes_admin.cpp
@@ -59,6 +60,8 @@ inline constexpr Route k_routes[] = {
     {Method::get, "{tree}/{}/executions/{}/logs/?", get_execution_logs},
     {Method::get, "{tree}/{}/jobs/{}/?", get_job},
     {Method::get, "{tree}/{}/jobs/?", list_jobs},
+    {Method::get, "{tree}/{}/jobs/{}/ro-crate/?", get_job_ro_crate},
+    {Method::get, "{tree}/{}/jobs/{}/prov/?", get_job_prov},
     {Method::get, "{tree}/{}/pipelines/?", list_pipelines, Access::either},
     {Method::post, "{tree}/{}/pipelines/?", add_pipeline, Access::admin},
     {Method::post, "{tree}/{}/admin-token/?", make_admin_token, Access::admin},

@@ -56,7 +56,10 @@ jobs	pjm --local status 	= $JOB
 jobs_prefix	pjm --local event run ${JOB:0:6}	= $JOB
 jobs_option	pjm --local outbox flush --job ${JOB:0:4}	= $JOB
 pipelines	pjm --local create --pipeline com	= completion-demo
-outbox_ids	pjm outbox show ${OUTBOX_ID:0:3}	= $OUTBOX_ID"
+outbox_ids	pjm outbox show ${OUTBOX_ID:0:3}	= $OUTBOX_ID
+export_formats	pjm export --format 	= ndjson prov-json ro-crate
+export_jobs	pjm --local export --format ro-crate ${JOB:0:6}	= $JOB
+export_more_jobs	pjm --local export --format prov-json other ${JOB:0:6}	= $JOB"
 printf '%s\n' "$CASES" | cut -f1,2 >"$WORK/queries"
 # File names: each shell words them its own way, so only their last part is compared.
 FILE_CASES="config	pjm --config $D/co	config.toml
