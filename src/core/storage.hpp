@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pjm::core {
@@ -104,6 +105,10 @@ class Storage {
     // begins), read in one snapshot; nothing when it does not exist.
     virtual std::optional<Job> get_job(const std::string& uuid, const HistoryWindow& window) = 0;
     virtual std::vector<Job> find_jobs(const JobFilter& filter) = 0;
+    // How many jobs are in each state (states without jobs left out), among the jobs the
+    // filter's pipeline, since, until and include_hidden select (its state, limit, cursor and
+    // prefix are not used): the dashboard's counts.
+    virtual std::vector<std::pair<State, std::int64_t>> count_jobs(const JobFilter& filter) = 0;
 
     // False when a pipeline with that UUID exists already.
     virtual bool add_pipeline(const Pipeline& p) = 0;

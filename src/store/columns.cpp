@@ -2,6 +2,7 @@
 
 #include "core/storage.hpp"
 
+#include <algorithm>
 #include <array>
 #include <optional>
 
@@ -167,6 +168,20 @@ std::string placeholders(char mark, std::size_t count, std::size_t first) {
         out += mark;
         out += std::to_string(first + i);
     }
+    return out;
+}
+
+std::vector<std::pair<core::State, std::int64_t>>
+state_counts(const std::function<bool(std::string& state, std::int64_t& count)>& next) {
+    std::vector<std::pair<core::State, std::int64_t>> out;
+    std::string name;
+    std::int64_t n = 0;
+    while (next(name, n)) {
+        auto state = core::parse_state(name);
+        if (!state) throw core::StorageError("the database holds the unknown state '" + name + "'");
+        out.emplace_back(*state, n);
+    }
+    std::sort(out.begin(), out.end());
     return out;
 }
 

@@ -10,9 +10,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -88,5 +90,11 @@ Record read_record(Columns<Record> columns, Cell&& cell, int first = 0) {
         c.set(r, cell(i++, c.type));
     return r;
 }
+
+// Rows of (state name, count), read by `next` until it returns false, as Storage::count_jobs
+// returns them: in the lifecycle's order of states. Throws core::StorageError for a state name
+// the lifecycle does not know.
+std::vector<std::pair<core::State, std::int64_t>>
+state_counts(const std::function<bool(std::string& state, std::int64_t& count)>& next);
 
 } // namespace pjm::store

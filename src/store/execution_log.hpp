@@ -56,6 +56,11 @@ class ExecutionLog {
     // cost the same however many executions there are.
     virtual ExecutionPage list_executions(const std::string& actor_id, std::size_t limit,
                                           std::size_t offset) = 0;
+    // The actor's executions of messages that named the job `job_uuid`, newest first, at most
+    // `limit` (the dashboard's job page).
+    virtual std::vector<Execution> list_job_executions(const std::string& actor_id,
+                                                       const std::string& job_uuid,
+                                                       std::size_t limit) = 0;
     // Retention (docs/protocol.md#execution-retention): deletes at most `at_most` executions
     // that started before `started_before` (RFC 3339), oldest first, in one short transaction
     // of its own, and returns how many; the totals follow (the schema's triggers). Callers

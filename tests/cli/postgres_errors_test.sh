@@ -50,7 +50,7 @@ DB=$(new_postgres_database schema)
 export PJM_DATABASE=$DB
 run db init
 expect_rc 0 "db init"
-expect_out "initialized at schema version 8" "db init on an empty database"
+expect_out "initialized at schema version 9" "db init on an empty database"
 run --local pipeline add --name p
 expect_rc 0 "a pipeline"
 psql "$DB" -XqAt -c "INSERT INTO pjm_schema_migrations (version) VALUES (99)"
@@ -61,10 +61,10 @@ psql "$DB" -XqAt -c "DELETE FROM pjm_schema_migrations WHERE version > 1" -c "DR
 case_8 "pjm db migrate" "a schema older than this pjm" --local pipeline list
 run db init
 expect_rc 0 "db init on an older schema"
-expect_out "older than this pjm's 8" "db init on an older schema leaves it and says so"
+expect_out "older than this pjm's 9" "db init on an older schema leaves it and says so"
 run db migrate
 expect_rc 0 "db migrate"
-expect_out "migrated from schema version 1 to 8" "db migrate says what it did"
+expect_out "migrated from schema version 1 to 9" "db migrate says what it did"
 run --local pipeline list
 expect_rc 0 "after db migrate"
 expect_out "p" "the data survived the migration"

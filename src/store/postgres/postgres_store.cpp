@@ -334,6 +334,26 @@ class PostgresStore final : public Database, private core::StorageTx {
         return out;
     }
 
+    std::vector<std::pair<core::State, std::int64_t>>
+    count_jobs(const core::JobFilter& f) override {
+        Binds b;
+        std::string sql = "SELECT state, count(*) FROM jobs WHERE true";
+        if (f.pipeline_uuid) sql += " AND pipeline_uuid = " + b.add(*f.pipeline_uuid);
+        if (f.since) sql += " AND updated >= " + b.add(*f.since);
+        if (f.until) sql += " AND updated < " + b.add(*f.until);
+        if (!f.include_hidden) sql += " AND visible";
+        sql += " GROUP BY state";
+        Result r = m_conn.exec_idempotent("counting jobs", sql, b.params());
+        int i = 0;
+        return state_counts([&](std::string& state, std::int64_t& n) {
+            if (i >= r.rows()) return false;
+            state = r.text(i, 0);
+            n = std::stoll(r.text(i, 1));
+            ++i;
+            return true;
+        });
+    }
+
     bool add_pipeline(const core::Pipeline& p) override {
         static const std::string columns = column_list(pipeline_columns());
         Binds b;
@@ -421,6 +441,21 @@ class PostgresStore final : public Database, private core::StorageTx {
             throw;
         }
         return page;
+    }
+
+    std::vector<Execution> list_job_executions(const std::string& actor_id,
+                                               const std::string& job_uuid,
+                                               std::size_t limit) override {
+        static const std::string sql = "SELECT " + column_list(execution_columns()) +
+                                       " FROM executions WHERE job_uuid = $1 AND actor_id = $2 "
+                                       "ORDER BY start_time DESC, id DESC LIMIT $3";
+        std::string n = std::to_string(clamped(limit));
+        Result r = m_conn.exec_idempotent("reading a job's executions", sql,
+                                          {job_uuid.c_str(), actor_id.c_str(), n.c_str()});
+        std::vector<Execution> out;
+        for (int i = 0; i < r.rows(); ++i)
+            out.push_back(read_row(execution_columns(), r, i));
+        return out;
     }
 
     std::size_t prune_executions(const std::string& started_before, std::size_t at_most) override {

@@ -14,7 +14,7 @@ namespace pjm::store::sqlite {
 namespace {
 
 // Migration N (1-based) takes the schema from version N-1 to N. Append only.
-constexpr std::array<const char*, 8> k_migrations = {
+constexpr std::array<const char*, 9> k_migrations = {
     R"sql(
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -142,6 +142,10 @@ CREATE TABLE scheduler_claims (
     PRIMARY KEY (claim_key, job_uuid)
 ) WITHOUT ROWID;
 CREATE INDEX scheduler_claims_by_job ON scheduler_claims(job_uuid);
+)sql",
+    R"sql(
+-- A job's executions, newest first (the dashboard's job page), without reading the others.
+CREATE INDEX executions_by_job ON executions(job_uuid, start_time);
 )sql",
 };
 

@@ -237,6 +237,26 @@ class SqliteStore final : public Database, private core::StorageTx {
         return out;
     }
 
+    std::vector<std::pair<core::State, std::int64_t>>
+    count_jobs(const core::JobFilter& f) override {
+        std::string sql = "SELECT state, count(*) FROM jobs WHERE 1=1";
+        if (f.pipeline_uuid) sql += " AND pipeline_uuid = ?1";
+        if (f.since) sql += " AND updated >= ?2";
+        if (f.until) sql += " AND updated < ?3";
+        if (!f.include_hidden) sql += " AND visible = 1";
+        sql += " GROUP BY state";
+        Statement s(m_db, sql);
+        if (f.pipeline_uuid) s.bind(1, std::string_view(*f.pipeline_uuid));
+        if (f.since) s.bind(2, std::string_view(*f.since));
+        if (f.until) s.bind(3, std::string_view(*f.until));
+        return state_counts([&](std::string& state, std::int64_t& n) {
+            if (!s.step()) return false;
+            state = s.text(0);
+            n = s.integer(1);
+            return true;
+        });
+    }
+
     bool add_pipeline(const core::Pipeline& p) override {
         static const std::string sql = "INSERT OR IGNORE INTO pipelines (" +
                                        column_list(pipeline_columns()) + ") VALUES (" +
@@ -323,6 +343,23 @@ class SqliteStore final : public Database, private core::StorageTx {
             throw;
         }
         return page;
+    }
+
+    std::vector<Execution> list_job_executions(const std::string& actor_id,
+                                               const std::string& job_uuid,
+                                               std::size_t limit) override {
+        static const std::string sql = "SELECT " + column_list(execution_columns()) +
+                                       " FROM executions WHERE job_uuid = ?1 AND actor_id = ?2 "
+                                       "ORDER BY start_time DESC, id DESC LIMIT ?3";
+        auto& s = stmt(sql);
+        s.bind(1, std::string_view(job_uuid))
+            .bind(2, std::string_view(actor_id))
+            .bind(3, clamped(limit));
+        std::vector<Execution> out;
+        while (s.step())
+            out.push_back(read_row(execution_columns(), s));
+        s.reset();
+        return out;
     }
 
     std::size_t prune_executions(const std::string& started_before, std::size_t at_most) override {

@@ -133,7 +133,7 @@ TEST(PostgresStore, EmptyDatabaseIsInitializedOnceUnderConcurrentFirstUse) {
     EXPECT_EQ(failures, 0);
     EXPECT_EQ(db.query("SELECT string_agg(version::text, ',' ORDER BY version) FROM "
                        "pjm_schema_migrations"),
-              "1,2,3,4,5,6,7,8");
+              "1,2,3,4,5,6,7,8,9");
     EXPECT_EQ(db.query("SELECT count(*) FROM settings WHERE key = 'admin_secret'"), "1");
 }
 
@@ -162,7 +162,7 @@ TEST(PostgresStore, OlderSchemaWaitsForExplicitMigrate) {
     SchemaReport r = update_schema(db.url(), SchemaAction::migrate);
     EXPECT_EQ(r.before, 1);
     EXPECT_EQ(r.after, r.current);
-    EXPECT_EQ(r.current, 8);
+    EXPECT_EQ(r.current, 9);
     auto s = open(db.url());
     EXPECT_FALSE(s->get_execution("none"));
 }

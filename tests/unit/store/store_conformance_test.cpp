@@ -366,6 +366,32 @@ TEST_P(StoreConformance, FindFiltersAndHidden) {
     EXPECT_EQ(hidden->updated, "2026-01-01T00:00:03.000Z");
 }
 
+TEST_P(StoreConformance, CountsJobsPerStateUnderTheFilter) {
+    const std::string j3 = "10700000-0000-5000-8000-000000000003";
+    Job running = make_job(j2, p1, "2026-01-01T00:00:02.000Z");
+    running.state = State::running;
+    insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
+    insert(running);
+    insert(make_job(j3, p2, "2026-01-01T00:00:03.000Z"));
+    using Counts = std::vector<std::pair<State, std::int64_t>>;
+    EXPECT_EQ(s->count_jobs({}), (Counts{{State::created, 2}, {State::running, 1}}))
+        << "in the lifecycle's order, states without jobs left out";
+    EXPECT_EQ(s->count_jobs(filter([&](auto& f) { f.pipeline_uuid = p1; })),
+              (Counts{{State::created, 1}, {State::running, 1}}));
+    EXPECT_EQ(s->count_jobs(filter([](auto& f) {
+        f.since = "2026-01-01T00:00:02.000Z";
+        f.until = "2026-01-01T00:00:03.000Z";
+    })),
+              (Counts{{State::running, 1}}));
+    s->write([&](core::StorageTx& tx) {
+        tx.hide_job(j1, "2026-01-01T00:00:04.000Z");
+        return true;
+    });
+    EXPECT_EQ(s->count_jobs({}), (Counts{{State::created, 1}, {State::running, 1}}));
+    EXPECT_EQ(s->count_jobs(filter([](auto& f) { f.include_hidden = true; })),
+              (Counts{{State::created, 2}, {State::running, 1}}));
+}
+
 TEST_P(StoreConformance, FindByUuidPrefix) {
     insert(make_job(j1, p1, "2026-01-01T00:00:01.000Z"));
     insert(make_job(j2, p1, "2026-01-01T00:00:02.000Z"));
@@ -518,6 +544,34 @@ TEST_P(StoreConformance, ExecutionsListNewestFirstWithTotals) {
     EXPECT_EQ(s->list_executions("a", 10, 3).executions.size(), 0u);
     EXPECT_EQ(s->list_executions("nobody", 10, 0).total, 0);
     EXPECT_EQ(s->get_execution("e2")->runtime, 5);
+}
+
+TEST_P(StoreConformance, AJobsExecutionsNewestFirst) {
+    auto add = [&](const std::string& id, const std::string& actor, const std::string& job,
+                   int second) {
+        store::Execution e;
+        e.id = id;
+        e.actor_id = actor;
+        e.job_uuid = job;
+        e.start_time = "2026-01-01T00:00:0" + std::to_string(second) + ".000Z";
+        e.end_time = e.start_time;
+        s->add_execution(e);
+    };
+    add("e1", "a", j1, 1);
+    add("e2", "a", j2, 2);
+    add("e3", "a", j1, 3);
+    add("e4", "b", j1, 4);
+    add("e5", "a", "", 5);
+    auto ids = [](const std::vector<store::Execution>& es) {
+        std::vector<std::string> out;
+        for (const auto& e : es)
+            out.push_back(e.id);
+        return out;
+    };
+    EXPECT_EQ(ids(s->list_job_executions("a", j1, 10)), (std::vector<std::string>{"e3", "e1"}));
+    EXPECT_EQ(ids(s->list_job_executions("a", j1, 1)), (std::vector<std::string>{"e3"}));
+    EXPECT_EQ(ids(s->list_job_executions("b", j1, 10)), (std::vector<std::string>{"e4"}));
+    EXPECT_TRUE(s->list_job_executions("a", "10700000-0000-5000-8000-00000000beef", 10).empty());
 }
 
 // Writers on their own connections, all at once: every append lands, numbered 1..N.
