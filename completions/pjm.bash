@@ -41,7 +41,7 @@ _pjm_options() {
     "db prune") echo "--executions-older-than" ;;
     "outbox drop") echo "--job --all" ;;
     exec) echo "--token --strict" ;;
-    serve) echo "--listen --tls-cert --tls-key --admin-credential-file --keep-executions --jobcomp-from --cloudevents-map --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
+    serve) echo "--listen --tls-cert --tls-key --admin-credential-file --viewer-credential-file --no-ui --keep-executions --jobcomp-from --cloudevents-map --bearer-file --nonce-file --tapis-token-file --tapis-public-key --tapis-tenant --tapis-user --no-auth --max-body --threads --case" ;;
     export) echo "--format --output --force" ;;
     import) echo "--keep-settings --from --dry-run --skip-invalid --aside" ;;
     esac
@@ -57,7 +57,7 @@ _pjm_takes_value() {
         --history | --before | --execution | --state | --limit | --key | --lifetime | --at | --job | --name | --uuid | \
         --description | --query | --listen | --bearer-file | --nonce-file | --max-body | --threads | --case | \
         --tapis-token-file | --tapis-public-key | --tapis-tenant | --tapis-user | \
-        --tls-cert | --tls-key | --admin-credential-file | --platform | --events | --ttl-minutes | \
+        --tls-cert | --tls-key | --admin-credential-file | --viewer-credential-file | --platform | --events | --ttl-minutes | \
         --output | --color | --template | --until | --interval | --cursor | --since | \
         --keep-executions | --executions-older-than | --jobcomp-from | --cloudevents-map | --from | --aside | --format)
         return 0
@@ -139,7 +139,7 @@ _pjm() {
     if [[ -n $value_of ]]; then
         case $value_of in
         --config | --db | --cacert | --bearer-file | --nonce-file | --cloudevents-map | --aside | --batch | --output | \
-            --tapis-token-file | --tapis-public-key | --tls-cert | --tls-key | --admin-credential-file) _pjm_files "$given" "$cur" ;;
+            --tapis-token-file | --tapis-public-key | --tls-cert | --tls-key | --admin-credential-file | --viewer-credential-file) _pjm_files "$given" "$cur" ;;
         --outbox) _pjm_files "$given" "$cur" d ;;
         --from) COMPREPLY=($(compgen -P "$given" -W "pjm datacatalog" -- "$cur")) ;;
         --format) COMPREPLY=($(compgen -P "$given" -W "ndjson ro-crate prov-json" -- "$cur")) ;;

@@ -6,7 +6,7 @@ set -g __pjm_value_options --wait-timeout --config --db --url --tenant-url --act
     --data --batch --pipeline --archive-path --archive-system --session --history --before --execution --state \
     --limit --key --lifetime --at --job --name --uuid --description --query --listen \
     --bearer-file --nonce-file --max-body --threads --case --output --color --tapis-token-file \
-    --tapis-public-key --tapis-tenant --tapis-user --template --until --interval --cursor --since --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file --keep-executions --jobcomp-from --cloudevents-map --executions-older-than --from --aside --format
+    --tapis-public-key --tapis-tenant --tapis-user --template --until --interval --cursor --since --platform --events --ttl-minutes --tls-cert --tls-key --admin-credential-file --viewer-credential-file --keep-executions --jobcomp-from --cloudevents-map --executions-older-than --from --aside --format
 
 function __pjm_children --description 'The subcommands of a pjm command'
     switch "$argv[1]"
@@ -254,6 +254,8 @@ complete -c pjm -n '__pjm_is serve' -l keep-executions -x -d 'Delete executions 
 complete -c pjm -n '__pjm_is serve' -l cloudevents-map -r -F -d 'JSON file mapping CloudEvent types to events'
 complete -c pjm -n '__pjm_is serve' -l jobcomp-from -x -d 'Take Slurm job completion records from this IP address'
 complete -c pjm -n '__pjm_is serve' -l admin-credential-file -r -F -d 'File of admin credentials: opens the admin routes'
+complete -c pjm -n '__pjm_is serve' -l viewer-credential-file -r -F -d 'File of read-only credentials: open the read routes'
+complete -c pjm -n '__pjm_is serve' -l no-ui -d 'Serve no dashboard at /ui/'
 complete -c pjm -n '__pjm_is serve' -l tls-cert -r -F -d 'Serve HTTPS with this PEM certificate chain'
 complete -c pjm -n '__pjm_is serve' -l tls-key -r -F -d 'The PEM private key of --tls-cert'
 complete -c pjm -n '__pjm_is serve' -l tapis-tenant -x -d 'Accept Tapis JWTs of this tenant only'

@@ -138,6 +138,8 @@ Authenticator Authenticator::from_sources(const CredentialSources& c) {
     a.m_tapis_tokens = digests(tapis_tokens);
     if (c.admin_credential_file)
         a.m_admins = digests(read_values(*c.admin_credential_file, "admin credential file"));
+    if (c.viewer_credential_file)
+        a.m_viewers = digests(read_values(*c.viewer_credential_file, "viewer credential file"));
     if (c.tapis_public_key)
         a.m_jwt = JwtVerifier::from_pem_file(*c.tapis_public_key, c.tapis_tenants, c.tapis_users);
     return a;
@@ -199,6 +201,15 @@ AuthResult Authenticator::check_admin(const Presented& p) const {
     if (std::size_t at = position_of(m_admins, *bearer))
         return {AuthStatus::ok, {}, "admin-" + std::to_string(at)};
     return refused("unknown admin credential");
+}
+
+AuthResult Authenticator::check_viewer(const Presented& p) const {
+    std::optional<std::string> bearer =
+        p.authorization ? bearer_of(*p.authorization) : std::nullopt;
+    if (bearer && !m_viewers.empty())
+        if (std::size_t at = position_of(m_viewers, *bearer))
+            return {AuthStatus::ok, {}, "viewer-" + std::to_string(at)};
+    return refused("not a viewer credential");
 }
 
 AuthResult Authenticator::check_v3(const Presented& p, std::int64_t now_s) const {

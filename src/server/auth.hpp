@@ -54,6 +54,8 @@ struct CredentialSources {
     bool no_auth = false;
     // The admin credentials: the only way into the admin routes (docs/protocol.md#admin-routes).
     std::optional<std::string> admin_credential_file;
+    // Read-only credentials (the dashboard's viewers): open the GET routes only.
+    std::optional<std::string> viewer_credential_file;
 };
 
 class Authenticator {
@@ -73,6 +75,12 @@ class Authenticator {
     // The admin routes: 'Authorization: Bearer <admin credential>' on either tree, one of the
     // admin credential file's values; --no-auth does not open them. Identity "admin-N".
     AuthResult check_admin(const Presented& presented) const;
+    // The read routes also take a viewer credential: 'Authorization: Bearer <viewer
+    // credential>' on either tree, one of the viewer credential file's values. Identity
+    // "viewer-N". Refused (never missing) when there are none, so the caller's own refusal
+    // stands.
+    AuthResult check_viewer(const Presented& presented) const;
+    std::size_t viewer_count() const { return m_viewers.size(); }
 
     bool open() const { return m_no_auth; }
     std::size_t bearer_count() const { return m_bearers.size(); }
@@ -92,6 +100,7 @@ class Authenticator {
     std::vector<Digest> m_nonces;
     std::vector<Digest> m_tapis_tokens;
     std::vector<Digest> m_admins;
+    std::vector<Digest> m_viewers;
     std::optional<JwtVerifier> m_jwt;
     bool m_no_auth = false;
 };

@@ -99,6 +99,8 @@ ServeConfig config_from(const pjm_serve_options& o) {
     c.tapis_users = comma_list(o.tapis_users);
     c.no_auth = o.no_auth != 0;
     c.admin_credential_file = optional_text(o.admin_credential_file);
+    c.viewer_credential_file = optional_text(o.viewer_credential_file);
+    c.ui = o.no_ui == 0;
     if (o.keep_executions_s < 0 ||
         (o.keep_executions_s > 0 && o.keep_executions_s < store::k_min_execution_retention_s))
         throw std::invalid_argument("--keep-executions must be at least 7 days: an execution is "

@@ -30,8 +30,10 @@ struct ServeConfig {
     std::vector<std::string> tapis_tenants; // empty: any
     std::vector<std::string> tapis_users;   // empty: any
     bool no_auth = false;
-    std::optional<std::string> admin_credential_file; // opens the admin routes
-    std::int64_t keep_executions_s = 0;               // retention; 0: keep every execution
+    std::optional<std::string> admin_credential_file;  // opens the admin routes
+    std::optional<std::string> viewer_credential_file; // opens the read routes only
+    bool ui = true;                                    // the dashboard at /ui/ (--no-ui: off)
+    std::int64_t keep_executions_s = 0;                // retention; 0: keep every execution
     std::vector<std::string> jobcomp_from;
     // CloudEvent type -> event (--cloudevents-map); nothing: CloudEvents are refused.
     std::optional<core::CloudEventsMap>

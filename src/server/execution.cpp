@@ -202,7 +202,11 @@ nlohmann::json executions_summary(const store::ExecutionPage& page, const Links&
                          {"status", e.status},
                          {"start_time", e.start_time},
                          {"finish_time", e.end_time},
-                         {"message_received_time", e.start_time}});
+                         {"message_received_time", e.start_time},
+                         // pjm's own, as in the execution: what the message was and did.
+                         {"exit_code", e.exit_code},
+                         {"message_kind", e.message_kind},
+                         {"job_uuid", e.job_uuid}});
     return {
         {"actor_id", links.actor_id},
         {"api_server", links.base},

@@ -67,8 +67,9 @@ nlohmann::json message_result(const store::Execution& execution, std::string_vie
 // (docs/protocol.md#executions).
 nlohmann::json execution_document(const store::Execution& execution, const Links& links);
 // GET …/executions: Abaco's executions summary (actor_id, api_server, owner, executions: [{id,
-// status, start_time, finish_time, message_received_time}], total_executions, total_cpu,
-// total_io, total_runtime, _links: self, owner), for one page of them.
+// status, start_time, finish_time, message_received_time, and pjm's exit_code, message_kind,
+// job_uuid}], total_executions, total_cpu, total_io, total_runtime, _links: self, owner), for one
+// page of them.
 nlohmann::json executions_summary(const store::ExecutionPage& page, const Links& links);
 // GET …/executions/<id>/logs: logs and _links (self, owner, execution).
 nlohmann::json logs_document(const store::Execution& execution, const Links& links);

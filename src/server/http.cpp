@@ -76,9 +76,14 @@ bool admit(const ServerContext& ctx, Request& req, Response& res, Access access)
     }
     auto authenticator = ctx.auth.current();
     AuthResult auth;
-    if (access != Access::credentials) auth = authenticator->check_admin(presented);
-    if (access == Access::credentials || (access == Access::either && !auth.ok()))
+    if (access == Access::admin || access == Access::either)
+        auth = authenticator->check_admin(presented);
+    if (access != Access::admin && (access != Access::either || !auth.ok()))
         auth = authenticator->check(presented, ctx.clock.now_s());
+    // A viewer credential opens the reads (and the pipeline list); the sender's refusal
+    // stands when it is not one.
+    if (!auth.ok() && (access == Access::read || access == Access::either))
+        if (AuthResult viewer = authenticator->check_viewer(presented); viewer.ok()) auth = viewer;
     if (!auth.ok()) {
         reply(ctx, res, 401, auth.message);
         return false;

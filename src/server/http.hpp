@@ -66,8 +66,8 @@ std::optional<ActorsPath> actors_path(std::string_view path);
 // accepts), then the actor id when the path names one (404): true when the request may go on,
 // with req.identity set; otherwise the refusal is written. Runs before any body is read.
 // Who may use a route: senders of messages (bearer tokens, nonces, Tapis tokens), holders of
-// the admin credential only, or either.
-enum class Access { credentials, admin, either };
+// the admin credential only, either of them, or (reads) senders and viewers.
+enum class Access { credentials, admin, either, read };
 bool admit(const ServerContext& ctx, Request& req, Response& res,
            Access access = Access::credentials);
 

@@ -31,7 +31,9 @@ bool jobcomp_sender_allowed(const ServeConfig& config, const std::string& remote
 
 RouteHandler post_message_batch, get_messages;                   // routes_messages.cpp
 RouteHandler list_executions, get_execution, get_execution_logs; // routes_executions.cpp
-RouteHandler get_job, list_jobs;                                 // routes_jobs.cpp
+RouteHandler list_job_executions;                                // routes_executions.cpp
+RouteHandler get_job, list_jobs, count_jobs;                     // routes_jobs.cpp
+RouteHandler get_ui_root, get_ui_file;                           // routes_ui.cpp
 RouteHandler get_job_ro_crate, get_job_prov;                     // routes_provenance.cpp
 RouteHandler get_health, get_metrics;                            // routes_service.cpp
 RouteHandler list_actors, get_actor, list_workers;               // routes_actors.cpp
@@ -55,21 +57,26 @@ inline constexpr Route k_routes[] = {
     {Method::post, "{tree}/{}/messages/batch/?", post_message_batch},
     {Method::get, "{tree}/{}/messages/?", get_messages},
     {Method::post, "{tree}/{}/jobcomp/{}/{}/?", nullptr, Access::credentials, start_jobcomp},
-    {Method::get, "{tree}/{}/executions/?", list_executions},
-    {Method::get, "{tree}/{}/executions/{}/?", get_execution},
-    {Method::get, "{tree}/{}/executions/{}/logs/?", get_execution_logs},
-    {Method::get, "{tree}/{}/jobs/{}/?", get_job},
-    {Method::get, "{tree}/{}/jobs/?", list_jobs},
-    {Method::get, "{tree}/{}/jobs/{}/ro-crate/?", get_job_ro_crate},
-    {Method::get, "{tree}/{}/jobs/{}/prov/?", get_job_prov},
+    {Method::get, "{tree}/{}/executions/?", list_executions, Access::read},
+    {Method::get, "{tree}/{}/executions/{}/?", get_execution, Access::read},
+    {Method::get, "{tree}/{}/executions/{}/logs/?", get_execution_logs, Access::read},
+    {Method::get, "{tree}/{}/jobs/counts/?", count_jobs, Access::read}, // before jobs/{}
+    {Method::get, "{tree}/{}/jobs/{}/?", get_job, Access::read},
+    {Method::get, "{tree}/{}/jobs/?", list_jobs, Access::read},
+    {Method::get, "{tree}/{}/jobs/{}/executions/?", list_job_executions, Access::read},
+    {Method::get, "{tree}/{}/jobs/{}/ro-crate/?", get_job_ro_crate, Access::read},
+    {Method::get, "{tree}/{}/jobs/{}/prov/?", get_job_prov, Access::read},
     {Method::get, "{tree}/{}/pipelines/?", list_pipelines, Access::either},
     {Method::post, "{tree}/{}/pipelines/?", add_pipeline, Access::admin},
     {Method::post, "{tree}/{}/admin-token/?", make_admin_token, Access::admin},
-    {Method::get, "{tree}/?", list_actors},
-    {Method::get, "{tree}/{}/?", get_actor},
-    {Method::get, "{tree}/{}/workers/?", list_workers},
+    {Method::get, "{tree}/?", list_actors, Access::read},
+    {Method::get, "{tree}/{}/?", get_actor, Access::read},
+    {Method::get, "{tree}/{}/workers/?", list_workers, Access::read},
     {Method::get, "/healthz", get_health},
     {Method::get, "/metrics", get_metrics},
+    {Method::get, "/ui", get_ui_root},
+    {Method::get, "/ui/", get_ui_file},
+    {Method::get, "/ui/{}", get_ui_file},
 };
 
 // Once a request's head is read: finds its row (req.route, req.matches) and admits it. Nothing

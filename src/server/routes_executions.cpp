@@ -90,6 +90,31 @@ void list_executions(ServerContext& ctx, const Request& req, Response& res) {
           abaco_result(ctx, std::move(summary)));
 }
 
+// GET …/jobs/<uuid>/executions?limit=: the executions of the messages that named the job,
+// newest first, each with its logs (the dashboard's job page). A pjm extension.
+void list_job_executions(ServerContext& ctx, const Request& req, Response& res) {
+    const std::string& job = req.matches[2];
+    if (!core::is_typed_uuid(job, core::UuidType::job)) {
+        core::Error e = core::not_a_job_uuid(job);
+        return reply(ctx, res, core::http_status(e.kind), e.message);
+    }
+    auto page = page_of(ctx, req, res);
+    if (!page) return;
+    std::vector<store::Execution> found;
+    {
+        auto storage = ctx.reads.acquire();
+        found = storage->list_job_executions(ctx.config.actor_id, job, page->first);
+    }
+    Links links = links_for(ctx, req);
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& e : found) {
+        nlohmann::json doc = execution_document(e, links);
+        doc["logs"] = e.log;
+        out.push_back(abaco_result(ctx, std::move(doc)));
+    }
+    reply(ctx, res, 200, "Job executions retrieved successfully.", std::move(out));
+}
+
 void get_execution(ServerContext& ctx, const Request& req, Response& res) {
     if (auto e = find_execution(ctx, req, res))
         reply(ctx, res, 200, "Actor execution retrieved successfully.",

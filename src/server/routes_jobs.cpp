@@ -2,7 +2,7 @@
 // its history, docs/protocol.md#history-pages) and GET …/jobs?state=&pipeline=&limit=&all=
 // &cursor=&since=&until= (a page of documents without history, most recently updated first;
 // hidden jobs only with all=true; docs/protocol.md#job-lists).
-// A pjm extension: job documents, never salts.
+// GET …/jobs/counts: jobs per state. A pjm extension: job documents, never salts.
 #include "core/reads.hpp"
 #include "server/envelope.hpp"
 #include "server/routes.hpp"
@@ -56,6 +56,34 @@ void list_jobs(ServerContext& ctx, const Request& req, Response& res) {
     for (const auto& j : jobs)
         docs.push_back(core::to_document(j, false));
     reply(ctx, res, 200, status_message(200), std::move(docs));
+}
+
+// GET …/jobs/counts?pipeline=&since=&until=&all=: how many jobs are in each state (the
+// dashboard's counts): {"counts": {STATE: N, …} (every state), "total": N}.
+void count_jobs(ServerContext& ctx, const Request& req, Response& res) {
+    auto query = query_of(req);
+    if (!query) return reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
+    if (auto why = repeated_parameter(*query, {"pipeline", "all", "since", "until"}); !why.empty())
+        return reply(ctx, res, 400, why);
+    auto all = query->get("all");
+    auto filter =
+        core::parse_job_query({"", query->get("pipeline").value_or(""), "", all && truthy(*all), "",
+                               query->get("since").value_or(""), query->get("until").value_or("")});
+    if (!filter.ok()) return reply(ctx, res, core::http_status(filter.kind), filter.message);
+    std::vector<std::pair<core::State, std::int64_t>> found;
+    {
+        auto storage = ctx.reads.acquire();
+        found = storage->count_jobs(filter.value);
+    }
+    nlohmann::json counts = nlohmann::json::object();
+    for (core::State s : core::all_states())
+        counts[std::string(core::to_string(s))] = 0;
+    std::int64_t total = 0;
+    for (const auto& [state, n] : found) {
+        counts[std::string(core::to_string(state))] = n;
+        total += n;
+    }
+    reply(ctx, res, 200, status_message(200), {{"counts", counts}, {"total", total}});
 }
 
 } // namespace pjm::server

@@ -140,7 +140,8 @@ void watch_signals(const sigset_t& signals, const std::function<void()>& on_hang
 int run(const ServeConfig& config, std::string& error) {
     LiveCredentials auth(CredentialSources{
         config.bearer_file, config.nonce_file, config.tapis_token_file, config.tapis_public_key,
-        config.tapis_tenants, config.tapis_users, config.no_auth, config.admin_credential_file});
+        config.tapis_tenants, config.tapis_users, config.no_auth, config.admin_credential_file,
+        config.viewer_credential_file});
     core::SystemClock clock;
     RequestLog log;
     Metrics metrics;

@@ -10,7 +10,7 @@
 extern "C" {
 #endif
 
-#define PJM_SERVER_ABI_VERSION 6
+#define PJM_SERVER_ABI_VERSION 7
 
 struct pjm_serve_options {
     const char* listen;          /* "ADDR:PORT", "[v6addr]:PORT"; port 0 picks a free one */
@@ -39,6 +39,8 @@ struct pjm_serve_options {
     const char* jobcomp_from; /* IP addresses that may post Slurm job completion records,
                                  comma-separated; NULL: the jobcomp route is closed */
     const char* cloudevents_map; /* JSON file: CloudEvent type -> event; NULL: no CloudEvents */
+    const char* viewer_credential_file; /* values that open the read routes; NULL: none */
+    int no_ui;                          /* 1: no dashboard at /ui/ */
 };
 
 /* The loader requires this symbol: PJM_SERVER_ABI_VERSION of the module. */

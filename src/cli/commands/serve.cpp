@@ -39,6 +39,8 @@ struct ServeArgs {
     std::string keep_executions;
     std::vector<std::string> jobcomp_from;
     std::string cloudevents_map;
+    std::string viewer_credential_file;
+    bool no_ui = false;
 };
 
 std::string joined(const std::vector<std::string>& items) {
@@ -104,6 +106,8 @@ int run_serve(Context& ctx, const ServeArgs& a) {
     o.tls_cert = optional(a.tls_cert);
     o.tls_key = optional(a.tls_key);
     o.admin_credential_file = optional(a.admin_credential_file);
+    o.viewer_credential_file = optional(a.viewer_credential_file);
+    o.no_ui = a.no_ui ? 1 : 0;
     o.keep_executions_s =
         a.keep_executions.empty() ? 0 : parse_duration_s(a.keep_executions, "--keep-executions");
     char error[2048] = {};
@@ -157,6 +161,13 @@ void add_serve_command(Command& root, Context& ctx) {
                "File of admin credentials, one a line: they open the admin routes (register "
                "pipelines, get admin tokens); without it those routes are closed")
         .type_name("FILE");
+    sub.option("--viewer-credential-file", args->viewer_credential_file,
+               "File of read-only credentials, one a line: as 'Authorization: Bearer' they "
+               "open the read routes and the dashboard's data, never the messages route")
+        .type_name("FILE");
+    sub.flag("--no-ui", args->no_ui,
+             "No dashboard: /ui/ answers 404 (it serves only its own files; its data comes "
+             "from the read routes, with the same credentials)");
     sub.option("--keep-executions", args->keep_executions,
                "Delete executions that started longer ago than this (at least 7d; e.g. 30d), at "
                "start and every minute; default: keep them all")
@@ -197,6 +208,8 @@ void add_serve_command(Command& root, Context& ctx) {
         "pjm serve --actor-id pjm --tapis-public-key /etc/pjm/tacc.pem --tapis-tenant tacc   "
         "(Tapis v3 clients: /v3/actors/pjm/...)",
         "curl http://127.0.0.1:8080/healthz; curl http://127.0.0.1:8080/metrics",
+        "pjm serve --actor-id pjm --bearer-file /etc/pjm/bearers --viewer-credential-file "
+        "/etc/pjm/viewers   (then open http://127.0.0.1:8080/ui/)",
     }));
     sub.on_run([&ctx, args] { return run_serve(ctx, *args); });
 }
