@@ -111,8 +111,10 @@ PY
 
 # --- the browser
 mkdir -p "$WORK/shots"
+# The database's own first page, as pjm list reads it: what the table must show first.
+DB_FIRST=$("$PJM" --local --json list --limit 25 | python3 -c 'import json,sys; print(",".join(j["uuid"] for j in json.load(sys.stdin)))')
 check
-BASE=$BASE API=$URL BEARER=$BEARER VIEWER=$VIEWER HOSTILE=$HOSTILE LIVE=$LIVE LIVE_TOKEN=$LIVE_TOKEN \
+DB_FIRST=$DB_FIRST BASE=$BASE API=$URL BEARER=$BEARER VIEWER=$VIEWER HOSTILE=$HOSTILE LIVE=$LIVE LIVE_TOKEN=$LIVE_TOKEN \
     QUIET=$QUIET QUIET_TOKEN=$QUIET_TOKEN \
     TOTAL=$TOTAL SHOTS="$WORK/shots" CHROMIUM=$CHROMIUM HOME="$WORK/home" \
     node "$NODE_DIR/dashboard.mjs" >"$WORK/browser.out" 2>&1 || fail "in the browser: $(cat "$WORK/browser.out")"

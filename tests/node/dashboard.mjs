@@ -6,8 +6,10 @@
 //
 // Environment: BASE (http://127.0.0.1:PORT), API (BASE/actors/v2/ACTOR), BEARER (a message
 // credential), VIEWER (a viewer credential), HOSTILE (the job with hostile data), LIVE and
-// LIVE_TOKEN (a RUNNING job and its token, sent events during the test), TOTAL (jobs in the
-// database), SHOTS (folder for screenshots), CHROMIUM (the browser).
+// LIVE_TOKEN (a RUNNING job and its token, sent events during the test), QUIET and QUIET_TOKEN
+// (an old CREATED job, run during the test), TOTAL (jobs in the database), DB_FIRST (the
+// database's 25 most recently updated jobs, as pjm list reads them), SHOTS (folder for
+// screenshots), CHROMIUM (the browser).
 import puppeteer from "puppeteer-core";
 
 const env = process.env;
@@ -83,7 +85,9 @@ try {
   await page.click("#sign-in button[type=submit]");
   await page.waitForSelector("#jobs-table tbody tr[data-uuid]");
   const firstPage = await apiGet("/jobs?limit=25");
-  await waitForRows(page, firstPage.map((j) => j.uuid), "the table shows the API's first page");
+  await waitForRows(page, env.DB_FIRST.split(","), "the table shows the database's newest 25 jobs");
+  check(JSON.stringify(firstPage.map((j) => j.uuid)) === JSON.stringify(env.DB_FIRST.split(",")),
+        "the jobs route's first page is the database's");
   const counts = await apiGet("/jobs/counts");
   check(counts.total === Number(env.TOTAL), "the API counts every job (" + counts.total + ")");
   const shownTotal = await page.$eval("#counts .count .n", (n) => n.textContent);

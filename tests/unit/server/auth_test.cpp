@@ -143,6 +143,37 @@ TEST(Authenticator, EachTreeItsOwnHeader) {
     EXPECT_NE(wrong.message.find("Tapis v3 credential"), std::string::npos) << wrong.message;
 }
 
+TEST(Authenticator, AViewerCredentialIsNeitherAMessageNorAnAdminCredential) {
+    test::TempDir dir;
+    std::ofstream(dir.file("bearers")) << "bearer-token-0123456789\n";
+    std::ofstream(dir.file("viewers")) << "viewer-one-0123456789\nviewer-two-0123456789\n";
+    std::ofstream(dir.file("admins")) << "admin-cred-0123456789\n";
+    CredentialSources c;
+    c.bearer_file = dir.file("bearers");
+    c.viewer_credential_file = dir.file("viewers");
+    c.admin_credential_file = dir.file("admins");
+    auto a = Authenticator::from_sources(c);
+    EXPECT_EQ(a.viewer_count(), 2u);
+    Presented viewer;
+    viewer.authorization = "Bearer viewer-two-0123456789";
+    AuthResult ok = a.check_viewer(viewer);
+    EXPECT_TRUE(ok.ok());
+    EXPECT_EQ(ok.identity, "viewer-2");
+    viewer.v3 = true;
+    EXPECT_TRUE(a.check_viewer(viewer).ok()) << "a viewer reads either tree";
+    viewer.v3 = false;
+    EXPECT_FALSE(a.check(viewer, 0).ok()) << "a viewer sends no message";
+    EXPECT_FALSE(a.check_admin(viewer).ok()) << "a viewer is no admin";
+    Presented bearer;
+    bearer.authorization = "Bearer bearer-token-0123456789";
+    EXPECT_FALSE(a.check_viewer(bearer).ok()) << "a message credential is checked by check()";
+    Presented nonce;
+    nonce.nonce = "viewer-one-0123456789";
+    EXPECT_FALSE(a.check_viewer(nonce).ok()) << "a viewer credential never travels in a URL";
+    Authenticator none({}, {}, false);
+    EXPECT_FALSE(none.check_viewer(viewer).ok());
+}
+
 TEST(Authenticator, NoAuthAcceptsEverything) {
     Authenticator a({}, {}, true);
     EXPECT_TRUE(v2(a, std::nullopt, std::nullopt).ok());

@@ -178,7 +178,11 @@ TEST(Execution, Summary) {
                                           {"status", "COMPLETE"},
                                           {"start_time", core::rfc3339_ms(5000)},
                                           {"finish_time", core::rfc3339_ms(5001)},
-                                          {"message_received_time", core::rfc3339_ms(5000)}}));
+                                          {"message_received_time", core::rfc3339_ms(5000)},
+                                          {"exit_code", 0},
+                                          {"message_kind", "PipelineJobEvent"},
+                                          {"job_uuid", "107aaaaa-bbbb-5ccc-8ddd-eeeeeeeeeeee"}}))
+        << "Abaco's fields, and pjm's exit code, message kind and job";
     EXPECT_EQ(doc["_links"]["self"], "http://h:1/actors/v2/act/executions");
 }
 
