@@ -7,6 +7,9 @@
 #include "server/envelope.hpp"
 #include "server/routes.hpp"
 
+#include <map>
+#include <mutex>
+
 namespace pjm::server {
 
 void get_job(ServerContext& ctx, const Request& req, Response& res) {
@@ -58,8 +61,29 @@ void list_jobs(ServerContext& ctx, const Request& req, Response& res) {
     reply(ctx, res, 200, status_message(200), std::move(docs));
 }
 
+namespace {
+
+// What the counts route answered lately, by query: every open dashboard asks every few
+// seconds, and on PostgreSQL a count reads the jobs (SQLite keeps them counted). One answer
+// serves every asker for k_counts_fresh_ms.
+constexpr std::int64_t k_counts_fresh_ms = 2000;
+constexpr std::size_t k_counts_kept = 64;
+
+struct CountsCache {
+    std::mutex mutex;
+    std::map<std::string, std::pair<std::int64_t, nlohmann::json>> answers; // query -> (at, result)
+};
+
+CountsCache& counts_cache() {
+    static CountsCache cache;
+    return cache;
+}
+
+} // namespace
+
 // GET …/jobs/counts?pipeline=&since=&until=&all=: how many jobs are in each state (the
-// dashboard's counts): {"counts": {STATE: N, …} (every state), "total": N}.
+// dashboard's counts): {"counts": {STATE: N, …} (every state), "total": N}, at most
+// k_counts_fresh_ms old.
 void count_jobs(ServerContext& ctx, const Request& req, Response& res) {
     auto query = query_of(req);
     if (!query) return reply(ctx, res, 400, "the URL's query string has a malformed %-escape");
@@ -70,6 +94,18 @@ void count_jobs(ServerContext& ctx, const Request& req, Response& res) {
         core::parse_job_query({"", query->get("pipeline").value_or(""), "", all && truthy(*all), "",
                                query->get("since").value_or(""), query->get("until").value_or("")});
     if (!filter.ok()) return reply(ctx, res, core::http_status(filter.kind), filter.message);
+    const std::string key =
+        nlohmann::json{filter.value.pipeline_uuid.value_or(""), filter.value.since.value_or(""),
+                       filter.value.until.value_or(""), filter.value.include_hidden}
+            .dump();
+    const std::int64_t now = ctx.clock.now_ms();
+    CountsCache& cache = counts_cache();
+    {
+        std::lock_guard lock(cache.mutex);
+        auto it = cache.answers.find(key);
+        if (it != cache.answers.end() && now - it->second.first < k_counts_fresh_ms)
+            return reply(ctx, res, 200, status_message(200), it->second.second);
+    }
     std::vector<std::pair<core::State, std::int64_t>> found;
     {
         auto storage = ctx.reads.acquire();
@@ -83,7 +119,13 @@ void count_jobs(ServerContext& ctx, const Request& req, Response& res) {
         counts[std::string(core::to_string(state))] = n;
         total += n;
     }
-    reply(ctx, res, 200, status_message(200), {{"counts", counts}, {"total", total}});
+    nlohmann::json result = {{"counts", counts}, {"total", total}};
+    {
+        std::lock_guard lock(cache.mutex);
+        if (cache.answers.size() >= k_counts_kept) cache.answers.clear();
+        cache.answers[key] = {now, result};
+    }
+    reply(ctx, res, 200, status_message(200), std::move(result));
 }
 
 } // namespace pjm::server

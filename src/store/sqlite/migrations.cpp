@@ -146,6 +146,34 @@ CREATE INDEX scheduler_claims_by_job ON scheduler_claims(job_uuid);
     R"sql(
 -- A job's executions, newest first (the dashboard's job page), without reading the others.
 CREATE INDEX executions_by_job ON executions(job_uuid, start_time);
+-- The jobs per pipeline, state and visibility, kept by triggers as jobs are written, so that
+-- counting them (the dashboard's counts) reads a few rows however many jobs there are.
+CREATE TABLE job_counts (
+    pipeline_uuid TEXT NOT NULL,
+    state         TEXT NOT NULL,
+    visible       INTEGER NOT NULL,
+    n             INTEGER NOT NULL,
+    PRIMARY KEY (pipeline_uuid, state, visible)
+) WITHOUT ROWID;
+INSERT INTO job_counts
+    SELECT pipeline_uuid, state, visible, count(*) FROM jobs
+    GROUP BY pipeline_uuid, state, visible;
+CREATE TRIGGER jobs_counted AFTER INSERT ON jobs BEGIN
+    INSERT INTO job_counts VALUES (NEW.pipeline_uuid, NEW.state, NEW.visible, 1)
+        ON CONFLICT (pipeline_uuid, state, visible) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER jobs_recounted AFTER UPDATE OF pipeline_uuid, state, visible ON jobs
+    WHEN OLD.pipeline_uuid IS NOT NEW.pipeline_uuid OR OLD.state IS NOT NEW.state
+        OR OLD.visible IS NOT NEW.visible BEGIN
+    UPDATE job_counts SET n = n - 1 WHERE pipeline_uuid = OLD.pipeline_uuid
+        AND state = OLD.state AND visible = OLD.visible;
+    INSERT INTO job_counts VALUES (NEW.pipeline_uuid, NEW.state, NEW.visible, 1)
+        ON CONFLICT (pipeline_uuid, state, visible) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER jobs_uncounted AFTER DELETE ON jobs BEGIN
+    UPDATE job_counts SET n = n - 1 WHERE pipeline_uuid = OLD.pipeline_uuid
+        AND state = OLD.state AND visible = OLD.visible;
+END;
 )sql",
 };
 

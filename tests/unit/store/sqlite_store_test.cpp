@@ -62,6 +62,10 @@ TEST_F(SqliteStoreTest, OlderSchemaIsMigratedOnOpen) {
     sqlite_query(path, "DROP TABLE callback_receipts");
     sqlite_query(path, "DROP INDEX jobs_by_updated");
     sqlite_query(path, "DROP TABLE scheduler_claims");
+    sqlite_query(path, "DROP TABLE job_counts");
+    sqlite_query(path, "DROP TRIGGER jobs_counted");
+    sqlite_query(path, "DROP TRIGGER jobs_recounted");
+    sqlite_query(path, "DROP TRIGGER jobs_uncounted");
     sqlite_query(path, "PRAGMA user_version = 1");
     EXPECT_EQ(sqlite::read_schema_version(path), 1);
     SchemaReport r = update_schema(path, SchemaAction::migrate);

@@ -390,6 +390,20 @@ TEST_P(StoreConformance, CountsJobsPerStateUnderTheFilter) {
     EXPECT_EQ(s->count_jobs({}), (Counts{{State::created, 1}, {State::running, 1}}));
     EXPECT_EQ(s->count_jobs(filter([](auto& f) { f.include_hidden = true; })),
               (Counts{{State::created, 2}, {State::running, 1}}));
+    // The counts follow every write: an event that moves a job, a removal.
+    s->write([&](core::StorageTx& tx) {
+        auto job = tx.load_job_for_update(j2);
+        tx.append_event(*job, {"108y", "finish", "2026-01-01T00:00:05.000Z", json::object()},
+                        State::finished);
+        tx.remove_job(j3);
+        return true;
+    });
+    EXPECT_EQ(s->count_jobs({}), (Counts{{State::finished, 1}}));
+    EXPECT_EQ(s->count_jobs(filter([](auto& f) { f.include_hidden = true; })),
+              (Counts{{State::created, 1}, {State::finished, 1}}));
+    EXPECT_EQ(s->count_jobs(filter([](auto& f) { f.since = "2026-01-01T00:00:05.000Z"; })),
+              (Counts{{State::finished, 1}}))
+        << "a time range counts the jobs themselves";
 }
 
 TEST_P(StoreConformance, FindByUuidPrefix) {
