@@ -16,10 +16,15 @@ import re
 import sys
 
 failures = []
+passed = []
 
 
-def check(ok, what):
-    if not ok:
+def check(ok, what, rule=None):
+    """Records one requirement: `rule` names it in the list of what passed (default: `what`,
+    which says, when it fails, where)."""
+    if ok:
+        passed.append(rule or what)
+    else:
         failures.append(what)
 
 
@@ -52,21 +57,22 @@ def ro_crate(context_file, path):
     # RO-Crate 1.1: a flat graph, every entity with a unique @id, references as {"@id"} only.
     by_id = {}
     for e in graph:
-        check(isinstance(e, dict) and "@id" in e and "@type" in e, f"entity with @id and @type: {e}")
-        check(e["@id"] not in by_id, f"@id used once: {e['@id']}")
+        check(isinstance(e, dict) and "@id" in e and "@type" in e, f"entity with @id and @type: {e}", "RO-Crate 1.1: every entity has @id and @type")
+        check(e["@id"] not in by_id, f"@id used once: {e['@id']}", "RO-Crate 1.1: each @id names one entity")
         by_id[e["@id"]] = e
         for k, v in e.items():
             for x in as_list(v):
                 if isinstance(x, dict):
-                    check(list(x) == ["@id"], f"{e['@id']}.{k}: nested entity (graph not flat)")
-                    check(x["@id"] in by_id or True, "")
+                    check(list(x) == ["@id"], f"{e['@id']}.{k}: nested entity (graph not flat)",
+                          "RO-Crate 1.1: a flat graph, references as {\"@id\"} only")
     for e in graph:
         for k, v in e.items():
             if k == "@id":
                 continue
             for ref in ids(v):
                 if not ref.startswith("http"):
-                    check(ref in by_id, f"{e['@id']}.{k} -> {ref}: a local reference to an entity of the graph")
+                    check(ref in by_id, f"{e['@id']}.{k} -> {ref}: a local reference to an entity of the graph",
+                          "every local reference names an entity of the graph")
     # The metadata descriptor.
     md = by_id.get("ro-crate-metadata.json", {})
     check("CreativeWork" in types(md), "metadata descriptor is a CreativeWork")
@@ -87,37 +93,38 @@ def ro_crate(context_file, path):
     check(actions, "at least one CreateAction")
     mentions = ids(root.get("mentions"))
     for a in actions:
-        check(a["@id"] in mentions, f"{a['@id']}: listed in the root's mentions")
+        check(a["@id"] in mentions, f"{a['@id']}: listed in the root's mentions", "profile: each action is in the root's mentions")
         inst = ids(a.get("instrument"))
-        check(len(inst) == 1, f"{a['@id']}: instrument MUST name the tool")
+        check(len(inst) == 1, f"{a['@id']}: instrument MUST name the tool", "profile MUST: each CreateAction has an instrument")
         for i in inst:
             tool = by_id.get(i, {})
             check(set(types(tool)) & {"SoftwareApplication", "SoftwareSourceCode", "ComputationalWorkflow"},
-                  f"{i}: the instrument is a SoftwareApplication")
-            check(isinstance(tool.get("name"), str), f"{i}: the tool has a name")
+                  f"{i}: the instrument is a SoftwareApplication", "profile MUST: the instrument is a SoftwareApplication")
+            check(isinstance(tool.get("name"), str), f"{i}: the tool has a name", "profile SHOULD: the tool has a name")
         for k in ("startTime", "endTime"):
             if k in a:
-                check(ISO.match(a[k]) is not None, f"{a['@id']}: {k} in ISO 8601")
+                check(ISO.match(a[k]) is not None, f"{a['@id']}: {k} in ISO 8601", "profile: startTime and endTime in ISO 8601")
         status = ids(a.get("actionStatus"))
-        check(len(status) <= 1 and set(status) <= STATUSES, f"{a['@id']}: actionStatus is a schema.org status")
+        check(len(status) <= 1 and set(status) <= STATUSES, f"{a['@id']}: actionStatus is a schema.org status", "profile: actionStatus is a schema.org ActionStatus")
         if "error" in a:
-            check(status == ["http://schema.org/FailedActionStatus"], f"{a['@id']}: error only when failed")
+            check(status == ["http://schema.org/FailedActionStatus"], f"{a['@id']}: error only when failed", "profile: error only with FailedActionStatus")
         for r in ids(a.get("result")) + ids(a.get("object")):
             check(set(types(by_id.get(r, {}))) & {"File", "Dataset", "Collection", "CreativeWork", "PropertyValue"},
-                  f"{r}: object/result is a File, Dataset, Collection, CreativeWork or PropertyValue")
+                  f"{r}: object/result is a File, Dataset, Collection, CreativeWork or PropertyValue",
+                  "profile: object and result are data entities or PropertyValues")
     # The history: an ItemList whose ListItems link both ways, positions ascending.
     for lst in (e for e in graph if "ItemList" in types(e)):
         items = [by_id[i] for i in ids(lst.get("itemListElement"))]
-        check(len(items) == lst.get("numberOfItems"), f"{lst['@id']}: numberOfItems matches")
+        check(len(items) == lst.get("numberOfItems"), f"{lst['@id']}: numberOfItems matches", "history: numberOfItems matches the list")
         for n, it in enumerate(items):
-            check("ListItem" in types(it), f"{it['@id']}: a ListItem")
+            check("ListItem" in types(it), f"{it['@id']}: a ListItem", "history: every element is a ListItem")
             if n:
-                check(ids(it.get("previousItem")) == [items[n - 1]["@id"]], f"{it['@id']}: previousItem")
-                check(ids(items[n - 1].get("nextItem")) == [it["@id"]], f"{items[n-1]['@id']}: nextItem")
-                check(it["position"] == items[n - 1]["position"] + 1, f"{it['@id']}: position ascending")
+                check(ids(it.get("previousItem")) == [items[n - 1]["@id"]], f"{it['@id']}: previousItem", "history: previousItem links each item to the one before")
+                check(ids(items[n - 1].get("nextItem")) == [it["@id"]], f"{items[n-1]['@id']}: nextItem", "history: nextItem links each item to the one after")
+                check(it["position"] == items[n - 1]["position"] + 1, f"{it['@id']}: position ascending", "history: positions ascend by one")
             ev = by_id.get(ids(it.get("item"))[0], {})
-            check("UpdateAction" in types(ev) and ISO.match(ev.get("endTime", "")), f"{it['@id']}: an event with a time")
-        check("previousItem" not in items[0] and "nextItem" not in items[-1], f"{lst['@id']}: ends unlinked")
+            check("UpdateAction" in types(ev) and ISO.match(ev.get("endTime", "")), f"{it['@id']}: an event with a time", "history: each item is an UpdateAction with its time")
+        check("previousItem" not in items[0] and "nextItem" not in items[-1], f"{lst['@id']}: ends unlinked", "history: the list's ends are unlinked")
     # The same crate as RDF, through the bundled context.
     ctx = json.load(open(context_file, encoding="utf-8"))["@context"]
     doc["@context"] = ctx
@@ -131,12 +138,12 @@ def ro_crate(context_file, path):
           "RDF: the root dct:conformsTo the profile")
     for a in actions:
         iri = rdflib.URIRef(a["@id"])
-        check((iri, RDF.type, S.CreateAction) in g, f"RDF: {a['@id']} is a schema:CreateAction")
-        check(len(list(g.objects(iri, S.instrument))) == 1, f"RDF: {a['@id']} has one schema:instrument")
-        check((root_iri, S.mentions, iri) in g, f"RDF: the root schema:mentions {a['@id']}")
+        check((iri, RDF.type, S.CreateAction) in g, f"RDF: {a['@id']} is a schema:CreateAction", "RDF: each action is a schema:CreateAction")
+        check(len(list(g.objects(iri, S.instrument))) == 1, f"RDF: {a['@id']} has one schema:instrument", "RDF: each action has one schema:instrument")
+        check((root_iri, S.mentions, iri) in g, f"RDF: the root schema:mentions {a['@id']}", "RDF: the root schema:mentions each action")
     undefined = [str(p) for p in set(g.predicates()) if not str(p).startswith(("http://schema.org/", "http://purl.org/dc/terms/", str(RDF)))]
     check(not undefined, f"RDF: every property maps to a vocabulary term (unmapped: {undefined})")
-    check(len(g) > 20, f"RDF: the graph holds the crate ({len(g)} triples)")
+    check(len(g) > 20, f"RDF: the graph holds the crate ({len(g)} triples)", "RDF: the crate parses into its triples")
     print(f"ro-crate: {len(graph)} entities, {len(g)} triples, {len(actions)} actions")
 
 
@@ -183,6 +190,9 @@ def main():
         prov(sys.argv[2], sys.argv[3:])
     else:
         sys.exit(__doc__)
+    # Every requirement checked, each once, in the order first met.
+    for what in dict.fromkeys(passed):
+        print("ok:  ", what)
     for f in failures:
         print("FAIL:", f)
     sys.exit(1 if failures else 0)
