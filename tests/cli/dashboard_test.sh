@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # pjm-test: one backend
+# pjm-test: sanitize on SQLite too (the dashboard's routes, files and counts under ASan)
 # The dashboard of pjm serve (docs/dashboard.md) in a real browser: headless Chromium from
 # Debian driven by puppeteer-core (tests/node/dashboard.mjs) against a real pjm serve with real
 # jobs (32 of them in several states and two pipelines, one with 120+ events, one with hostile
