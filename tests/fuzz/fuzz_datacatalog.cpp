@@ -1,0 +1,106 @@
+// libFuzzer target: `pjm import --from datacatalog` (store::import_datacatalog) on bytes that
+// claim to be mongoexport output of the original manager's collections.
+//
+// One SQLite database for the whole run, holding one pipeline; each input is imported into it
+// with --skip-invalid. Invariants besides "no crash, no leak, no sanitizer report": only
+// DatacatalogError (not Extended JSON documents at all) or StorageError is thrown; an import
+// that writes nothing changes nothing (the database's export is byte for byte the same); an
+// input imported once adds nothing the second time; and what the database then holds is a
+// valid pjm export (pjm import takes it into an empty database), so the reader never writes a
+// job pjm itself would refuse.
+#include "store/datacatalog.hpp"
+#include "store/store.hpp"
+#include "store/transfer.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <string_view>
+
+namespace {
+
+using namespace pjm;
+
+[[noreturn]] void bug(const std::string& what) {
+    std::fprintf(stderr, "fuzz_datacatalog: invariant broken: %s\n", what.c_str());
+    std::fflush(stderr);
+    std::abort();
+}
+
+struct World {
+    World() {
+        std::string tmpl =
+            (std::filesystem::temp_directory_path() / "pjm-fuzz-datacatalog-XXXXXX").string();
+        if (!mkdtemp(tmpl.data())) bug("mkdtemp failed in " + tmpl);
+        dir = tmpl;
+        db = store::open((dir / "pjm.db").string(), store::Create::yes);
+        db->add_pipeline(
+            {"106a0000-0000-5000-8000-000000000001", "fuzz", "", "2026-01-01T00:00:00.000Z"});
+    }
+    ~World() {
+        db.reset();
+        std::error_code ec;
+        std::filesystem::remove_all(dir, ec);
+    }
+    std::string exported() {
+        std::ostringstream out;
+        store::export_ndjson(*db, out, "2026-01-01T00:00:00.000Z");
+        return out.str();
+    }
+    std::filesystem::path dir;
+    std::unique_ptr<store::Database> db;
+};
+
+World& world() {
+    static World w;
+    return w;
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+    world();
+    return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    World& w = world();
+    std::vector<store::DatacatalogFile> files{
+        {"fuzz.json", std::string(reinterpret_cast<const char*>(data), size)}};
+    std::string before = w.exported();
+    store::DatacatalogReport report;
+    try {
+        report = store::import_datacatalog(w.db.get(), files, false, true);
+    } catch (const store::DatacatalogError&) {
+    } catch (const core::StorageError&) {
+    } catch (const std::exception& e) {
+        bug(std::string("an unexpected exception: ") + e.what());
+    }
+    std::string after = w.exported();
+    if (!report.written || (report.jobs_new == 0 && report.pipelines_new == 0)) {
+        if (after != before) bug("an import that wrote nothing new changed the database");
+        return 0;
+    }
+    store::DatacatalogReport again;
+    try {
+        again = store::import_datacatalog(w.db.get(), files, false, true);
+    } catch (const std::exception& e) {
+        bug(std::string("an input imported once is refused the second time: ") + e.what());
+    }
+    if (again.jobs_new != 0 || again.pipelines_new != 0)
+        bug("importing the same input twice added something");
+    if (w.exported() != after) bug("importing the same input twice changed the database");
+    World fresh;
+    try {
+        store::import_ndjson(
+            *fresh.db, [&after] { return std::make_unique<std::istringstream>(after); }, false);
+    } catch (const std::exception& e) {
+        bug(std::string("the database's own export is refused after a datacatalog import: ") +
+            e.what());
+    }
+    return 0;
+}
