@@ -144,7 +144,7 @@ class Flusher {
     bool settle(OutboxEntry& e, const Reply& r) {
         ++e.attempts;
         if (r.ok()) {
-            m_outbox.remove(e.id, false); // synced once at the end (see above)
+            m_outbox.remove(e, false); // synced once at the end (see above)
             counted(m_report.delivered, "", "");
             return true;
         }
@@ -254,7 +254,7 @@ FlushReport flush(const Outbox& outbox, const FlushHooks& hooks) {
     auto lock = outbox.lock_for_flush(); // a second flush waits here, then finds what is left
     outbox.remove_stale_temporaries(std::chrono::hours(1));
     std::vector<std::string> problems;
-    auto entries = outbox.list(&problems);
+    auto entries = outbox.list(&problems, hooks.job);
     if (hooks.select)
         std::erase_if(entries, [&](const OutboxEntry& e) { return !hooks.select(e); });
     Flusher flusher(outbox, hooks, static_cast<int>(entries.size()));

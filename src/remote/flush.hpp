@@ -35,6 +35,9 @@ struct FlushHooks {
     // Only the messages it accepts are flushed (all when unset): `pjm event` flushes just its
     // own job's queue before sending, so that a new message never overtakes older ones.
     std::function<bool(const OutboxEntry&)> select;
+    // With `select`: the job whose messages it takes, so that the other jobs' files are not
+    // even read (Outbox::list).
+    std::string job;
 };
 
 FlushReport flush(const Outbox& outbox, const FlushHooks& hooks);

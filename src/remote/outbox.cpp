@@ -164,9 +164,26 @@ std::string default_outbox_dir() {
     return util::app_dir(util::UserDir::state, "pjm").path + "/outbox";
 }
 
-void Outbox::write_file(const std::string& id, const std::string& text) const {
-    std::string tmp = m_dir + "/." + id + ".tmp";
-    std::string final_path = m_dir + "/" + id + std::string(k_suffix);
+namespace {
+
+// A job UUID as a file name may hold it: lowercase hex digits and dashes, 36 of them.
+bool nameable_job(std::string_view job) {
+    if (job.size() != 36) return false;
+    for (char c : job)
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || c == '-')) return false;
+    return true;
+}
+
+// An entry's file name without its suffix: ID_JOB, or ID when it names no job.
+std::string stem_of(const OutboxEntry& e) {
+    return nameable_job(e.job_uuid) ? e.id + "_" + e.job_uuid : e.id;
+}
+
+} // namespace
+
+void Outbox::write_file(const std::string& stem, const std::string& text) const {
+    std::string tmp = m_dir + "/." + stem + ".tmp";
+    std::string final_path = m_dir + "/" + stem + std::string(k_suffix);
     // A temporary file is always new (O_EXCL): a link planted in its place is never followed.
     ::unlink(tmp.c_str());
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -219,11 +236,12 @@ std::string Outbox::enqueue(OutboxEntry& entry) const {
     std::snprintf(stamp, sizeof stamp, "%016lld", now_us);
     entry.id = std::string(stamp) + "-" + core::to_hex(rnd.data(), rnd.size());
     if (entry.created.empty()) entry.created = core::rfc3339_ms(now_us / 1000);
-    write_file(entry.id, to_json(entry).dump(2) + "\n");
+    write_file(stem_of(entry), to_json(entry).dump(2) + "\n");
     return entry.id;
 }
 
-std::vector<OutboxEntry> Outbox::list(std::vector<std::string>* problems) const {
+std::vector<OutboxEntry> Outbox::list(std::vector<std::string>* problems,
+                                      std::string_view job) const {
     std::vector<OutboxEntry> out;
     std::error_code ec;
     if (!fs::exists(m_dir, ec)) return out;
@@ -231,6 +249,11 @@ std::vector<OutboxEntry> Outbox::list(std::vector<std::string>* problems) const 
     for (const auto& file : fs::directory_iterator(m_dir, ec)) {
         std::string name = file.path().filename().string();
         if (name.front() == '.' || file.path().extension() != k_suffix) continue;
+        // ID_JOB.json: another job's message is known by its name alone.
+        std::string stem = file.path().stem().string();
+        if (auto cut = stem.find('_'); !job.empty() && cut != std::string::npos &&
+                                       std::string_view(stem).substr(cut + 1) != job)
+            continue;
         std::string text;
         if (!read_own_file(file.path().string(), text)) {
             if (problems)
@@ -251,16 +274,49 @@ std::vector<OutboxEntry> Outbox::list(std::vector<std::string>* problems) const 
 }
 
 void Outbox::update(const OutboxEntry& entry) const {
-    write_file(entry.id, to_json(entry).dump(2) + "\n");
+    std::string stem = stem_of(entry);
+    write_file(stem, to_json(entry).dump(2) + "\n");
+    // A message queued before files named their job is renamed by its first update.
+    if (stem != entry.id) {
+        std::string old = m_dir + "/" + entry.id + std::string(k_suffix);
+        if (::unlink(old.c_str()) == 0) fsync_dir(m_dir);
+    }
 }
+
+namespace {
+
+// Unlinks `path`: true when it was there, false when it was not; throws otherwise.
+bool unlink_entry(const std::string& path) {
+    if (::unlink(path.c_str()) == 0) return true;
+    if (errno == ENOENT) return false;
+    fail("cannot remove " + path);
+}
+
+} // namespace
 
 bool Outbox::remove(const std::string& id, bool durable) const {
     if (id.empty() || id.find('/') != std::string::npos || id.front() == '.') return false;
-    std::string path = m_dir + "/" + id + std::string(k_suffix);
-    if (::unlink(path.c_str()) != 0) {
-        if (errno == ENOENT) return false;
-        fail("cannot remove " + path);
+    bool removed = unlink_entry(m_dir + "/" + id + std::string(k_suffix));
+    if (!removed) {
+        // ID_JOB.json: found by the folder's names.
+        std::error_code ec;
+        for (const auto& file : fs::directory_iterator(m_dir, ec)) {
+            std::string name = file.path().filename().string();
+            if (name.size() > id.size() && name.compare(0, id.size(), id) == 0 &&
+                name[id.size()] == '_' && file.path().extension() == k_suffix) {
+                removed = unlink_entry(file.path().string());
+                break;
+            }
+        }
     }
+    if (removed && durable) fsync_dir(m_dir);
+    return removed;
+}
+
+bool Outbox::remove(const OutboxEntry& entry, bool durable) const {
+    std::string stem = stem_of(entry);
+    if (stem == entry.id || !unlink_entry(m_dir + "/" + stem + std::string(k_suffix)))
+        return remove(entry.id, durable);
     if (durable) fsync_dir(m_dir);
     return true;
 }

@@ -1,10 +1,13 @@
 // The outbox: a folder of messages that could not be delivered yet, written durably (temporary
 // file, fsync, rename, fsync of the folder) and readable by their owner only. It may sit on a
-// shared filesystem and take writes from many processes at once; each message is one file.
+// shared filesystem and take writes from many processes at once; each message is one file,
+// named ID_JOB.json (ID.json for a create, and for files queued before pjm named the job), so
+// that one job's queue is found from the folder's names without reading the others.
 #pragma once
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pjm::remote {
@@ -45,14 +48,18 @@ class Outbox {
 
     // Writes the entry durably, giving it an id; throws std::runtime_error when it cannot.
     std::string enqueue(OutboxEntry& entry) const;
-    // Every entry, oldest first; unreadable files are reported in `problems`.
-    std::vector<OutboxEntry> list(std::vector<std::string>* problems = nullptr) const;
+    // Every entry, oldest first; unreadable files are reported in `problems`. With `job`, the
+    // entries that may be that job's: files named for another job are not read.
+    std::vector<OutboxEntry> list(std::vector<std::string>* problems = nullptr,
+                                  std::string_view job = {}) const;
     // Replaces an entry's file durably (after an attempt).
     void update(const OutboxEntry& entry) const;
     // Removes an entry for good; false when there is no such entry. With `durable` (the
     // default) the removal is on disk when it returns (fsync of the folder); a flush removes
     // delivered messages without it and calls sync() once at the end (see flush.cpp).
     bool remove(const std::string& id, bool durable = true) const;
+    // The same for an entry read from the outbox: its file is found by its name.
+    bool remove(const OutboxEntry& entry, bool durable = true) const;
     // Makes every change to the folder so far durable (fsync of the folder, if there is one).
     void sync() const;
     // Deletes the temporary files of writes that never finished (a pjm killed while queueing
@@ -77,7 +84,7 @@ class Outbox {
     FlushLock lock_for_flush() const;
 
   private:
-    void write_file(const std::string& id, const std::string& text) const;
+    void write_file(const std::string& stem, const std::string& text) const;
     std::string m_dir;
 };
 

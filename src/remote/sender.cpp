@@ -52,7 +52,7 @@ std::string Sender::send_earlier_first(const std::string& job) const {
     auto mine = [&job, &manager](const OutboxEntry& e) {
         return e.job_uuid == job && goes_to(e, manager);
     };
-    auto entries = m_outbox.list();
+    auto entries = m_outbox.list(nullptr, job);
     auto waiting = std::count_if(entries.begin(), entries.end(), mine);
     if (waiting == 0) return "";
     trace(std::to_string(waiting) + " earlier message(s) for job " + job +
@@ -61,6 +61,7 @@ std::string Sender::send_earlier_first(const std::string& job) const {
     FlushHooks hooks = clients.hooks();
     hooks.send = m_options.resend;
     hooks.select = mine;
+    hooks.job = job;
     hooks.connections = 1;
     FlushReport report;
     try {

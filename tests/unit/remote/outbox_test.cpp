@@ -141,5 +141,49 @@ TEST(Outbox, UnreadableFilesAreReportedNotFatal) {
     EXPECT_NE(problems[0].find("junk.json"), std::string::npos);
 }
 
+// A job's queue is found from the folder's names: files named for another job are not read
+// (a damaged one is not even noticed), files naming no job are (creates, and files queued
+// before names held the job), and an update or a removal finds an entry under either name.
+TEST(Outbox, AJobsQueueIsFoundByName) {
+    test::TempDir dir;
+    Outbox box(dir.file("outbox"));
+    const std::string j1 = "107aaaaa-0000-5000-8000-000000000001";
+    const std::string j2 = "107aaaaa-0000-5000-8000-000000000002";
+    OutboxEntry run = entry(j1, "run"), other = entry(j2, "run"), create = entry("", "create");
+    box.enqueue(run);
+    box.enqueue(other);
+    box.enqueue(create);
+    EXPECT_TRUE(fs::exists(box.dir() + "/" + run.id + "_" + j1 + ".json"));
+    EXPECT_TRUE(fs::exists(box.dir() + "/" + create.id + ".json"));
+    // Another job's file, damaged: the whole listing reports it, j1's does not read it.
+    std::FILE* f = std::fopen((box.dir() + "/" + other.id + "_" + j2 + ".json").c_str(), "w");
+    std::fputs("{damaged", f);
+    std::fclose(f);
+    std::vector<std::string> problems;
+    auto mine = box.list(&problems, j1);
+    EXPECT_TRUE(problems.empty()) << problems.front();
+    ASSERT_EQ(mine.size(), 2u) << "j1's message and the create, which names no job";
+    EXPECT_EQ(mine[0].id, run.id);
+    box.list(&problems);
+    EXPECT_EQ(problems.size(), 1u);
+    // A file of an older pjm (ID.json) for j1: listed for j1, renamed by its first update.
+    OutboxEntry legacy = entry(j1, "finish");
+    box.enqueue(legacy);
+    fs::rename(box.dir() + "/" + legacy.id + "_" + j1 + ".json",
+               box.dir() + "/" + legacy.id + ".json");
+    ASSERT_EQ(box.list(nullptr, j1).size(), 3u);
+    legacy.attempts = 1;
+    box.update(legacy);
+    EXPECT_FALSE(fs::exists(box.dir() + "/" + legacy.id + ".json"));
+    EXPECT_TRUE(fs::exists(box.dir() + "/" + legacy.id + "_" + j1 + ".json"));
+    EXPECT_EQ(box.list(nullptr, j1).size(), 3u) << "renamed, not copied";
+    // Removal by id (outbox drop) and by entry (flush) find either name.
+    EXPECT_TRUE(box.remove(run.id));
+    EXPECT_TRUE(box.remove(legacy));
+    EXPECT_FALSE(box.remove(legacy));
+    EXPECT_TRUE(box.remove(create));
+    ASSERT_EQ(box.list(nullptr, j1).size(), 0u);
+}
+
 } // namespace
 } // namespace pjm::remote
