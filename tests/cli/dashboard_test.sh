@@ -3,8 +3,8 @@
 # pjm-test: sanitize on SQLite too (the dashboard's routes, files and counts under ASan)
 # The dashboard of pjm serve (docs/dashboard.md) in a real browser: headless Chromium from
 # Debian driven by puppeteer-core (tests/node/dashboard.mjs) against a real pjm serve with real
-# jobs (32 of them in several states and two pipelines, one with 120+ events, one with hostile
-# data): the table is the jobs route's page, filters and paging agree with it, a job page shows
+# jobs (33 of them in several states and two pipelines, one with 120+ events, one with 5,201,
+# one with hostile data): the table is the jobs route's page, filters and paging agree with it, a job page shows
 # its whole history, lifecycle and executions, a new event shows within 2 s, hostile data runs
 # no script, keyboard, phone and dark scheme. Then, over curl: the viewer credential reads but
 # cannot send, the files' headers and weight, and --no-ui. (One backend: the pages only read
@@ -37,6 +37,12 @@ LIVE=$("$PJM" --local create --pipeline "$MAIN" --archive-path /archive/live --d
 printf '{"uuid":"%s","name":"run"}\n' "$LIVE" >>"$WORK/events.ndjson"
 for i in $(seq 1 120); do printf '{"uuid":"%s","name":"update","data":{"step":%d}}\n' "$LIVE" "$i"; done \
     >>"$WORK/events.ndjson"
+# A long history: 5,201 events, more than the page reads at once.
+LONG=$("$PJM" --local create --pipeline "$MAIN" --archive-path /archive/long --data '{"long": true}' \
+    --template '{uuid}') || exit 1
+printf '{"uuid":"%s","name":"run"}\n' "$LONG" >>"$WORK/events.ndjson"
+for i in $(seq 1 5199); do printf '{"uuid":"%s","name":"update","data":{"i":%d}}\n' "$LONG" "$i"; done \
+    >>"$WORK/events.ndjson"
 HOSTILE=$("$PJM" --local create --pipeline "$OTHER" --archive-path '/archive/<b>bold</b>' \
     --session '<img src=x onerror=window.__pwned=4>' \
     --data '{"note": "<script>window.__pwned=1</script>", "attr": "\"onerror=\"window.__pwned=2", "<i>key</i>": 1}' \
@@ -46,7 +52,7 @@ printf '{"uuid":"%s","name":"run","data":{"img":"<img src=x onerror=window.__pwn
 run --local event --batch "$WORK/events.ndjson"
 expect_rc 0 "the events of the fixture jobs"
 TOTAL=$("$PJM" --local --json list --limit 1000 | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
-expect_eq "$TOTAL" 32 "32 jobs"
+expect_eq "$TOTAL" 33 "33 jobs"
 LIVE_TOKEN=$("$PJM" --local token job "$LIVE")
 # The oldest CREATED job, which the browser test makes run.
 QUIET=$("$PJM" --local --json list --state CREATED --limit 1000 | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["uuid"])')
@@ -68,7 +74,7 @@ done
 # --- the viewer credential reads and cannot send
 expect_eq "$(code -H "Authorization: Bearer $VIEWER" "$URL/jobs?limit=5")" 200 "a viewer reads the jobs"
 expect_eq "$(code -H "Authorization: Bearer $VIEWER" "$URL/jobs/counts")" 200 "a viewer reads the counts"
-expect_eq "$(json_of_body() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["result"]["total"])' "$WORK/body"; }; json_of_body)" 32 "the counts' total"
+expect_eq "$(json_of_body() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["result"]["total"])' "$WORK/body"; }; json_of_body)" 33 "the counts' total"
 expect_eq "$(code -H "Authorization: Bearer $VIEWER" "$URL/jobs/$LIVE/executions")" 200 "a viewer reads a job's executions"
 expect_eq "$(code -H "Authorization: Bearer $VIEWER" "$URL/pipelines")" 200 "a viewer reads the pipelines"
 expect_eq "$(code -H "Authorization: Bearer $VIEWER" -d "{\"uuid\":\"$LIVE\",\"name\":\"update\",\"token\":\"$LIVE_TOKEN\"}" "$URL/messages")" 401 "a viewer cannot send a message"
@@ -116,7 +122,7 @@ mkdir -p "$WORK/shots"
 DB_FIRST=$("$PJM" --local --json list --limit 25 | python3 -c 'import json,sys; print(",".join(j["uuid"] for j in json.load(sys.stdin)))')
 check
 DB_FIRST=$DB_FIRST BASE=$BASE API=$URL BEARER=$BEARER VIEWER=$VIEWER HOSTILE=$HOSTILE LIVE=$LIVE LIVE_TOKEN=$LIVE_TOKEN \
-    QUIET=$QUIET QUIET_TOKEN=$QUIET_TOKEN \
+    QUIET=$QUIET QUIET_TOKEN=$QUIET_TOKEN LONG=$LONG \
     TOTAL=$TOTAL SHOTS="$WORK/shots" CHROMIUM=$CHROMIUM HOME="$WORK/home" \
     node "$NODE_DIR/dashboard.mjs" >"$WORK/browser.out" 2>&1 || fail "in the browser: $(cat "$WORK/browser.out")"
 cat "$WORK/browser.out"

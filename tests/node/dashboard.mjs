@@ -7,7 +7,7 @@
 // Environment: BASE (http://127.0.0.1:PORT), API (BASE/actors/v2/ACTOR), BEARER (a message
 // credential), VIEWER (a viewer credential), HOSTILE (the job with hostile data), LIVE and
 // LIVE_TOKEN (a RUNNING job and its token, sent events during the test), QUIET and QUIET_TOKEN
-// (an old CREATED job, run during the test), TOTAL (jobs in the database), DB_FIRST (the
+// (an old CREATED job, run during the test), LONG (a job with 5,201 events), TOTAL (jobs in the database), DB_FIRST (the
 // database's 25 most recently updated jobs, as pjm list reads them), SHOTS (folder for
 // screenshots), CHROMIUM (the browser).
 import puppeteer from "puppeteer-core";
@@ -34,6 +34,15 @@ async function sendEvent(name, data, uuid = env.LIVE, token = env.LIVE_TOKEN) {
     body: JSON.stringify({uuid, name, token, data}),
   });
   if (r.status !== 200) throw new Error("sending " + name + ": " + r.status + " " + (await r.text()));
+}
+
+// Opens a job's page and waits until it is that job's (a hash change keeps the page before
+// it on screen until the new one is ready).
+async function openJob(page, uuid) {
+  await page.goto(env.BASE + "/ui/#/job/" + uuid, {waitUntil: "networkidle0"});
+  await page.waitForFunction(
+    (u) => document.querySelector("h1 code")?.textContent === u.slice(0, 8) &&
+           document.querySelector("#fields"), {timeout: 10000}, uuid);
 }
 
 const rowsOf = (page) =>
@@ -146,8 +155,7 @@ try {
   await page.setViewport({width: 1280, height: 800});
 
   // --- the job page: every field, the whole history, the lifecycle, the executions
-  await page.goto(env.BASE + "/ui/#/job/" + env.LIVE, {waitUntil: "networkidle0"});
-  await page.waitForSelector("#timeline li");
+  await openJob(page, env.LIVE);
   const live = await apiGet("/jobs/" + env.LIVE + "?history=1000");
   const entries = await page.$$eval("#timeline li", (li) => li.map((x) => x.dataset.event));
   check(entries.length === live.event_count && live.event_count > 100,
@@ -172,9 +180,25 @@ try {
   }
   const jobMs = Date.now() - t0;
 
+  // --- a long history: the newest 5,000 first, the rest on asking, states from the start
+  await openJob(page, env.LONG);
+  const longJob = await apiGet("/jobs/" + env.LONG + "?history=0");
+  let shownLong = await page.$$eval("#timeline li", (li) => li.length);
+  check(shownLong === 5000 && longJob.event_count === 5201,
+        "a 5,201-event job shows its newest 5,000 first (" + shownLong + ")");
+  check(await page.$eval("#older-events", (b) => b.textContent) === "Show 201 older events",
+        "a button offers the older events");
+  await page.click("#older-events");
+  await page.waitForFunction(() => document.querySelectorAll("#timeline li").length === 5201,
+                             {timeout: 10000}).catch(() => null);
+  shownLong = await page.$$eval("#timeline li", (li) => li.length);
+  check(shownLong === 5201, "then the whole history (" + shownLong + ")");
+  check(await page.$("#older-events") === null, "and no more button");
+  const firstState = await page.$eval("#timeline li .state", (s) => s.textContent);
+  check(firstState === "CREATED", "with the states replayed from the create event (" + firstState + ")");
+
   // --- hostile data is shown as text and runs nothing
-  await page.goto(env.BASE + "/ui/#/job/" + env.HOSTILE, {waitUntil: "networkidle0"});
-  await page.waitForSelector("#fields");
+  await openJob(page, env.HOSTILE);
   await page.$$eval("details", (ds) => ds.forEach((d) => { d.open = true; }));
   const text = await page.$eval("main", (m) => m.textContent);
   check(text.includes("<script>window.__pwned=1</script>"), "the script tag shows as text");
@@ -206,7 +230,8 @@ try {
 
   // --- executions and health
   await page.goto(env.BASE + "/ui/#/executions", {waitUntil: "networkidle0"});
-  await page.waitForSelector("tr[data-execution]");
+  await page.waitForFunction(() => document.querySelector("h1")?.textContent === "Executions" &&
+                                   document.querySelector("tr[data-execution]"), {timeout: 10000});
   const execs = await apiGet("/executions?limit=50");
   const shown = await page.$$eval("tr[data-execution]", (r) => r.map((x) => x.dataset.execution));
   check(JSON.stringify(shown) === JSON.stringify(execs.executions.map((e) => e.id)),
@@ -228,8 +253,7 @@ try {
   await page.screenshot({path: env.SHOTS + "/jobs-phone.png"});
   await page.setViewport({width: 1280, height: 800});
   await page.emulateMediaFeatures([{name: "prefers-color-scheme", value: "dark"}]);
-  await page.goto(env.BASE + "/ui/#/job/" + env.LIVE, {waitUntil: "networkidle0"});
-  await page.waitForSelector("#timeline li");
+  await openJob(page, env.LIVE);
   const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   check(bg === "rgb(18, 21, 27)", "the dark scheme applies (" + bg + ")");
   await page.screenshot({path: env.SHOTS + "/job-dark.png"});

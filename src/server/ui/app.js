@@ -306,18 +306,38 @@ async function jobsPage(main) {
 
 // --- the job page -------------------------------------------------------------------------------
 
-// The whole history, a page of up to 1,000 entries at a time, oldest first.
-async function wholeJob(uuid) {
-  const job = await api("/jobs/" + encodeURIComponent(uuid), {history: 1000});
-  let history = job.history || [];
-  let start = job.history_start || 1;
-  for (let pages = 0; start > 1 && pages < 50; pages++) {
-    const older = await api("/jobs/" + encodeURIComponent(uuid), {history: 1000, before: start});
-    history = (older.history || []).concat(history);
-    start = older.history_start || 1;
+// A job's history is read a page (up to 1,000 entries) at a time, newest first: the whole of
+// it up to WHOLE_HISTORY entries, then more on asking ("Show older events").
+const HISTORY_PAGE = 1000;
+const WHOLE_HISTORY = 5000;
+
+async function olderPage(uuid, job) {
+  const older = await api("/jobs/" + encodeURIComponent(uuid),
+                          {history: HISTORY_PAGE, before: job.history_start});
+  job.history = (older.history || []).concat(job.history);
+  job.history_start = older.history_start || 1;
+}
+
+async function readJob(uuid) {
+  const job = await api("/jobs/" + encodeURIComponent(uuid), {history: HISTORY_PAGE});
+  job.history = job.history || [];
+  job.history_start = job.history_start || 1;
+  while (job.history_start > 1 && job.history.length < WHOLE_HISTORY) await olderPage(uuid, job);
+  return job;
+}
+
+// The job again, its newest page joined to the older entries already read (when the new page
+// reaches back to them; otherwise from the new page on).
+async function rereadJob(uuid, known) {
+  const job = await api("/jobs/" + encodeURIComponent(uuid), {history: HISTORY_PAGE});
+  job.history = job.history || [];
+  job.history_start = job.history_start || 1;
+  const knownEnd = known.history_start + known.history.length; // the number after the last
+  if (job.history_start > known.history_start && job.history_start <= knownEnd) {
+    job.history = known.history.slice(0, job.history_start - known.history_start)
+                    .concat(job.history);
+    job.history_start = known.history_start;
   }
-  job.history = history;
-  job.history_start = start;
   return job;
 }
 
@@ -375,7 +395,8 @@ function dataBlock(data, label) {
 }
 
 function timeline(history, startAt) {
-  const states = replayStates(history);
+  // States are replayed from the create event: without the first entries they are not known.
+  const states = startAt === 1 ? replayStates(history) : history.map(() => null);
   const list = el("ol", {class: "timeline", id: "timeline", start: startAt});
   history.forEach((e, i) => {
     const before = i ? states[i - 1] : null, after = states[i];
@@ -383,7 +404,7 @@ function timeline(history, startAt) {
       el("div", {class: "what"}, el("strong", {}, e.name), " ",
          after ? (before && before !== after ? [stateBadge(before), " → ", stateBadge(after)]
                                               : [stateBadge(after)])
-               : el("span", {class: "muted"}, "(state unknown)")),
+               : el("span", {class: "muted"}, startAt === 1 ? "(state unknown)" : "")),
       el("div", {class: "when"}, when(e.date)),
       dataBlock(e.data, "data")));
   });
@@ -436,7 +457,7 @@ async function jobPage(main, uuid) {
   }
   let job;
   try {
-    job = await wholeJob(uuid);
+    job = await readJob(uuid);
   } catch (e) {
     if (e.status === 401) return;
     main.append(el("h1", {tabindex: "-1"}, "Job"), el("p", {class: "error"}, e.message));
@@ -455,8 +476,18 @@ async function jobPage(main, uuid) {
       el("section", {"aria-labelledby": "h-lifecycle"},
          el("h2", {id: "h-lifecycle"}, "Where it is"), lifecyclePicture(job.state),
          el("h3", {}, "Events it can take now"), nextEvents(job.state)));
-    clear(history).append(el("h2", {id: "h-history"}, "History (" + job.history.length + " events)"),
-                          timeline(job.history, job.history_start));
+    const shown = job.history.length, all = job.event_count;
+    clear(history).append(
+      el("h2", {id: "h-history"},
+         "History (" + (shown === all ? all + " events" : shown + " newest of " + all + " events") + ")"),
+      job.history_start > 1
+        ? el("button", {type: "button", id: "older-events", onclick: async (ev) => {
+               ev.target.disabled = true;
+               try { await olderPage(uuid, job); } finally { render(); }
+               document.getElementById("older-events")?.focus();
+             }}, "Show " + Math.min(HISTORY_PAGE, job.history_start - 1) + " older events")
+        : null,
+      timeline(job.history, job.history_start));
   }
   async function executions() {
     const list = await api("/jobs/" + encodeURIComponent(uuid) + "/executions", {limit: 20});
@@ -469,7 +500,7 @@ async function jobPage(main, uuid) {
   async function refresh() {
     const now = await api("/jobs/" + encodeURIComponent(uuid), {history: 0});
     if (now.event_count === job.event_count && now.updated === job.updated) return;
-    job = await wholeJob(uuid);
+    job = await rereadJob(uuid, job);
     render();
     await executions();
   }
