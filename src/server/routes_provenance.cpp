@@ -12,8 +12,22 @@ namespace pjm::server {
 
 namespace {
 
+// A document holds the whole history, some 600 bytes an event: over HTTP, jobs of at most this
+// many events (about 12 MB), so that one reply stays bounded; `pjm export --format` where the
+// database is has no such bound.
+constexpr std::int64_t k_events_max = 20000;
+
 core::Result<core::provenance::RunRecord> read_record(ServerContext& ctx, const Request& req) {
     auto storage = ctx.reads.acquire();
+    auto head = core::read_job(*storage, req.matches[2], core::HistoryWindow::none());
+    if (!head.ok()) return core::Result<core::provenance::RunRecord>::fail(head.kind, head.message);
+    if (head.value.event_count > k_events_max)
+        return core::Result<core::provenance::RunRecord>::fail(
+            core::ErrorKind::invalid,
+            "job " + head.value.uuid + " has " + std::to_string(head.value.event_count) +
+                " events; a provenance document over HTTP holds at most " +
+                std::to_string(k_events_max) +
+                ": write it where the database is, with pjm export --format ro-crate|prov-json");
     return core::provenance::read_run_record(*storage, req.matches[2]);
 }
 

@@ -150,5 +150,33 @@ get "jobs/not-a-uuid/prov?x-nonce=$NONCE"
 expect_eq "$CODE" 400 "serve: not a job UUID"
 get "jobs/$RERUN/ro-crate?x-nonce=$NONCE" -X POST
 expect_eq "$CODE" 405 "serve: POST is not a method of the route"
+# A job of more than 20,000 events: refused over HTTP (one reply stays bounded), written by
+# pjm export where the database is.
+python3 - "$WORK/long.ndjson" <<'PY'
+import base64, json, os, sys, uuid
+pipeline = "10659e76-6df0-5fc6-8282-8f3e38176d1a"
+names = ["create", "run"] + ["update"] * 19999
+h = [{"data": {"i": i} if n == "update" else {}, "date": "2026-06-02T00:00:00.000Z", "name": n,
+      "uuid": "108" + uuid.uuid4().hex[3:8] + "-" + str(uuid.uuid4())[9:]} for i, n in enumerate(names)]
+job = {"type": "job", "uuid": "1070aaaa-0000-5000-8000-00000000beef", "pipeline_uuid": pipeline,
+       "archive_path": "/a", "archive_patterns": [], "product_patterns": [], "data": {},
+       "state": "RUNNING", "last_event": "update", "created": h[0]["date"], "updated": h[-1]["date"],
+       "salt": base64.b64encode(os.urandom(16)).decode(), "visible": True,
+       "event_count": len(h), "history": h}
+with open(sys.argv[1], "w") as f:
+    f.write(json.dumps({"format": "pjm-export", "version": 1, "exported": h[0]["date"], "database": "test"}) + "\n")
+    f.write(json.dumps(job) + "\n")
+    f.write(json.dumps({"type": "end", "settings": 0, "pipelines": 0, "jobs": 1, "events": len(h)}) + "\n")
+PY
+run import "$WORK/long.ndjson"
+expect_rc 0 "import a job of 20,001 events"
+get "jobs/1070aaaa-0000-5000-8000-00000000beef/ro-crate?x-nonce=$NONCE"
+expect_eq "$CODE" 400 "serve: a crate of more than 20,000 events is refused"
+check
+grep -q "pjm export --format" "$WORK/body" || fail "the refusal says where to write it: $(cat "$WORK/body")"
 stop_server
+run --local export --format prov-json 1070aaaa-0000-5000-8000-00000000beef -o "$WORK/long.prov.json"
+expect_rc 0 "pjm export writes it"
+expect_eq "$("$PY" -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["activity"]))' "$WORK/long.prov.json")" 20002 \
+    "every event an activity, and the job"
 finish
