@@ -9,6 +9,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace pjm::store {
@@ -47,6 +48,11 @@ class Database : public core::Storage, public ExecutionLog {
 
     // What the backend is, for messages and exports ("sqlite:/path/pjm.db").
     virtual std::string describe() const = 0;
+
+    // The scheduler jobs `job_uuid`'s run entries claimed (claim key, claim), oldest first:
+    // what pjm export carries of them.
+    virtual std::vector<std::pair<std::string, core::SchedulerClaim>>
+    job_claims(const std::string& job_uuid) = 0;
 };
 
 } // namespace pjm::store

@@ -59,7 +59,36 @@ std::string type_of(std::size_t n, const json& r) {
 
 json body(json r) {
     r.erase("type");
+    r.erase("claims");
     return r;
+}
+
+// A job record's scheduler claims (claim key, claim); throws core::StorageError naming what is
+// wrong.
+std::vector<std::pair<std::string, core::SchedulerClaim>> claims_of(const json& r,
+                                                                    const std::string& job) {
+    std::vector<std::pair<std::string, core::SchedulerClaim>> out;
+    auto it = r.find("claims");
+    if (it == r.end()) return out;
+    if (!it->is_array()) throw core::StorageError("job " + job + ": \"claims\" is not a list");
+    for (const auto& c : *it) {
+        auto text = [&](const char* key) -> const json* {
+            auto f = c.is_object() ? c.find(key) : c.end();
+            return c.is_object() && f != c.end() ? &*f : nullptr;
+        };
+        const json *key = text("key"), *claimed = text("claimed"), *cluster = text("cluster");
+        if (!key || !key->is_string() || key->get_ref<const std::string&>().empty() || !claimed ||
+            !claimed->is_string() ||
+            !core::parse_rfc3339_ms(claimed->get_ref<const std::string&>()) ||
+            (cluster && !cluster->is_null() && !cluster->is_string()))
+            throw core::StorageError("job " + job + ": a claim needs a \"key\", an RFC 3339 " +
+                                     "\"claimed\" and a \"cluster\" that is text or null, not " +
+                                     c.dump());
+        core::SchedulerClaim claim{job, std::nullopt, claimed->get<std::string>()};
+        if (cluster && cluster->is_string()) claim.cluster = cluster->get<std::string>();
+        out.emplace_back(key->get<std::string>(), std::move(claim));
+    }
+    return out;
 }
 
 // What a job record must be for the database to hold it as pjm would have made it: a salt (a
@@ -154,6 +183,11 @@ TransferCounts check(std::istream& in, const std::function<bool(const std::strin
                 bad(n, "job " + job.uuid + " names pipeline " + job.pipeline_uuid +
                            ", which is neither in the file nor in the database");
             if (std::string why = job_problem(job); !why.empty()) bad(n, why);
+            try {
+                seen.claims += claims_of(r, job.uuid).size();
+            } catch (const core::StorageError& e) {
+                bad(n, e.what());
+            }
             ++seen.jobs;
             seen.events += job.history.size();
         } else if (type == "end") {
@@ -165,6 +199,10 @@ TransferCounts check(std::istream& in, const std::function<bool(const std::strin
                 if (r.value(key, json()) != count)
                     bad(n, std::string("the end record counts ") + r.value(key, json()).dump() +
                                " " + key + " but the file holds " + std::to_string(count));
+            // (Files of a pjm before claims were exported have no count of them, and none.)
+            if (r.value("claims", json(0)) != seen.claims)
+                bad(n, "the end record counts " + r.value("claims", json()).dump() +
+                           " claims but the file holds " + std::to_string(seen.claims));
             end = true;
         } else {
             bad(n, "unknown record type '" + type + "'");
@@ -204,6 +242,15 @@ TransferCounts export_ndjson(Database& storage, std::ostream& out, const std::st
         if (!job) continue; // removed since the listing
         json r = job_record(*job, true);
         r["type"] = "job";
+        if (auto claims = storage.job_claims(job->uuid); !claims.empty()) {
+            json list = json::array();
+            for (const auto& [key, claim] : claims)
+                list.push_back({{"key", key},
+                                {"cluster", claim.cluster ? json(*claim.cluster) : json()},
+                                {"claimed", claim.claimed}});
+            c.claims += claims.size();
+            r["claims"] = std::move(list);
+        }
         line(out, r);
         ++c.jobs;
         c.events += job->history.size();
@@ -212,7 +259,8 @@ TransferCounts export_ndjson(Database& storage, std::ostream& out, const std::st
                {"settings", c.settings},
                {"pipelines", c.pipelines},
                {"jobs", c.jobs},
-               {"events", c.events}});
+               {"events", c.events},
+               {"claims", c.claims}});
     out.flush();
     if (!out) throw core::StorageError("writing the export failed (disk full?)");
     return c;
@@ -247,7 +295,11 @@ ImportReport import_ndjson(Database& storage,
         });
     }
     ImportReport report;
-    std::vector<core::Job> batch;
+    struct Record {
+        core::Job job;
+        std::vector<std::pair<std::string, core::SchedulerClaim>> claims;
+    };
+    std::vector<Record> batch;
     auto flush = [&] {
         if (batch.empty()) return;
         TransferCounts added;
@@ -255,20 +307,24 @@ ImportReport import_ndjson(Database& storage,
         storage.write([&](core::StorageTx& tx) {
             added = {}; // the transaction may run more than once (a lost race)
             present = 0;
-            for (const auto& job : batch) {
+            for (const auto& [job, claims] : batch) {
                 if (tx.load_job_for_update(job.uuid)) {
                     ++present;
                     continue;
                 }
                 tx.insert_job(job);
+                for (const auto& [key, claim] : claims)
+                    tx.add_claim(key, claim);
                 ++added.jobs;
                 added.events += job.history.size();
+                added.claims += claims.size();
             }
             return true;
         });
         report.jobs_present += present;
         report.imported.jobs += added.jobs;
         report.imported.events += added.events;
+        report.imported.claims += added.claims;
         batch.clear();
     };
     // One transaction for the whole file (pjm serve's group commit: each group of jobs a
@@ -290,7 +346,9 @@ ImportReport import_ndjson(Database& storage,
                 else
                     ++report.pipelines_present;
             } else if (type == "job") {
-                batch.push_back(job_from_record(body(r)));
+                core::Job job = job_from_record(body(r));
+                auto claims = claims_of(r, job.uuid);
+                batch.push_back({std::move(job), std::move(claims)});
                 if (batch.size() == k_jobs_per_transaction) flush();
             }
         });

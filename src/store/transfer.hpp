@@ -7,8 +7,10 @@
 //   {"format": "pjm-export", "version": 1, "exported": TIME, "database": WHERE}
 //   {"type": "setting", "key": K, "value": V}                        (the database's settings)
 //   {"type": "pipeline", "uuid": …, "name": …, "description": …, "created": …}
-//   {"type": "job", …the job document…, "salt": …, "history": […every entry…]}
-//   {"type": "end", "settings": N, "pipelines": N, "jobs": N, "events": N}
+//   {"type": "job", …the job document…, "salt": …, "history": […every entry…],
+//    "claims": [{"key": "slurm:4242", "cluster": … or null, "claimed": TIME}, …]}
+//                   (the scheduler jobs its run entries claimed; left out when none)
+//   {"type": "end", "settings": N, "pipelines": N, "jobs": N, "events": N, "claims": N}
 // The last line lets an import tell a complete file from a truncated one.
 #pragma once
 
@@ -28,6 +30,7 @@ struct TransferCounts {
     std::size_t pipelines = 0;
     std::size_t jobs = 0;
     std::size_t events = 0;
+    std::size_t claims = 0; // scheduler claims (counted in the end record too)
 };
 
 // Writes the database to `out`: every pipeline, every job (hidden ones too) with its whole

@@ -15,7 +15,10 @@ export PJM_DATABASE=$SQLITE_A
 setup_job first '{"n": 1, "text": "ünïcode ✓ \"quoted\"", "f": 0.1, "big": 9007199254740993}'
 JOB1=$JOB TOKEN1=$TOKEN
 for e in run update finish; do
-    run --local event "$e" "$JOB1" --token "$TOKEN1" --data "{\"step\": \"$e\"}"
+    data="{\"step\": \"$e\"}"
+    # The run entry names the Slurm job it runs in: a scheduler claim, which moves with the job.
+    [ "$e" = run ] && data='{"step": "run", "scheduler": {"name": "slurm", "job_id": "4242", "cluster": "c1"}}'
+    run --local event "$e" "$JOB1" --token "$TOKEN1" --data "$data"
     expect_rc 0 "$e on the first job"
 done
 run --local --json create --pipeline "$PIPELINE" --archive-path /archive/2 --data '{"n": 2}' \
@@ -41,6 +44,10 @@ run --local --json export --output "$WORK/a.ndjson" --force
 expect_rc 0 "export --force"
 expect_eq "$(json_field jobs)" "2" "export --json counts jobs"
 expect_eq "$(json_field events)" "5" "export --json counts events"
+expect_eq "$(json_field claims)" "1" "export --json counts scheduler claims"
+check
+grep -q '"claims":\[{"claimed":"[^"]*","cluster":"c1","key":"slurm:4242"}\]' "$WORK/a.ndjson" ||
+    fail "the first job's record does not carry its claim: $(grep -o '"claims":[^]]*]' "$WORK/a.ndjson")"
 "$PJM" --local export >"$WORK/a-stdout.ndjson"
 expect_eq "$(tail -n +2 "$WORK/a-stdout.ndjson")" "$(tail -n +2 "$WORK/a.ndjson")" \
     "export to stdout writes the same records"
@@ -59,7 +66,7 @@ expect_rc 0 "db migrate on a current database"
 expect_out "nothing to do" "db migrate on a current database"
 run --local import "$WORK/a.ndjson"
 expect_rc 0 "import into PostgreSQL"
-expect_out "imported 1 pipelines, 2 jobs (5 events) and 1 settings" "import summary"
+expect_out "imported 1 pipelines, 2 jobs (5 events, 1 scheduler claims) and 1 settings" "import summary"
 # The planner's statistics are fresh after the import, not left to autovacuum (a list page
 # of a fresh import would otherwise sort every matching job).
 expect_eq "$(psql "$PG" -XqAt -c "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('jobs', 'history') AND last_analyze IS NOT NULL")" \
@@ -68,6 +75,8 @@ run --local export --output "$WORK/b.ndjson"
 expect_rc 0 "export from PostgreSQL"
 expect_eq "$(tail -n +2 "$WORK/b.ndjson")" "$(tail -n +2 "$WORK/a.ndjson")" \
     "PostgreSQL holds exactly what SQLite held"
+expect_eq "$(psql "$PG" -XqAt -c "SELECT claim_key || ' ' || job_uuid || ' ' || cluster FROM scheduler_claims")" \
+    "slurm:4242 $JOB1 c1" "the scheduler claim moved with its job"
 run --local event validate "$JOB1" --token "$TOKEN1"
 expect_rc 0 "the job's token works on the moved job"
 expect_eq "$("$PJM" --local token admin --at 1790000000)" "$ADMIN_A" \

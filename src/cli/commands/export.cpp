@@ -94,7 +94,8 @@ int run_export(Context& ctx, const ExportArgs& a) {
                     {"settings", c.settings},
                     {"pipelines", c.pipelines},
                     {"jobs", c.jobs},
-                    {"events", c.events}});
+                    {"events", c.events},
+                    {"claims", c.claims}});
     } else {
         std::cout << "exported " << c.pipelines << " pipelines, " << c.jobs << " jobs (" << c.events
                   << " events) and " << c.settings << " settings to " << a.output

@@ -145,13 +145,15 @@ int run_import(Context& ctx, ImportArgs a) {
                      {{"settings", r.imported.settings},
                       {"pipelines", r.imported.pipelines},
                       {"jobs", r.imported.jobs},
-                      {"events", r.imported.events}}},
+                      {"events", r.imported.events},
+                      {"claims", r.imported.claims}}},
                     {"present", {{"pipelines", r.pipelines_present}, {"jobs", r.jobs_present}}}});
         return 0;
     }
     std::cout << "imported " << r.imported.pipelines << " pipelines, " << r.imported.jobs
-              << " jobs (" << r.imported.events << " events) and " << r.imported.settings
-              << " settings";
+              << " jobs (" << r.imported.events << " events";
+    if (r.imported.claims) std::cout << ", " << r.imported.claims << " scheduler claims";
+    std::cout << ") and " << r.imported.settings << " settings";
     if (r.pipelines_present || r.jobs_present)
         std::cout << "; already present and left as they were: " << r.pipelines_present
                   << " pipelines, " << r.jobs_present << " jobs";

@@ -590,6 +590,22 @@ class PostgresStore final : public Database, private core::StorageTx {
                     Race::retry);
     }
 
+    std::vector<std::pair<std::string, core::SchedulerClaim>>
+    job_claims(const std::string& job_uuid) override {
+        Result r = m_conn.exec_idempotent("reading a job's scheduler claims",
+                                          "SELECT claim_key, cluster, claimed FROM "
+                                          "scheduler_claims WHERE job_uuid = $1 ORDER BY "
+                                          "claimed, claim_key",
+                                          {job_uuid.c_str()});
+        std::vector<std::pair<std::string, core::SchedulerClaim>> out;
+        for (int i = 0; i < r.rows(); ++i) {
+            core::SchedulerClaim c{job_uuid, std::nullopt, r.text(i, 2)};
+            if (!r.null(i, 1)) c.cluster = r.text(i, 1);
+            out.emplace_back(r.text(i, 0), std::move(c));
+        }
+        return out;
+    }
+
     std::vector<core::SchedulerClaim> find_claims(const std::string& key,
                                                   std::size_t limit) override {
         std::string n = std::to_string(limit);

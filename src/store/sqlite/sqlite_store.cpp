@@ -462,6 +462,19 @@ class SqliteStore final : public Database, private core::StorageTx {
         s.run();
     }
 
+    std::vector<std::pair<std::string, core::SchedulerClaim>>
+    job_claims(const std::string& job_uuid) override {
+        auto& s = stmt("SELECT claim_key, cluster, claimed FROM scheduler_claims "
+                       "WHERE job_uuid = ?1 ORDER BY claimed, claim_key");
+        s.bind(1, std::string_view(job_uuid));
+        std::vector<std::pair<std::string, core::SchedulerClaim>> out;
+        while (s.step())
+            out.emplace_back(s.text(0),
+                             core::SchedulerClaim{job_uuid, s.optional_text(1), s.text(2)});
+        s.reset();
+        return out;
+    }
+
     std::vector<core::SchedulerClaim> find_claims(const std::string& key,
                                                   std::size_t limit) override {
         auto& s = stmt("SELECT job_uuid, cluster, claimed FROM scheduler_claims "
