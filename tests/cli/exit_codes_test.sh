@@ -146,7 +146,8 @@ run --json --retries 0 --url http://127.0.0.1:1/actors/v2/A1/messages event run 
 expect_rc 75 "manager down, message queued (--json)"
 expect_eq "$(json_field outcome)" "queued" "--json says queued"
 QUEUED_ID=$(json_field outbox_id)
-[ -f "$XDG_STATE_HOME/pjm/outbox/$QUEUED_ID.json" ] || fail "--json names the queued file ($QUEUED_ID)"
+[ -f "$XDG_STATE_HOME/pjm/outbox/${QUEUED_ID}_$JOB.json" ] ||
+    fail "--json names the queued file ($QUEUED_ID, as ID_JOB.json: $(ls "$XDG_STATE_HOME/pjm/outbox"))"
 check
 [ "$(ls "$XDG_STATE_HOME/pjm/outbox" | grep -c '\.json$')" -eq 2 ] ||
     fail "exit 75 twice (plain and --json) means two queued messages"
