@@ -24,20 +24,6 @@ json literal(const json& v) {
     return v.dump();
 }
 
-const char* status_name(RunStatus s) {
-    switch (s) {
-    case RunStatus::potential:
-        return "potential";
-    case RunStatus::active:
-        return "active";
-    case RunStatus::completed:
-        return "completed";
-    case RunStatus::failed:
-        return "failed";
-    }
-    return "";
-}
-
 class Document {
   public:
     json doc = {{"prefix", {{"pjm", k_pjm_namespace}, {"uuid", "urn:uuid:"}}}};
@@ -52,7 +38,7 @@ class Document {
                   {"prov:label", "PipelineJob " + job.uuid +
                                      (run.pipeline ? " (" + run.pipeline->name + ")" : "")},
                   {"pjm:state", std::string(to_string(job.state))},
-                  {"pjm:status", status_name(s.status)},
+                  {"pjm:status", to_string(s.status)},
                   {"pjm:attempt", static_cast<int>(s.attempt)}};
         if (s.start) a["prov:startTime"] = *s.start;
         if (s.end) a["prov:endTime"] = *s.end;

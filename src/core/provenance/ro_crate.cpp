@@ -34,18 +34,11 @@ json property_value(const std::string& id, const std::string& name, const json& 
     return pv;
 }
 
-const char* status_iri(RunStatus s) {
-    switch (s) {
-    case RunStatus::potential:
-        return "http://schema.org/PotentialActionStatus";
-    case RunStatus::active:
-        return "http://schema.org/ActiveActionStatus";
-    case RunStatus::completed:
-        return "http://schema.org/CompletedActionStatus";
-    case RunStatus::failed:
-        return "http://schema.org/FailedActionStatus";
-    }
-    return "";
+// schema.org's ActionStatusType of a run: completed -> http://schema.org/CompletedActionStatus.
+std::string status_iri(RunStatus s) {
+    std::string name = to_string(s);
+    name[0] = static_cast<char>(name[0] - 'a' + 'A');
+    return "http://schema.org/" + name + "ActionStatus";
 }
 
 std::string action_id(const Job& job) {
@@ -56,8 +49,8 @@ std::string action_id(const Job& job) {
 class JobGraph {
   public:
     JobGraph(const RunRecord& run, json& graph, std::set<std::string>& ids, json& mentions)
-        : run_(run), job_(run.job), graph_(graph), ids_(ids), mentions_(mentions),
-          prefix_("#" + run.job.uuid + "-") {}
+        : run_(run), job_(run.job), run_summary_(summarize(run.job)), graph_(graph), ids_(ids),
+          mentions_(mentions), prefix_("#" + run.job.uuid + "-") {}
 
     void add() {
         std::string instrument = add_pipeline();
@@ -66,7 +59,7 @@ class JobGraph {
                        {"name", name()},
                        {"description", description()},
                        {"instrument", id_ref(instrument)}};
-        RunSummary s = summarize(job_);
+        const RunSummary& s = run_summary_;
         if (s.start) action["startTime"] = *s.start;
         if (s.end) action["endTime"] = *s.end;
         action["actionStatus"] = id_ref(status_iri(s.status));
@@ -89,7 +82,7 @@ class JobGraph {
     }
 
     std::string description() const {
-        RunSummary s = summarize(job_);
+        const RunSummary& s = run_summary_;
         std::string d = "A run of the pipeline " +
                         (run_.pipeline ? "'" + run_.pipeline->name + "' " : std::string()) +
                         "tracked by pjm: " + std::string(to_string(job_.state)) + " after " +
@@ -219,6 +212,7 @@ class JobGraph {
 
     const RunRecord& run_;
     const Job& job_;
+    const RunSummary run_summary_; // the latest attempt, read from the history once
     json& graph_;
     std::set<std::string>& ids_;
     json& mentions_;

@@ -19,6 +19,20 @@ std::optional<std::string> failure_text(const HistoryEntry& e) {
 
 } // namespace
 
+const char* to_string(RunStatus s) {
+    switch (s) {
+    case RunStatus::potential:
+        return "potential";
+    case RunStatus::active:
+        return "active";
+    case RunStatus::completed:
+        return "completed";
+    case RunStatus::failed:
+        return "failed";
+    }
+    return "";
+}
+
 RunSummary summarize(const Job& job) {
     RunSummary s;
     std::size_t begin = 0;

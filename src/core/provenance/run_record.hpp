@@ -21,6 +21,9 @@ enum class RunStatus {
     failed,    // ended by a fail
 };
 
+// "potential", "active", "completed", "failed".
+const char* to_string(RunStatus s);
+
 struct RunSummary {
     RunStatus status = RunStatus::potential;
     std::optional<std::string> start; // the attempt's first run
