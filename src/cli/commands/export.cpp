@@ -5,19 +5,15 @@
 #include "cli/commands/export_provenance.hpp"
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
+#include "cli/file_output.hpp"
 #include "cli/output.hpp"
 #include "core/storage.hpp"
 #include "core/timefmt.hpp"
 #include "store/store.hpp"
 #include "store/transfer.hpp"
 
-#include <cerrno>
-#include <cstring>
-#include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 namespace pjm::cli {
 
@@ -30,39 +26,12 @@ struct ExportArgs {
     bool force = false;
 };
 
-[[noreturn]] void cannot_write(const std::string& path, int err) {
-    throw CliError(core::ErrorKind::storage, "cannot write " + path + ": " + std::strerror(err) +
-                                                 " (check the folder exists and is writable)");
-}
-
-// Writes through a temporary file in the same folder, flushed to disk and renamed into place:
-// a failed export never leaves a partial file under the name asked for.
+// The export holds every job's salt and the admin secret: owner only, from the start.
 store::TransferCounts export_to_file(store::Database& storage, const std::string& path, bool force,
                                      const std::string& now) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (!force && fs::exists(path, ec))
-        usage_error(path + " exists already; give --force to replace it");
-    std::string tmp = path + ".tmp-" + std::to_string(getpid());
-    // The export holds every job's salt and the admin secret: owner only, from the start.
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) cannot_write(path, errno);
-    ::close(fd);
     store::TransferCounts counts;
-    try {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) cannot_write(path, errno);
-        counts = store::export_ndjson(storage, out, now);
-        out.close();
-        if (!out) cannot_write(path, errno);
-        fd = ::open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0 || ::fsync(fd) != 0) cannot_write(path, errno);
-        ::close(fd);
-        fs::rename(tmp, path);
-    } catch (...) {
-        fs::remove(tmp, ec);
-        throw;
-    }
+    write_file_whole(path, force, 0600,
+                     [&](std::ostream& out) { counts = store::export_ndjson(storage, out, now); });
     return counts;
 }
 

@@ -2,6 +2,7 @@
 
 #include "cli/context.hpp"
 #include "cli/errors.hpp"
+#include "cli/file_output.hpp"
 #include "cli/output.hpp"
 #include "core/lookup.hpp"
 #include "core/provenance/prov_json.hpp"
@@ -10,12 +11,8 @@
 #include "util/zip_writer.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <unistd.h>
 
 namespace pjm::cli {
 
@@ -23,37 +20,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-[[noreturn]] void cannot_write(const std::string& path, const std::string& why) {
-    throw CliError(core::ErrorKind::storage, "cannot write " + path + ": " + why +
-                                                 " (check the folder exists and is writable)");
-}
-
-bool ends_with(const std::string& s, const std::string& tail) {
-    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
-}
-
-// Writes `bytes` to `path` through a temporary file in the same folder renamed into place, so
-// a failed export never leaves a partial file under the name asked for.
+// A provenance document holds no secret: readable as the umask allows.
 void write_whole(const std::string& path, const std::string& bytes, bool force) {
-    std::error_code ec;
-    if (!force && fs::exists(path, ec))
-        usage_error(path + " exists already; give --force to replace it");
-    std::string tmp = path + ".tmp-" + std::to_string(getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) cannot_write(path, std::strerror(errno));
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        out.close();
-        if (!out) {
-            fs::remove(tmp, ec);
-            cannot_write(path, std::strerror(errno));
-        }
-    }
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        cannot_write(path, ec.message());
-    }
+    write_file_whole(path, force, 0666, [&](std::ostream& out) { out << bytes; });
 }
 
 // The jobs named, each read whole, in the order given (a job named twice once).
@@ -79,7 +48,7 @@ std::vector<core::provenance::RunRecord> read_records(Context& ctx,
 // Where the crate goes: a folder holding ro-crate-metadata.json, or a .zip of it.
 std::string write_crate(const std::string& output, const std::string& metadata,
                         const std::string& published, bool force) {
-    if (ends_with(output, ".zip")) {
+    if (output.ends_with(".zip")) {
         auto ms = core::parse_rfc3339_ms(published);
         std::time_t when = ms ? static_cast<std::time_t>(*ms / 1000) : 0;
         std::string bytes = util::zip_archive({{"ro-crate-metadata.json", metadata}}, when);
@@ -92,7 +61,9 @@ std::string write_crate(const std::string& output, const std::string& metadata,
                     " is a file; a crate is written to a folder (or a name ending in .zip)");
     if (!fs::exists(output, ec)) {
         fs::create_directory(output, ec);
-        if (ec) cannot_write(output, ec.message());
+        if (ec)
+            throw CliError(core::ErrorKind::storage,
+                           "cannot make the folder " + output + ": " + ec.message());
     }
     std::string file = (fs::path(output) / "ro-crate-metadata.json").string();
     write_whole(file, metadata, force);
