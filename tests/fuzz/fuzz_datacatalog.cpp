@@ -8,6 +8,7 @@
 // input imported once adds nothing the second time; and what the database then holds is a
 // valid pjm export (pjm import takes it into an empty database), so the reader never writes a
 // job pjm itself would refuse.
+#include "fuzz_database.hpp"
 #include "store/datacatalog.hpp"
 #include "store/store.hpp"
 #include "store/transfer.hpp"
@@ -26,33 +27,11 @@ namespace {
 using namespace pjm;
 
 [[noreturn]] void bug(const std::string& what) {
-    std::fprintf(stderr, "fuzz_datacatalog: invariant broken: %s\n", what.c_str());
-    std::fflush(stderr);
-    std::abort();
+    fuzz::bug("fuzz_datacatalog", what);
 }
 
-struct World {
-    World() {
-        std::string tmpl =
-            (std::filesystem::temp_directory_path() / "pjm-fuzz-datacatalog-XXXXXX").string();
-        if (!mkdtemp(tmpl.data())) bug("mkdtemp failed in " + tmpl);
-        dir = tmpl;
-        db = store::open((dir / "pjm.db").string(), store::Create::yes);
-        db->add_pipeline(
-            {"106a0000-0000-5000-8000-000000000001", "fuzz", "", "2026-01-01T00:00:00.000Z"});
-    }
-    ~World() {
-        db.reset();
-        std::error_code ec;
-        std::filesystem::remove_all(dir, ec);
-    }
-    std::string exported() {
-        std::ostringstream out;
-        store::export_ndjson(*db, out, "2026-01-01T00:00:00.000Z");
-        return out.str();
-    }
-    std::filesystem::path dir;
-    std::unique_ptr<store::Database> db;
+struct World : fuzz::FuzzDatabase {
+    World() : fuzz::FuzzDatabase("fuzz_datacatalog") {}
 };
 
 World& world() {

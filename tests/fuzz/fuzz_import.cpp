@@ -6,6 +6,7 @@
 // (the database's export is byte for byte the same); an imported file is imported again
 // without adding anything; every job the database then holds passes the checks a file must
 // pass (it could be exported and imported into an empty database).
+#include "fuzz_database.hpp"
 #include "store/store.hpp"
 #include "store/transfer.hpp"
 
@@ -23,33 +24,11 @@ namespace {
 using namespace pjm;
 
 [[noreturn]] void bug(const std::string& what) {
-    std::fprintf(stderr, "fuzz_import: invariant broken: %s\n", what.c_str());
-    std::fflush(stderr);
-    std::abort();
+    fuzz::bug("fuzz_import", what);
 }
 
-struct World {
-    World() {
-        std::string tmpl =
-            (std::filesystem::temp_directory_path() / "pjm-fuzz-import-XXXXXX").string();
-        if (!mkdtemp(tmpl.data())) bug("mkdtemp failed in " + tmpl);
-        dir = tmpl;
-        db = store::open((dir / "pjm.db").string(), store::Create::yes);
-        db->add_pipeline(
-            {"106a0000-0000-5000-8000-000000000001", "fuzz", "", "2026-01-01T00:00:00.000Z"});
-    }
-    ~World() {
-        db.reset();
-        std::error_code ec;
-        std::filesystem::remove_all(dir, ec);
-    }
-    std::string exported() {
-        std::ostringstream out;
-        store::export_ndjson(*db, out, "2026-01-01T00:00:00.000Z");
-        return out.str();
-    }
-    std::filesystem::path dir;
-    std::unique_ptr<store::Database> db;
+struct World : fuzz::FuzzDatabase {
+    World() : fuzz::FuzzDatabase("fuzz_import") {}
 };
 
 World& world() {
