@@ -5,6 +5,7 @@
 # between them; medians of curl's time_total, and ratios. Also the page's own files.
 #   PJM=build-bench/bin/pjm bench/dashboard_scale.sh        (bench/run does this)
 set -euo pipefail
+source "$(dirname "$0")/lib.bash"
 PJM=${PJM:?PJM must point at the pjm binary}
 RUNS=${RUNS:-31}
 BIG=${BIG:-1000000}
@@ -57,31 +58,16 @@ SMALL=$(base small)
 LARGE=$(base large)
 sleep 0.5
 
-compare() { # compare WHAT SMALL_URL LARGE_URL
-    local what=$1 small=$2 large=$3
-    for _ in $(seq "$RUNS"); do
-        printf 'small %s\n' "$(curl -sf -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$small")"
-        printf 'large %s\n' "$(curl -sf -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$large")"
-    done | python3 -c '
-import statistics, sys
-t = {"small": [], "large": []}
-for line in sys.stdin:
-    k, v = line.split()
-    t[k].append(float(v) * 1000)
-s, l = statistics.median(t["small"]), statistics.median(t["large"])
-print(f"{sys.argv[1]}: median {s:.2f} ms small, {l:.2f} ms large, ratio {l / s:.2f}")
-' "$what"
-}
 A=/actors/v2/bench
-compare "jobs page (25)" "$SMALL$A/jobs?limit=25" "$LARGE$A/jobs?limit=25"
-compare "jobs page, state FAILED" "$SMALL$A/jobs?limit=25&state=FAILED" "$LARGE$A/jobs?limit=25&state=FAILED"
-compare "counts per state" "$SMALL$A/jobs/counts" "$LARGE$A/jobs/counts"
-compare "counts, one pipeline" "$SMALL$A/jobs/counts?pipeline=$P_SMALL" "$LARGE$A/jobs/counts?pipeline=$P_LARGE"
+compare_reads "jobs page (25)" "$SMALL$A/jobs?limit=25" "$LARGE$A/jobs?limit=25"
+compare_reads "jobs page, state FAILED" "$SMALL$A/jobs?limit=25&state=FAILED" "$LARGE$A/jobs?limit=25&state=FAILED"
+compare_reads "counts per state" "$SMALL$A/jobs/counts" "$LARGE$A/jobs/counts"
+compare_reads "counts, one pipeline" "$SMALL$A/jobs/counts?pipeline=$P_SMALL" "$LARGE$A/jobs/counts?pipeline=$P_LARGE"
 DAY=2026-12-30T00:00:00.000Z
 for name in small large; do
     echo "$name: $(curl -sf -H "Authorization: Bearer $TOKEN" "$(base $name)$A/jobs/counts?since=$DAY" |
         python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["total"])') jobs updated in the last day"
 done
-compare "counts, last day" "$SMALL$A/jobs/counts?since=$DAY" "$LARGE$A/jobs/counts?since=$DAY"
-compare "counts, last day, one pipeline" "$SMALL$A/jobs/counts?since=$DAY&pipeline=$P_SMALL" "$LARGE$A/jobs/counts?since=$DAY&pipeline=$P_LARGE"
-compare "the page's script" "$SMALL/ui/app.js" "$LARGE/ui/app.js"
+compare_reads "counts, last day" "$SMALL$A/jobs/counts?since=$DAY" "$LARGE$A/jobs/counts?since=$DAY"
+compare_reads "counts, last day, one pipeline" "$SMALL$A/jobs/counts?since=$DAY&pipeline=$P_SMALL" "$LARGE$A/jobs/counts?since=$DAY&pipeline=$P_LARGE"
+compare_reads "the page's script" "$SMALL/ui/app.js" "$LARGE/ui/app.js"

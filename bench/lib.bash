@@ -3,6 +3,8 @@
 # bench_setup NAME : a work folder ($WORK, removed at exit with the server), the database
 #   $WORK/NAME.db as PJM_DATABASE, HOME there too, and a nonce ($NONCE, listed in
 #   $WORK/nonces for --nonce-file).
+# compare_reads WHAT SMALL_URL LARGE_URL : GETs the two URLs $RUNS times each, alternating, with
+#   'Authorization: Bearer $TOKEN'; prints the medians of curl's time_total and their ratio.
 # serve_start COMMAND… : runs a `pjm serve --listen 127.0.0.1:0 …` command line in the
 #   background, its log in $WORK/serve.log; sets SERVER_PID, PORT and BASE once it listens.
 #   (A command run through `env` keeps its process id: SERVER_PID is the server's.)
@@ -37,4 +39,20 @@ serve_start() {
         exit 1
     }
     BASE="http://127.0.0.1:$PORT"
+}
+
+compare_reads() {
+    local what=$1 small=$2 large=$3
+    for _ in $(seq "$RUNS"); do
+        printf 'small %s\n' "$(curl -sf -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$small")"
+        printf 'large %s\n' "$(curl -sf -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$large")"
+    done | python3 -c '
+import statistics, sys
+t = {"small": [], "large": []}
+for line in sys.stdin:
+    k, v = line.split()
+    t[k].append(float(v) * 1000)
+s, l = statistics.median(t["small"]), statistics.median(t["large"])
+print(f"{sys.argv[1]}: median {s:.2f} ms small, {l:.2f} ms large, ratio {l / s:.2f}")
+' "$what"
 }

@@ -4,6 +4,7 @@
 # page of 100 history entries) on a 100-event job against a 100,000-event one. Two servers, one
 # per database, requests alternating between them; medians of curl's time_total, and ratios.
 set -euo pipefail
+source "$(dirname "$0")/lib.bash"
 PJM=${PJM:?PJM must point at the pjm binary}
 RUNS=${RUNS:-101}
 WORK=$(mktemp -d)
@@ -62,21 +63,5 @@ SMALL=$(url small)
 LARGE=$(url large)
 sleep 0.5
 
-# compare WHAT SMALL_URL LARGE_URL : alternating requests, medians and their ratio.
-compare() {
-    local what=$1 small=$2 large=$3
-    for _ in $(seq "$RUNS"); do
-        printf 'small %s\n' "$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$small")"
-        printf 'large %s\n' "$(curl -s -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $TOKEN" "$large")"
-    done | python3 -c '
-import statistics, sys
-t = {"small": [], "large": []}
-for line in sys.stdin:
-    k, v = line.split()
-    t[k].append(float(v) * 1000)
-s, l = statistics.median(t["small"]), statistics.median(t["large"])
-print(f"{sys.argv[1]}: median {s:.2f} ms small, {l:.2f} ms large, ratio {l / s:.2f}")
-' "$what"
-}
-compare "GET executions (1,000 vs 1,000,000)" "$SMALL/executions" "$LARGE/executions"
-compare "GET job (100 vs 100,000 events)" "$SMALL/jobs/$SMALL_JOB" "$LARGE/jobs/$LARGE_JOB"
+compare_reads "GET executions (1,000 vs 1,000,000)" "$SMALL/executions" "$LARGE/executions"
+compare_reads "GET job (100 vs 100,000 events)" "$SMALL/jobs/$SMALL_JOB" "$LARGE/jobs/$LARGE_JOB"
