@@ -1,6 +1,7 @@
 // The routes of pjm serve as one table (method, path pattern, handler): it registers them and
 // answers 405 with an Allow header for the other methods on their paths. The handlers live one
-// file per resource: routes_messages, routes_executions, routes_jobs, routes_service.
+// file per resource: routes_messages, routes_jobcomp, routes_executions, routes_jobs,
+// routes_provenance, routes_admin, routes_actors, routes_service, routes_ui.
 #pragma once
 
 #include "server/http.hpp"
