@@ -92,10 +92,9 @@ int run_provenance_export(Context& ctx, const ProvenanceExport& a) {
     std::string written;
     try {
         if (a.format == "ro-crate") {
-            std::string published;
-            for (const auto& r : records)
-                published = std::max(published, r.job.updated);
-            written = write_crate(a.output, text, published, a.force);
+            // The zip's files are dated as the crate is (its root's datePublished).
+            written = write_crate(a.output, text,
+                                  doc["@graph"][1].value("datePublished", std::string()), a.force);
         } else {
             write_whole(a.output, text, a.force);
             written = a.output;
